@@ -1,0 +1,89 @@
+// Typed configuration of each role. Built from the environment by src/config/index.ts
+// (profiles `local` and `entra`), or directly by tests.
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface LocalTenantConfig {
+  /** Folder for keys, CA, generated client secrets, users and profile edits (git-ignored). */
+  dataDir: string
+  /** Tenant JSON that overrides the shipped default (src/local-tenant/tenant.default.json). */
+  tenantFile?: string
+  /** Host name the back channel certificate names and URLs use (e.g. contoso.ciamlogin.com). */
+  hostname: string
+  /** Additional names for the certificate (e.g. graph.microsoft.com when mapped by /etc/hosts). */
+  extraHostnames?: string[]
+  bindAddress: string
+  /** Browser-facing pages (authorize, sign-in UI, logout, mailbox) on plain http. 0 = any free port. */
+  httpPort: number
+  /** Back channel (discovery, token, keys, Graph) on https with the local CA. 0 = any free port. */
+  httpsPort: number
+  /** Test-only hooks (reset, read codes, stale MFA, expire tokens). Never on by default. */
+  testApi: boolean
+  logLevel: LogLevel
+}
+
+/** How a confidential client proves itself: a secret, or a certificate (private_key_jwt). */
+export type ClientCredential =
+  | { kind: 'secret'; clientSecret: string }
+  | { kind: 'certificate'; privateKeyPem: string; thumbprintSha256: string; certificatePem?: string }
+
+export interface TenantEndpoints {
+  /** e.g. https://contoso.ciamlogin.com/{tenantId} or https://localhost:3101/{tenantId} */
+  authority: string
+  /** Host (and port) msal trusts without instance discovery, e.g. 'localhost:3101'. */
+  knownAuthority: string
+  /** PEM CAs trusted in addition to the system roots (the local tenant's CA). */
+  extraCaPem: string[]
+}
+
+export interface ProfileServiceConfig {
+  host: string
+  port: number
+  tenant: TenantEndpoints
+  /** The service's app registration (Application (client) ID) and credential for OBO. */
+  clientId: string
+  credential: ClientCredential
+  /** Scope name the BFF must hold, e.g. EditProfileService.ReadWrite */
+  requiredScope: string
+  /** When set (e.g. 'c1'), tokens must carry this authentication context in `acrs`. */
+  requiredAuthContext?: string
+  /** e.g. https://graph.microsoft.com/v1.0 */
+  graphBaseUrl: string
+  logLevel: LogLevel
+}
+
+export interface BffSessionConfig {
+  /** Secrets for signing the session cookie; the first signs, all verify (rotation). */
+  secrets: string[]
+  /** true: Secure cookie with the __Host- prefix. false only for http://localhost development. */
+  secureCookie: boolean
+  idleTimeoutMs: number
+  absoluteTimeoutMs: number
+  /** With a Redis URL the session store and token caches live in Redis (issue 6). */
+  redisUrl?: string
+  /** base64 AES-256 keys for the token cache at rest; the first encrypts, all decrypt. */
+  tokenCacheKeys: string[]
+}
+
+export interface BffConfig {
+  host: string
+  port: number
+  /** Origin users browse, e.g. http://localhost:3000 */
+  publicOrigin: string
+  tenant: TenantEndpoints
+  clientId: string
+  credential: ClientCredential
+  /** e.g. http://localhost:3000/auth/redirect (registered on the app) */
+  redirectUri: string
+  postLogoutRedirectUri: string
+  graphBaseUrl: string
+  profileService: {
+    baseUrl: string
+    /** api://{service client id}/EditProfileService.ReadWrite */
+    scope: string
+  }
+  session: BffSessionConfig
+  /** @fastify/view template cache; on except while editing templates. */
+  viewCache: boolean
+  logLevel: LogLevel
+}

@@ -1,0 +1,34 @@
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import { request, type Dispatcher } from 'undici'
+
+/**
+ * msal-node's INetworkModule on undici, so msal shares our keep-alive agent,
+ * timeouts and trusted CAs. Bodies are parsed JSON, as msal expects.
+ */
+export function createMsalNetworkClient(dispatcher: Dispatcher): INetworkModule {
+  async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions = {}, timeoutMs?: number): Promise<NetworkResponse<T>> {
+    const response = await request(url, {
+      method,
+      dispatcher,
+      headers: options.headers,
+      body: options.body,
+      ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+    })
+    const text = await response.body.text()
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+    }
+    let body: T
+    try {
+      body = (text === '' ? {} : JSON.parse(text)) as T
+    } catch {
+      throw new Error(`identity provider answered ${response.statusCode} with a body that is not JSON (${url.split('?')[0]})`)
+    }
+    return { headers, body, status: response.statusCode }
+  }
+  return {
+    sendGetRequestAsync: (url, options, timeout) => send('GET', url, options, timeout),
+    sendPostRequestAsync: (url, options) => send('POST', url, options),
+  }
+}
