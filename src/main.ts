@@ -1,0 +1,30 @@
+import closeWithGrace from 'close-with-grace'
+import { readEnv } from './config/read-env.ts'
+import { chooseRoles } from './roles.ts'
+import { startRoles, type RunningRoles } from './start-roles.ts'
+
+// `npm start [-- role ...]`: all roles of the profile by default; see README "Run it".
+
+function banner(running: RunningRoles): string {
+  const lines = running.urls.map(({ role, url }) => `  ${role.padEnd(16)} ${url}`)
+  if (running.tenant) {
+    const { demoUser, httpOrigin } = running.tenant
+    lines.push('', `  Demo account:    ${demoUser.email} / ${demoUser.password}`, `  MFA codes:       ${httpOrigin}/mailbox`)
+  }
+  const bff = running.urls.find(({ role }) => role === 'bff')
+  if (bff) lines.unshift(`Open ${bff.url} in your browser.`, '')
+  return `${lines.join('\n')}\n\nPress Ctrl-C to stop.\n`
+}
+
+try {
+  const env = readEnv(process.env)
+  const running = await startRoles(chooseRoles(process.argv.slice(2), env.PROFILE), env)
+  process.stdout.write(banner(running))
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) process.stderr.write(`Stopping after an error: ${err.message}\n`)
+    await running.close()
+  })
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`)
+  process.exitCode = 1
+}

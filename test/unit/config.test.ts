@@ -1,0 +1,109 @@
+import t from 'tap'
+import { entraBffConfig, entraProfileServiceConfig } from '../../src/config/entra-profile.ts'
+import { localBffConfig, type LocalTenantConnection } from '../../src/config/local-profile.ts'
+import { readEnv } from '../../src/config/read-env.ts'
+import { chooseRoles } from '../../src/roles.ts'
+
+const entra = {
+  PROFILE: 'entra',
+  TENANT_SUBDOMAIN: 'contoso',
+  TENANT_ID: '11111111-2222-3333-4444-555555555555',
+  BFF_PUBLIC_ORIGIN: 'https://app.contoso.com',
+  BFF_CLIENT_ID: 'aaaaaaaa-2222-3333-4444-555555555555',
+  BFF_CLIENT_SECRET: 'bff-secret',
+  SESSION_SECRETS: 'a'.repeat(32),
+  PROFILE_SERVICE_URL: 'https://profile.contoso.com',
+  PROFILE_SERVICE_SCOPE: 'api://bbbbbbbb-2222-3333-4444-555555555555/EditProfileService.ReadWrite',
+  PROFILE_SERVICE_CLIENT_ID: 'bbbbbbbb-2222-3333-4444-555555555555',
+  PROFILE_SERVICE_CLIENT_SECRET: 'service-secret',
+}
+
+const tenant: LocalTenantConnection = {
+  authority: 'https://localhost:3101/tid',
+  knownAuthority: 'localhost:3101',
+  caCertificatePem: 'PEM',
+  graphBaseUrl: 'https://localhost:3101/v1.0',
+  apps: {
+    bff: { clientId: 'bff-id', clientSecret: 'bff-secret' },
+    profileService: { clientId: 'svc-id', clientSecret: 'svc-secret', scope: 'api://svc-id/EditProfileService.ReadWrite' },
+  },
+}
+
+t.test('an empty environment selects the local profile with the documented ports', async (t) => {
+  const env = readEnv({})
+  t.equal(env.PROFILE, 'local')
+  t.equal(env.BFF_PORT, 3000)
+  t.equal(env.PROFILE_SERVICE_PORT, 3001)
+  t.equal(env.LOCAL_TENANT_HTTP_PORT, 3100)
+  t.equal(env.LOCAL_TENANT_HTTPS_PORT, 3101)
+})
+
+t.test('numbers and booleans are read from their text', async (t) => {
+  const env = readEnv({ BFF_PORT: '8080', BFF_VIEW_CACHE: 'false' })
+  t.equal(env.BFF_PORT, 8080)
+  t.equal(env.BFF_VIEW_CACHE, false)
+})
+
+t.test('an invalid value is rejected with the variable named', async (t) => {
+  t.throws(() => readEnv({ BFF_PORT: 'eighty' }), /Invalid configuration: .*BFF_PORT/)
+  t.throws(() => readEnv({ TENANT_ID: 'not-a-guid' }), /TENANT_ID must match pattern/)
+  t.throws(() => readEnv({ PROFILE: 'staging' }), /PROFILE must be equal to one of the allowed values/)
+})
+
+t.test('the entra profile needs the tenant subdomain and id', async (t) => {
+  t.throws(() => readEnv({ PROFILE: 'entra' }), /must have required property 'TENANT_SUBDOMAIN'/)
+})
+
+t.test('the entra BFF uses the GUID authority form and derives its URIs from the public origin', async (t) => {
+  const config = entraBffConfig(readEnv(entra))
+  t.equal(config.tenant.authority, 'https://contoso.ciamlogin.com/11111111-2222-3333-4444-555555555555')
+  t.equal(config.tenant.knownAuthority, 'contoso.ciamlogin.com')
+  t.equal(config.redirectUri, 'https://app.contoso.com/auth/redirect')
+  t.equal(config.postLogoutRedirectUri, 'https://app.contoso.com/')
+  t.equal(config.session.secureCookie, true)
+  t.same(config.credential, { kind: 'secret', clientSecret: 'bff-secret' })
+})
+
+t.test('each entra role names exactly the variables it is missing', async (t) => {
+  const env = readEnv({ PROFILE: 'entra', TENANT_SUBDOMAIN: 'contoso', TENANT_ID: entra.TENANT_ID })
+  t.throws(() => entraBffConfig(env), /the BFF needs BFF_PUBLIC_ORIGIN, BFF_CLIENT_ID, SESSION_SECRETS, PROFILE_SERVICE_URL, PROFILE_SERVICE_SCOPE/)
+  t.throws(() => entraProfileServiceConfig(env), /the edit profile service needs PROFILE_SERVICE_CLIENT_ID, PROFILE_SERVICE_SCOPE/)
+})
+
+t.test('the service takes its required scope name from the scope URI', async (t) => {
+  t.equal(entraProfileServiceConfig(readEnv(entra)).requiredScope, 'EditProfileService.ReadWrite')
+})
+
+t.test('an app needs exactly one credential', async (t) => {
+  t.throws(() => entraBffConfig(readEnv({ ...entra, BFF_CLIENT_SECRET: undefined })), /BFF needs a client secret or a certificate/)
+  t.throws(
+    () => entraBffConfig(readEnv({ ...entra, BFF_CLIENT_CERTIFICATE_KEY_FILE: '/tmp/key.pem' })),
+    /BFF has both a client secret and a certificate/,
+  )
+})
+
+t.test('plain http is refused for a public origin other than localhost', async (t) => {
+  t.throws(() => entraBffConfig(readEnv({ ...entra, BFF_PUBLIC_ORIGIN: 'http://app.contoso.com' })), /must be https \(plain http only for localhost\)/)
+})
+
+t.test('Redis needs token cache keys, because caches are encrypted at rest', async (t) => {
+  t.throws(() => entraBffConfig(readEnv({ ...entra, REDIS_URL: 'redis://127.0.0.1:6379' })), /REDIS_URL needs TOKEN_CACHE_KEYS/)
+})
+
+t.test('the local BFF is configured from the local tenant with a non-secure localhost cookie', async (t) => {
+  const config = localBffConfig(readEnv({}), tenant)
+  t.equal(config.publicOrigin, 'http://localhost:3000')
+  t.equal(config.redirectUri, 'http://localhost:3000/auth/redirect')
+  t.equal(config.profileService.scope, 'api://svc-id/EditProfileService.ReadWrite')
+  t.same(config.tenant.extraCaPem, ['PEM'])
+  t.equal(config.session.secureCookie, false)
+  t.equal(config.session.secrets[0].length >= 32, true)
+})
+
+t.test('roles default to everything the profile can run', async (t) => {
+  t.same(chooseRoles([], 'local'), ['local-tenant', 'profile-service', 'bff'])
+  t.same(chooseRoles([], 'entra'), ['profile-service', 'bff'])
+  t.same(chooseRoles(['bff'], 'local'), ['bff'])
+  t.throws(() => chooseRoles(['web'], 'local'), /Unknown role "web": choose from local-tenant, profile-service, bff/)
+  t.throws(() => chooseRoles(['local-tenant'], 'entra'), /runs only with PROFILE=local/)
+})
