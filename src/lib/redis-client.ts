@@ -1,0 +1,36 @@
+import { createClient } from 'redis'
+
+export type RedisClient = ReturnType<typeof createRedisClient>
+
+interface RedisClientOptions {
+  url: string
+  /** Called on connection errors; the client keeps reconnecting by itself. */
+  onError(error: Error): void
+}
+
+/**
+ * A node-redis client that reconnects forever with capped backoff and fails commands fast while
+ * Redis is down (no offline queue), so users get a clear 503 instead of a hung request.
+ */
+export function createRedisClient(options: RedisClientOptions) {
+  const client = createClient({
+    url: options.url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2_000,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+    },
+  })
+  client.on('error', options.onError)
+  return client
+}
+
+/** Whether Redis answers right now: for /readyz. */
+export async function redisIsReady(client: RedisClient): Promise<boolean> {
+  if (!client.isReady) return false
+  try {
+    return (await client.ping()) === 'PONG'
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,60 @@
+import type { TenantFile } from './tenant-file.ts'
+
+// Conditional Access and authentication contexts: which requests need MFA, and the `claims`
+// challenge that tells the client what to ask for, as Entra sends it.
+
+/** How the user proved who they are, carried by tenant sessions, refresh tokens and assertions. */
+export interface AuthEvidence {
+  amr: string[]
+  /** When MFA was last done (epoch seconds). */
+  mfaAt?: number
+}
+
+export interface AccessDecision {
+  /** Claims challenge (raw JSON) when the request needs MFA first. */
+  challenge?: string
+  /** Authentication contexts satisfied for this token (emitted as `acrs`). */
+  acrs: string[]
+}
+
+function requestedContexts(claimsParam: string | undefined): { contexts: string[]; policyIds: string[] } {
+  if (!claimsParam) return { contexts: [], policyIds: [] }
+  let claims: { access_token?: { acrs?: { value?: string; values?: string[] }; capolids?: { values?: string[] } } }
+  try {
+    claims = JSON.parse(claimsParam)
+  } catch {
+    throw new Error("AADSTS90014: The 'claims' parameter is not valid JSON.")
+  }
+  const acrs = claims.access_token?.acrs
+  return {
+    contexts: [...(acrs?.values ?? []), ...(acrs?.value ? [acrs.value] : [])],
+    policyIds: claims.access_token?.capolids?.values ?? [],
+  }
+}
+
+export function createConditionalAccess(tenant: TenantFile, mfaNotBefore: (userId: string) => number) {
+  const mfaIsFresh = (userId: string, evidence: AuthEvidence) =>
+    evidence.amr.includes('mfa') && evidence.mfaAt !== undefined && evidence.mfaAt >= mfaNotBefore(userId)
+
+  return {
+    mfaIsFresh,
+    /** Decides a token request for `resourceAppId` by this user with this evidence. */
+    decide(userId: string, resourceAppId: string, evidence: AuthEvidence, claimsParam?: string): AccessDecision {
+      const { contexts, policyIds } = requestedContexts(claimsParam)
+      const fresh = mfaIsFresh(userId, evidence)
+      const unknown = contexts.filter((id) => !tenant.authenticationContexts.some((context) => context.id === id))
+      if (unknown.length > 0) throw new Error(`AADSTS50011: Unknown authentication context ${unknown.join(', ')}.`)
+      if (!fresh && contexts.length > 0) {
+        return { challenge: JSON.stringify({ access_token: { acrs: { essential: true, value: contexts[0] } } }), acrs: [] }
+      }
+      const policies = tenant.policies.filter((policy) => policy.state === 'enabled' && policy.targetAppIds.includes(resourceAppId))
+      if (!fresh && (policies.length > 0 || policyIds.length > 0)) {
+        const values = policies.length > 0 ? policies.map((policy) => policy.id) : policyIds
+        return { challenge: JSON.stringify({ access_token: { capolids: { essential: true, values } } }), acrs: [] }
+      }
+      return { acrs: fresh ? contexts : [] }
+    },
+  }
+}
+
+export type ConditionalAccess = ReturnType<typeof createConditionalAccess>

@@ -1,0 +1,100 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { TenantContext } from './context.ts'
+import type { Interaction, TenantSession } from './state.ts'
+
+// The sign-in interaction: which page comes next, and finally the code back to the app.
+
+export const sessionCookie = 'lt_session'
+const interactionLifetimeSeconds = 30 * 60
+const codeLifetimeSeconds = 5 * 60
+
+export function tenantSession(context: TenantContext, request: FastifyRequest, reply: FastifyReply): TenantSession {
+  const id = request.cookies[sessionCookie]
+  const existing = id ? context.state.sessions.get(id) : undefined
+  if (existing) return existing
+  const session: TenantSession = { id: context.state.newSecret(), amr: [] }
+  context.state.sessions.set(session.id, session)
+  reply.setCookie(sessionCookie, session.id, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' })
+  return session
+}
+
+/** The interaction a form posted, if it belongs to this browser and has not expired. */
+export function findInteraction(context: TenantContext, request: FastifyRequest, id: unknown): Interaction | undefined {
+  const interaction = typeof id === 'string' ? context.state.interactions.get(id) : undefined
+  if (!interaction || interaction.expiresAt < context.state.now()) return undefined
+  if (interaction.sessionId !== request.cookies[sessionCookie]) return undefined
+  return interaction
+}
+
+export function newInteraction(context: TenantContext, session: TenantSession, request: Interaction['request']): Interaction {
+  const interaction: Interaction = {
+    id: context.state.newSecret(), sessionId: session.id, request, step: 'email', needsMfa: false,
+    expiresAt: context.state.now() + interactionLifetimeSeconds,
+  }
+  context.state.interactions.set(interaction.id, interaction)
+  return interaction
+}
+
+export function sendOneTimeCode(context: TenantContext, request: FastifyRequest, to: string, purpose: string): void {
+  const code = context.state.newOneTimeCode()
+  const { mfaCodeLifetimeSeconds, mfaCodeAttempts } = context.tenant.settings
+  context.state.oneTimeCodes.set(`${purpose}:${to}`, { code, expiresAt: context.state.now() + mfaCodeLifetimeSeconds, attemptsLeft: mfaCodeAttempts })
+  context.state.mailbox.unshift({ to, code, purpose, sentAt: new Date().toISOString() })
+  context.state.mailbox.length = Math.min(context.state.mailbox.length, 100)
+  // The dev mailbox: the code is meant to be read here (and on /mailbox).
+  request.log.info(`Mailbox: ${purpose} code ${code} sent to ${to}`)
+}
+
+export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'exhausted'
+
+export function checkOneTimeCode(context: TenantContext, to: string, purpose: string, entered: string): CodeCheck {
+  const key = `${purpose}:${to}`
+  const record = context.state.oneTimeCodes.get(key)
+  if (!record || record.expiresAt < context.state.now()) return 'expired'
+  if (record.attemptsLeft <= 0) return 'exhausted'
+  if (record.code !== entered.trim()) {
+    record.attemptsLeft -= 1
+    return record.attemptsLeft <= 0 ? 'exhausted' : 'wrong'
+  }
+  context.state.oneTimeCodes.delete(key)
+  return 'ok'
+}
+
+/** Back to the app with `code` (or an OAuth error): a 302 for query mode, a self-posting form for form_post. */
+export function returnToApp(reply: FastifyReply, request: Pick<Interaction['request'], 'redirectUri' | 'responseMode' | 'state'>, params: Record<string, string>) {
+  const all: Record<string, string> = { ...params, ...(request.state !== undefined ? { state: request.state } : {}) }
+  if (request.responseMode === 'form_post') {
+    return reply.type('text/html').view('local-tenant/form-post.hbs', { action: request.redirectUri, fields: Object.entries(all).map(([name, value]) => ({ name, value })) })
+  }
+  const url = new URL(request.redirectUri)
+  for (const [name, value] of Object.entries(all)) url.searchParams.set(name, value)
+  return reply.redirect(url.toString(), 302)
+}
+
+export function issueCode(context: TenantContext, reply: FastifyReply, interaction: Interaction, session: TenantSession) {
+  context.state.interactions.delete(interaction.id)
+  const code = context.state.newSecret()
+  context.state.codes.set(code, {
+    request: interaction.request, userId: session.userId!, sessionId: session.id, authTime: session.authTime!,
+    amr: [...session.amr], mfaAt: session.mfaAt, expiresAt: context.state.now() + codeLifetimeSeconds,
+  })
+  return returnToApp(reply, interaction.request, { code })
+}
+
+/** Signed in: either the second factor is still needed (the policy or the requested claims), or the code. */
+export function continueSignedIn(context: TenantContext, request: FastifyRequest, reply: FastifyReply, interaction: Interaction, session: TenantSession) {
+  const user = context.directory.byId(session.userId!)!
+  const decision = context.access.decide(user.id, interaction.request.scopes.resource.appId, session, interaction.request.claims)
+  if (decision.challenge) {
+    if (interaction.request.prompt === 'none') {
+      context.state.interactions.delete(interaction.id)
+      return returnToApp(reply, interaction.request, { error: 'interaction_required', error_description: 'AADSTS50076: Multi-factor authentication is required.' })
+    }
+    interaction.step = 'mfa'
+    interaction.userId = user.id
+    interaction.email = user.email
+    sendOneTimeCode(context, request, user.email, 'mfa')
+    return reply.view('local-tenant/mfa.hbs', { interaction: interaction.id, email: user.email })
+  }
+  return issueCode(context, reply, interaction, session)
+}

@@ -1,0 +1,167 @@
+import { mkdir } from 'node:fs/promises'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import view from '@fastify/view'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import handlebars from 'handlebars'
+import type { LocalTenantConfig } from '../config/types.ts'
+import { loggerOptions } from '../lib/logger.ts'
+import { loadTlsMaterial } from './certificates.ts'
+import { loadClientSecrets } from './client-secrets.ts'
+import { createConditionalAccess } from './conditional-access.ts'
+import type { TenantContext } from './context.ts'
+import { Directory } from './directory.ts'
+import { authorizeRoutes } from './routes/authorize.ts'
+import { discoveryRoutes } from './routes/discovery.ts'
+import { graphRoutes } from './routes/graph.ts'
+import { logoutRoutes } from './routes/logout.ts'
+import { mailboxRoutes } from './routes/mailbox.ts'
+import { signInPageRoutes } from './routes/sign-in-pages.ts'
+import { tokenRoutes } from './routes/token.ts'
+import { loadSigningKeys } from './signing-keys.ts'
+import { createTenantState } from './state.ts'
+import { readTenantFile } from './tenant-file.ts'
+import { createTenantTesting, type TenantTesting } from './testing.ts'
+import { createTokenMinter } from './token-minter.ts'
+
+// The local tenant: one External ID tenant and Graph /me, offline. Browser pages on plain http
+// (no certificate warning), the back channel msal and the APIs use on https with a local CA.
+
+export type { TenantTesting }
+
+export interface LocalTenant {
+  config: LocalTenantConfig
+  tenantId: string
+  subdomain: string
+  httpOrigin: string
+  httpsOrigin: string
+  /** What msal gets: `${httpsOrigin}/${tenantId}` */
+  authority: string
+  /** host:port for msal's knownAuthorities */
+  knownAuthority: string
+  graphBaseUrl: string
+  caCertificatePem: string
+  apps: {
+    bff: { clientId: string; clientSecret: string; redirectUris: string[]; postLogoutRedirectUris: string[] }
+    profileService: { clientId: string; clientSecret: string; scope: string }
+  }
+  demoUser: { email: string; password: string; displayName: string }
+  testing: TenantTesting
+  close(): Promise<void>
+}
+
+const viewsRoot = new URL('../../views/', import.meta.url).pathname
+
+function origin(scheme: 'http' | 'https', hostname: string, port: number): string {
+  const defaultPort = scheme === 'https' ? 443 : 80
+  return `${scheme}://${hostname}${port === defaultPort ? '' : `:${port}`}`
+}
+
+function boundPort(app: FastifyInstance): number {
+  const address = app.server.address()
+  return typeof address === 'object' && address ? address.port : 0
+}
+
+/** Malformed requests get a 4xx in OAuth's format, never a stack; real faults a logged 500. */
+function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+  if (status === 500) request.log.error({ err: error }, 'local tenant request failed')
+  return reply.code(status).send({
+    error: status === 500 ? 'server_error' : status === 429 ? 'temporarily_unavailable' : 'invalid_request',
+    error_description: status === 500 ? `AADSTS90000: The local tenant failed to handle the request (id ${request.id}).` : `AADSTS900144: ${error.message}`,
+  })
+}
+
+export async function startLocalTenant(config: LocalTenantConfig): Promise<LocalTenant> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+  const tenant = await readTenantFile(config.tenantFile)
+  const tid = tenant.tenant.id
+  const directory = new Directory(config.dataDir, tenant.users)
+  const keys = await loadSigningKeys(config.dataDir)
+  const hostnames = [...new Set([config.hostname, 'localhost', '127.0.0.1', ...(config.extraHostnames ?? [])])]
+  const tls = await loadTlsMaterial(config.dataDir, hostnames)
+  const clientSecrets = await loadClientSecrets(config.dataDir, Object.values(tenant.apps))
+  const state = createTenantState()
+  const origins = { http: '', https: '' }
+
+  const context: TenantContext = {
+    config, tenant, directory, keys, state, clientSecrets, origins,
+    clientCertificates: new Map(),
+    minter: undefined as never,
+    access: createConditionalAccess(tenant, (userId) => state.mfaNotBefore.get(userId) ?? 0),
+    issuer: () => `${origins.https}/${tid}/v2.0`,
+    app: (clientId) => Object.values(tenant.apps).find((registration) => registration.clientId === clientId),
+  }
+  context.minter = createTokenMinter(keys, () => ({ tenantId: tid, issuer: context.issuer(), lifetimeSeconds: tenant.settings.accessTokenLifetimeSeconds }))
+
+  const knownTenant = (value: string) => [tid, tenant.tenant.subdomain, `${tenant.tenant.subdomain}.onmicrosoft.com`].includes(value.toLowerCase())
+  const tenantCheck = async (request: { params: unknown }, reply: { code(status: number): { send(body: unknown): unknown } }) => {
+    const value = (request.params as { tenant?: string }).tenant
+    if (value !== undefined && !knownTenant(value)) {
+      return reply.code(400).send({ error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${value}' not found.` })
+    }
+  }
+
+  const front = Fastify({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024 })
+  front.setErrorHandler(errorHandler)
+  await front.register(cookie)
+  await front.register(formbody)
+  await front.register(view, {
+    engine: { handlebars }, root: viewsRoot, layout: 'local-tenant/layout.hbs', production: true,
+    defaultContext: { tenantName: tenant.tenant.displayName },
+  })
+  front.addHook('preHandler', tenantCheck)
+  authorizeRoutes(front, context)
+  logoutRoutes(front, context)
+  mailboxRoutes(front, context)
+  await front.register(async (signInPages) => {
+    await signInPages.register(rateLimit, { max: tenant.settings.signInRequestsPerMinute, timeWindow: '1 minute' })
+    signInPageRoutes(signInPages, context)
+  })
+  front.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tid, subdomain: tenant.tenant.subdomain }))
+
+  const back = Fastify({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024 })
+  back.setErrorHandler(errorHandler)
+  await back.register(formbody)
+  back.addHook('preHandler', tenantCheck)
+  discoveryRoutes(back, context)
+  tokenRoutes(back, context)
+  graphRoutes(back, context)
+
+  await front.listen({ host: config.bindAddress, port: config.httpPort })
+  try {
+    await back.listen({ host: config.bindAddress, port: config.httpsPort })
+  } catch (error) {
+    await front.close()
+    throw error
+  }
+  origins.http = origin('http', config.hostname, boundPort(front))
+  origins.https = origin('https', config.hostname, boundPort(back))
+
+  const { bff, profileService } = tenant.apps
+  const demo = tenant.users[0]
+  return {
+    config,
+    tenantId: tid,
+    subdomain: tenant.tenant.subdomain,
+    httpOrigin: origins.http,
+    httpsOrigin: origins.https,
+    authority: `${origins.https}/${tid}`,
+    knownAuthority: new URL(origins.https).host,
+    graphBaseUrl: `${origins.https}/v1.0`,
+    caCertificatePem: tls.caCertificatePem,
+    apps: {
+      bff: { clientId: bff.clientId, clientSecret: clientSecrets.get(bff.clientId)!, redirectUris: bff.redirectUris, postLogoutRedirectUris: bff.postLogoutRedirectUris },
+      profileService: {
+        clientId: profileService.clientId, clientSecret: clientSecrets.get(profileService.clientId)!,
+        scope: `${profileService.identifierUri}/${profileService.exposedScopes?.[0] ?? 'EditProfileService.ReadWrite'}`,
+      },
+    },
+    demoUser: { email: demo.email, password: demo.password, displayName: demo.displayName },
+    testing: createTenantTesting(context, () => directory.reseed(tenant.users)),
+    async close() {
+      await Promise.all([front.close(), back.close()])
+    },
+  }
+}

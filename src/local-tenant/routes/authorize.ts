@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TenantContext } from '../context.ts'
+import { continueSignedIn, newInteraction, returnToApp, tenantSession } from '../flow.ts'
+import { parseScopes } from '../scopes.ts'
+import type { AuthorizeRequest } from '../state.ts'
+
+// GET|POST /{tenant}/oauth2/v2.0/authorize: checks the request as Entra does, then starts (or,
+// with single sign-on, skips) the sign-in pages. Until the redirect URI is trusted, errors are
+// shown on a page; after, they go back to the app as OAuth errors.
+
+const prompts = new Set(['login', 'none', 'select_account', 'create', 'consent'])
+
+function errorPage(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).view('local-tenant/error.hbs', { message })
+}
+
+export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
+  async function authorize(request: FastifyRequest, reply: FastifyReply) {
+    const source = (request.method === 'POST' ? request.body : request.query) as Record<string, unknown> | undefined
+    const param = (name: string) => (typeof source?.[name] === 'string' ? (source[name] as string) : undefined)
+
+    const client = context.app(param('client_id'))
+    if (!client) return errorPage(reply, 400, `AADSTS700016: Application with identifier '${param('client_id') ?? ''}' was not found in the directory '${context.tenant.tenant.subdomain}'.`)
+    const redirectUri = param('redirect_uri')
+    if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+      return errorPage(reply, 400, `AADSTS50011: The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'.`)
+    }
+    const responseMode = param('response_mode') ?? 'query'
+    const partial = { redirectUri, responseMode: responseMode === 'form_post' ? 'form_post' as const : 'query' as const, state: param('state') }
+    const fail = (error: string, description: string) => returnToApp(reply, partial, { error, error_description: description })
+
+    if (responseMode !== 'query' && responseMode !== 'form_post') return fail('invalid_request', `AADSTS900144: response_mode '${responseMode}' is not supported.`)
+    if (param('response_type') !== 'code') return fail('unsupported_response_type', 'AADSTS700054: response_type must be \'code\'.')
+    let scopes
+    try {
+      scopes = parseScopes(param('scope'), context.tenant)
+    } catch (error) {
+      return fail('invalid_scope', (error as Error).message)
+    }
+    if (!scopes.oidc.includes('openid') && scopes.requested.length === 0) return fail('invalid_scope', "AADSTS900144: The request body must contain the following parameter: 'scope'.")
+    const challenge = param('code_challenge')
+    const method = param('code_challenge_method')
+    if (challenge && method !== 'S256') return fail('invalid_request', 'AADSTS501491: Invalid code_challenge_method: only S256 is supported.')
+    if (challenge && !/^[A-Za-z0-9_-]{43,128}$/.test(challenge)) return fail('invalid_request', 'AADSTS501491: Invalid size of Code_Challenge parameter.')
+    if (!challenge && client.requirePkce) return fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.')
+    const claims = param('claims')
+    if (claims) {
+      try {
+        JSON.parse(claims)
+      } catch {
+        return fail('invalid_request', "AADSTS90014: The 'claims' parameter is not valid JSON.")
+      }
+    }
+    const prompt = param('prompt')
+    if (prompt && !prompts.has(prompt)) return fail('invalid_request', `AADSTS90023: Invalid prompt value '${prompt}'.`)
+
+    const authorizeRequest: AuthorizeRequest = {
+      ...partial, clientId: client.clientId, scope: param('scope') ?? '', scopes, nonce: param('nonce'), codeChallenge: challenge,
+      claims: claims && claims !== '{}' ? claims : undefined, prompt, loginHint: param('login_hint'),
+    }
+    const session = tenantSession(context, request, reply)
+    const interaction = newInteraction(context, session, authorizeRequest)
+    const hint = authorizeRequest.loginHint?.toLowerCase()
+    const signedInUser = session.userId ? context.directory.byId(session.userId) : undefined
+    const ssoUsable = signedInUser && (!hint || hint === signedInUser.email) && prompt !== 'login' && prompt !== 'select_account' && prompt !== 'create'
+
+    if (prompt === 'none' && !ssoUsable) {
+      context.state.interactions.delete(interaction.id)
+      return returnToApp(reply, authorizeRequest, { error: 'login_required', error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.' })
+    }
+    if (ssoUsable) return continueSignedIn(context, request, reply, interaction, session)
+    if (prompt === 'create') {
+      interaction.step = 'signup-email'
+      return reply.view('local-tenant/signup-email.hbs', { interaction: interaction.id })
+    }
+    if (hint && context.directory.byEmail(hint)) {
+      interaction.step = 'password'
+      interaction.email = hint
+      return reply.view('local-tenant/password.hbs', { interaction: interaction.id, email: hint })
+    }
+    return reply.view('local-tenant/email.hbs', { interaction: interaction.id, email: hint ?? signedInUser?.email ?? '' })
+  }
+
+  app.get('/:tenant/oauth2/v2.0/authorize', authorize)
+  app.post('/:tenant/oauth2/v2.0/authorize', authorize)
+}

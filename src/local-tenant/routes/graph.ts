@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
+import type { TenantContext } from '../context.ts'
+import type { DirectoryUser } from '../directory.ts'
+import { graphResource } from '../tenant-file.ts'
+
+// Microsoft Graph /v1.0/me on the back channel: token checks, Graph's error shape and codes.
+
+const readScopes = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All']
+const writable = new Set(['displayName', 'givenName', 'surname', 'jobTitle', 'mobilePhone', 'officeLocation', 'preferredLanguage'])
+const readOnly = new Set(['id', 'mail', 'userPrincipalName', 'businessPhones', '@odata.context'])
+const limits: Record<string, number> = { displayName: 256, givenName: 64, surname: 64, jobTitle: 128, mobilePhone: 64, officeLocation: 128, preferredLanguage: 16 }
+
+class GraphError extends Error {
+  status: number
+  code: string
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError) {
+  const clientRequestId = request.headers['client-request-id']
+  const requestId = randomUUID()
+  return reply.code(error.status).header('request-id', requestId).send({
+    error: {
+      code: error.code,
+      message: error.message,
+      innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId },
+    },
+  })
+}
+
+export function graphRoutes(app: FastifyInstance, context: TenantContext) {
+  const tid = context.tenant.tenant.id
+
+  async function authorize(request: FastifyRequest, scopes: string[]): Promise<DirectoryUser> {
+    const header = request.headers.authorization
+    if (!header) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
+    const [scheme, token] = header.split(' ')
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
+    let payload: JWTPayload
+    try {
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(context.keys.jwks()), { issuer: `https://sts.windows.net/${tid}/`, algorithms: ['RS256'] }))
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      throw new GraphError(401, 'InvalidAuthenticationToken', code === 'ERR_JWT_EXPIRED' ? 'Lifetime validation failed, the token is expired.' : 'Access token validation failure.')
+    }
+    if (payload.aud !== graphResource && payload.aud !== '00000003-0000-0000-c000-000000000000') {
+      throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
+    }
+    const notBefore = context.state.tokensNotBefore.get(String(payload.oid)) ?? 0
+    if ((payload.iat ?? 0) < notBefore) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.')
+    const granted = String(payload.scp ?? '').split(' ')
+    if (!scopes.some((scope) => granted.includes(scope))) {
+      throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')
+    }
+    const user = context.directory.byId(String(payload.oid))
+    if (!user) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${String(payload.oid)}' does not exist or one of its queried reference-property objects are not present.`)
+    return user
+  }
+
+  function representation(user: DirectoryUser, select?: string) {
+    const full: Record<string, unknown> = {
+      businessPhones: [], displayName: user.displayName, givenName: user.givenName, jobTitle: user.jobTitle, mail: user.email,
+      mobilePhone: user.mobilePhone, officeLocation: user.officeLocation, preferredLanguage: user.preferredLanguage,
+      surname: user.surname, userPrincipalName: `${user.id}@${context.tenant.tenant.subdomain}.onmicrosoft.com`, id: user.id,
+    }
+    if (!select) return { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...full }
+    const fields = select.split(',').map((name) => name.trim())
+    const unknown = fields.find((name) => !(name in full))
+    if (unknown) throw new GraphError(400, 'Request_BadRequest', `Could not find a property named '${unknown}' on type 'microsoft.graph.user'.`)
+    return { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${fields.join(',')})/$entity`, ...Object.fromEntries(fields.map((name) => [name, full[name]])) }
+  }
+
+  function changesFrom(body: unknown): Record<string, string | null> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.')
+    const changes: Record<string, string | null> = {}
+    for (const [name, value] of Object.entries(body)) {
+      if (readOnly.has(name)) throw new GraphError(400, 'Request_BadRequest', `Property '${name}' is read-only and cannot be set.`)
+      if (!writable.has(name)) throw new GraphError(400, 'Request_BadRequest', `Invalid property '${name}'.`)
+      if (value !== null && typeof value !== 'string') throw new GraphError(400, 'Request_BadRequest', `Invalid value specified for property '${name}' of resource 'User'.`)
+      if (name === 'displayName' && (value === null || value.trim() === '')) throw new GraphError(400, 'Request_BadRequest', "Invalid value specified for property 'displayName' of resource 'User'.")
+      if (typeof value === 'string' && value.length > limits[name]) throw new GraphError(400, 'Request_BadRequest', `Invalid value specified for property '${name}' of resource 'User'.`)
+      changes[name] = value === '' ? null : value
+    }
+    return changes
+  }
+
+  app.get('/v1.0/me', async (request, reply) => {
+    try {
+      const user = await authorize(request, readScopes)
+      return reply.header('content-type', 'application/json;odata.metadata=minimal').send(representation(user, (request.query as Record<string, string>).$select))
+    } catch (error) {
+      if (error instanceof GraphError) return sendGraphError(request, reply, error)
+      throw error
+    }
+  })
+
+  app.patch('/v1.0/me', async (request, reply) => {
+    try {
+      const user = await authorize(request, ['User.ReadWrite'])
+      context.directory.update(user.id, changesFrom(request.body))
+      return reply.code(204).send()
+    } catch (error) {
+      if (error instanceof GraphError) return sendGraphError(request, reply, error)
+      throw error
+    }
+  })
+}

@@ -1,0 +1,54 @@
+import { graphAppId, graphResource, type AppRegistration, type TenantFile } from './tenant-file.ts'
+
+// Scopes as Entra reads them: OIDC scopes plus the scopes of exactly one resource.
+
+export const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access'])
+
+export interface ScopeRequest {
+  oidc: string[]
+  /** The resource's scopes as the client wrote them (echoed back in that form). */
+  requested: string[]
+  /** Bare permission names, e.g. User.Read or EditProfileService.ReadWrite */
+  permissions: string[]
+  resource: { appId: string; kind: 'graph' } | { appId: string; kind: 'api'; app: AppRegistration }
+}
+
+export class ScopeError extends Error {}
+
+function resourceOf(scope: string, tenant: TenantFile): { resource: ScopeRequest['resource']; permission: string } {
+  if (!scope.includes('/')) return { resource: { appId: graphAppId, kind: 'graph' }, permission: scope }
+  const cut = scope.lastIndexOf('/')
+  const prefix = scope.slice(0, cut)
+  const permission = scope.slice(cut + 1)
+  if (prefix === graphResource) return { resource: { appId: graphAppId, kind: 'graph' }, permission }
+  const app = Object.values(tenant.apps).find((candidate) => candidate.identifierUri === prefix || candidate.clientId === prefix)
+  if (!app) throw new ScopeError(`AADSTS500011: The resource principal named ${prefix} was not found in the tenant.`)
+  if (permission !== '.default' && !app.exposedScopes?.includes(permission)) {
+    throw new ScopeError(`AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope ${scope} does not exist.`)
+  }
+  return { resource: { appId: app.clientId, kind: 'api', app }, permission }
+}
+
+export function parseScopes(scope: string | undefined, tenant: TenantFile): ScopeRequest {
+  const all = (scope ?? '').split(' ').filter(Boolean)
+  const oidc = all.filter((s) => oidcScopes.has(s))
+  const requested = all.filter((s) => !oidcScopes.has(s))
+  if (requested.length === 0) {
+    // Only OIDC scopes: Entra issues a Graph token carrying them.
+    return { oidc, requested: [], permissions: [], resource: { appId: graphAppId, kind: 'graph' } }
+  }
+  const parsed = requested.map((s) => resourceOf(s, tenant))
+  if (new Set(parsed.map((p) => p.resource.appId)).size > 1) {
+    throw new ScopeError('AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource.')
+  }
+  return { oidc, requested, permissions: parsed.map((p) => p.permission), resource: parsed[0].resource }
+}
+
+/** Whether the client app was granted (admin consent) every permission it asks for. */
+export function consentedPermissions(client: AppRegistration, request: ScopeRequest): boolean {
+  return request.permissions.every((permission) => {
+    if (permission === '.default') return true
+    if (request.resource.kind === 'graph') return client.permissions.includes(permission) || client.permissions.includes(`${graphResource}/${permission}`)
+    return client.permissions.includes(`${request.resource.app.identifierUri}/${permission}`)
+  })
+}

@@ -1,0 +1,91 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto'
+import type { AuthEvidence } from './conditional-access.ts'
+import type { ScopeRequest } from './scopes.ts'
+
+// Everything the tenant remembers between requests, in memory (users live in directory.ts).
+
+export interface TenantSession extends AuthEvidence {
+  id: string
+  userId?: string
+  authTime?: number
+}
+
+export interface AuthorizeRequest {
+  clientId: string
+  redirectUri: string
+  responseMode: 'query' | 'form_post'
+  scope: string
+  scopes: ScopeRequest
+  state?: string
+  nonce?: string
+  codeChallenge?: string
+  claims?: string
+  prompt?: string
+  loginHint?: string
+}
+
+export type InteractionStep = 'email' | 'password' | 'mfa' | 'signup-email' | 'signup-code' | 'signup-details'
+
+export interface Interaction {
+  id: string
+  sessionId: string
+  request: AuthorizeRequest
+  step: InteractionStep
+  email?: string
+  userId?: string
+  needsMfa: boolean
+  expiresAt: number
+}
+
+export interface AuthCode extends AuthEvidence {
+  request: AuthorizeRequest
+  userId: string
+  sessionId: string
+  authTime: number
+  expiresAt: number
+}
+
+export interface RefreshRecord extends AuthEvidence {
+  clientId: string
+  userId: string
+  sessionId?: string
+  authTime: number
+  familyId: string
+  used: boolean
+  expiresAt: number
+}
+
+export interface OneTimeCode { code: string; expiresAt: number; attemptsLeft: number }
+export interface MailboxEntry { to: string; code: string; purpose: string; sentAt: string }
+
+const seconds = () => Math.floor(Date.now() / 1000)
+
+export function createTenantState() {
+  const sessions = new Map<string, TenantSession>()
+  const interactions = new Map<string, Interaction>()
+  const codes = new Map<string, AuthCode>()
+  const refreshTokens = new Map<string, RefreshRecord>()
+  const oneTimeCodes = new Map<string, OneTimeCode>()
+  const mailbox: MailboxEntry[] = []
+  const passwordFailures = new Map<string, { count: number; lockedUntil: number }>()
+  const mfaNotBefore = new Map<string, number>()
+  const tokensNotBefore = new Map<string, number>()
+
+  return {
+    sessions, interactions, codes, refreshTokens, oneTimeCodes, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
+    now: seconds,
+    newId: () => randomUUID(),
+    newSecret: () => randomBytes(32).toString('base64url'),
+    newOneTimeCode: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
+    /** Retires a whole refresh token family: what Entra does when a rotated token is replayed. */
+    revokeFamily(familyId: string) {
+      for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
+    },
+    reset() {
+      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, passwordFailures, mfaNotBefore, tokensNotBefore]) store.clear()
+      mailbox.length = 0
+    },
+  }
+}
+
+export type TenantState = ReturnType<typeof createTenantState>

@@ -1,0 +1,72 @@
+import type { TenantContext } from './context.ts'
+
+// Test-only operations, on only when the tenant is started with `testApi: true`.
+
+export interface TenantTesting {
+  registerRedirectUris(clientId: string, uris: { redirectUris?: string[]; postLogoutRedirectUris?: string[] }): void
+  /** A PEM certificate the app may sign client assertions with (private_key_jwt). */
+  registerCertificate(clientId: string, certificatePem: string): void
+  /** The last one-time code mailed to the address (MFA or sign-up). */
+  lastCode(email: string): string | undefined
+  /** MFA done so far no longer satisfies Conditional Access or authentication contexts. */
+  makeMfaStale(email: string): Promise<void>
+  /** Graph rejects the user's access tokens issued until now (as after a revocation), so clients must refresh. */
+  expireAccessTokens(email: string): Promise<void>
+  rotateSigningKey(): Promise<string>
+  reset(): Promise<void>
+}
+
+/**
+ * Token times are whole seconds: a cut-off is the next second, reached before returning, so
+ * everything before the call is on one side and everything after on the other.
+ */
+async function nextSecond(): Promise<number> {
+  const next = Math.floor(Date.now() / 1000) + 1
+  await new Promise((resolve) => setTimeout(resolve, next * 1000 - Date.now()))
+  return next
+}
+
+export function createTenantTesting(context: TenantContext, reseed: () => void): TenantTesting {
+  const guard = () => {
+    if (!context.config.testApi) throw new Error('the local tenant test API is off (start it with testApi: true)')
+  }
+  const userId = (email: string) => {
+    const user = context.directory.byEmail(email)
+    if (!user) throw new Error(`no user ${email}`)
+    return user.id
+  }
+  return {
+    registerRedirectUris(clientId, uris) {
+      guard()
+      const registration = context.app(clientId)
+      if (!registration) throw new Error(`no app ${clientId}`)
+      registration.redirectUris.push(...(uris.redirectUris ?? []))
+      registration.postLogoutRedirectUris.push(...(uris.postLogoutRedirectUris ?? []))
+    },
+    registerCertificate(clientId, certificatePem) {
+      guard()
+      context.clientCertificates.set(clientId, [...(context.clientCertificates.get(clientId) ?? []), certificatePem])
+    },
+    lastCode(email) {
+      guard()
+      return context.state.mailbox.find((message) => message.to === email.toLowerCase())?.code
+    },
+    async makeMfaStale(email) {
+      guard()
+      context.state.mfaNotBefore.set(userId(email), await nextSecond())
+    },
+    async expireAccessTokens(email) {
+      guard()
+      context.state.tokensNotBefore.set(userId(email), await nextSecond())
+    },
+    async rotateSigningKey() {
+      guard()
+      return context.keys.rotate()
+    },
+    async reset() {
+      guard()
+      context.state.reset()
+      reseed()
+    },
+  }
+}

@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { SignJWT, type JWTPayload } from 'jose'
+import type { DirectoryUser } from './directory.ts'
+import type { SigningKeys } from './signing-keys.ts'
+import { graphResource } from './tenant-file.ts'
+
+// Token contents as Entra issues them: v2 ID tokens and API access tokens, v1 Graph tokens.
+// MFA evidence: `amr` (["pwd"] or ["pwd","mfa"]) in every user token, `acrs` for satisfied
+// authentication contexts in API tokens.
+
+export interface MintContext {
+  tenantId: string
+  issuer: string
+  lifetimeSeconds: number
+}
+
+export interface UserGrant {
+  user: DirectoryUser
+  clientId: string
+  amr: string[]
+  authTime: number
+  sessionId?: string
+}
+
+const now = () => Math.floor(Date.now() / 1000)
+
+/** `sub` is pairwise: the same user has a different subject for each app, as in Entra. */
+export function pairwiseSubject(userId: string, appId: string): string {
+  return createHash('sha256').update(`${userId}:${appId}`).digest('base64url').slice(0, 43)
+}
+
+export function createTokenMinter(keys: SigningKeys, context: () => MintContext) {
+  async function sign(payload: JWTPayload, typ = 'JWT'): Promise<string> {
+    const { kid, key } = keys.current()
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ, kid }).sign(key)
+  }
+  const times = () => {
+    const issuedAt = now()
+    return { iat: issuedAt, nbf: issuedAt, exp: issuedAt + context().lifetimeSeconds }
+  }
+  const uti = () => randomBytes(16).toString('base64url')
+
+  return {
+    idToken(grant: UserGrant, options: { nonce?: string; email: boolean }) {
+      const { tenantId, issuer } = context()
+      return sign({
+        aud: grant.clientId, iss: issuer, ...times(),
+        sub: pairwiseSubject(grant.user.id, grant.clientId), oid: grant.user.id, tid: tenantId,
+        name: grant.user.displayName, preferred_username: grant.user.email,
+        ...(options.email ? { email: grant.user.email } : {}),
+        ...(options.nonce ? { nonce: options.nonce } : {}),
+        auth_time: grant.authTime, ...(grant.sessionId ? { sid: grant.sessionId } : {}),
+        amr: grant.amr, ver: '2.0',
+      })
+    },
+
+    apiAccessToken(grant: UserGrant, apiClientId: string, scp: string[], acrs: string[]) {
+      const { tenantId, issuer } = context()
+      return sign({
+        aud: apiClientId, iss: issuer, ...times(), azp: grant.clientId, azpacr: '1',
+        scp: scp.join(' '), oid: grant.user.id, tid: tenantId, sub: pairwiseSubject(grant.user.id, apiClientId),
+        name: grant.user.displayName, preferred_username: grant.user.email, amr: grant.amr,
+        ...(acrs.length > 0 ? { acrs } : {}), uti: uti(), ver: '2.0',
+      }, 'at+jwt')
+    },
+
+    graphAccessToken(grant: UserGrant, scp: string[]) {
+      const { tenantId } = context()
+      return sign({
+        aud: graphResource, iss: `https://sts.windows.net/${tenantId}/`, ...times(), appid: grant.clientId, appidacr: '1',
+        scp: scp.join(' '), oid: grant.user.id, tid: tenantId, sub: pairwiseSubject(grant.user.id, graphResource),
+        name: grant.user.displayName, unique_name: grant.user.email, upn: grant.user.email, amr: grant.amr,
+        idtyp: 'user', uti: uti(), ver: '1.0',
+      })
+    },
+
+    appAccessToken(clientId: string, audience: string) {
+      const { tenantId, issuer } = context()
+      return sign({
+        aud: audience, iss: issuer, ...times(), azp: clientId, azpacr: '1', oid: clientId, sub: clientId,
+        tid: tenantId, idtyp: 'app', roles: [], uti: uti(), ver: '2.0',
+      }, 'at+jwt')
+    },
+  }
+}
+
+export type TokenMinter = ReturnType<typeof createTokenMinter>

@@ -1,0 +1,78 @@
+import { request } from 'undici'
+import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
+
+// Drives the local tenant's sign-in pages over plain HTTP, as a browser would, for tests and
+// the benchmark. The jar keeps the tenant's SSO cookie, so a second authorize only asks for MFA.
+
+export type TenantCookieJar = Map<string, string>
+
+export interface PageUser { email: string; password: string }
+
+function cookieHeader(jar: TenantCookieJar): string {
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+}
+
+function keepCookies(jar: TenantCookieJar, setCookie: string | string[] | undefined): void {
+  for (const line of [setCookie ?? []].flat()) {
+    const [pair] = line.split(';')
+    const eq = pair.indexOf('=')
+    const name = pair.slice(0, eq).trim()
+    const value = pair.slice(eq + 1).trim()
+    if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name)
+    else jar.set(name, value)
+  }
+}
+
+export class TenantPageError extends Error {
+  status: number
+  page: string
+  constructor(status: number, page: string) {
+    super(`the tenant answered ${status}: ${page.match(/role="alert">([^<]*)/)?.[1] ?? page.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`)
+    this.status = status
+    this.page = page
+  }
+}
+
+interface Page { status: number; location?: string; html: string }
+
+async function visit(url: string, jar: TenantCookieJar, form?: Record<string, string>): Promise<Page> {
+  const response = await request(url, {
+    method: form ? 'POST' : 'GET',
+    headers: { cookie: cookieHeader(jar), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+  })
+  keepCookies(jar, response.headers['set-cookie'])
+  const html = await response.body.text()
+  const location = response.headers.location
+  return { status: response.statusCode, location: typeof location === 'string' ? new URL(location, url).toString() : undefined, html }
+}
+
+function formOn(page: Page): { action: string; fields: Record<string, string> } | undefined {
+  const match = page.html.match(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/)
+  if (!match) return undefined
+  const fields: Record<string, string> = {}
+  for (const [tag] of match[2].matchAll(/<input[^>]*>/g)) {
+    const name = tag.match(/name="([^"]+)"/)?.[1]
+    if (name) fields[name] = tag.match(/value="([^"]*)"/)?.[1]?.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&') ?? ''
+  }
+  return { action: match[1], fields }
+}
+
+/**
+ * Signs the user in on the tenant's pages (email, password, and the emailed code when MFA is
+ * asked for) and returns the redirect back to the app, not followed.
+ */
+export async function followAuthorize(tenant: LocalTenant, authorizeUrl: string, user: PageUser, jar: TenantCookieJar = new Map()): Promise<{ redirectUrl: string; jar: TenantCookieJar }> {
+  let page = await visit(authorizeUrl, jar)
+  for (let step = 0; step < 6; step++) {
+    if (page.status === 302 && page.location) return { redirectUrl: page.location, jar }
+    const form = formOn(page)
+    if (page.status !== 200 || !form) throw new TenantPageError(page.status, page.html)
+    const action = new URL(form.action, tenant.httpOrigin).toString()
+    if (form.action === '/login/email') page = await visit(action, jar, { ...form.fields, email: user.email })
+    else if (form.action === '/login/password') page = await visit(action, jar, { ...form.fields, password: user.password })
+    else if (form.action === '/login/mfa') page = await visit(action, jar, { ...form.fields, code: tenant.testing.lastCode(user.email) ?? '' })
+    else throw new TenantPageError(page.status, page.html)
+  }
+  throw new Error('sign-in did not finish within six pages')
+}
