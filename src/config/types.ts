@@ -49,6 +49,8 @@ export interface ProfileServiceConfig {
   requiredAuthContext?: string
   /** e.g. https://graph.microsoft.com/v1.0 */
   graphBaseUrl: string
+  /** How long a Graph call may take before the API answers 504 (default 10 s). */
+  graphTimeoutMs?: number
   logLevel: LogLevel
 }
 

@@ -1,0 +1,76 @@
+import { request, errors, type Dispatcher } from 'undici'
+
+// Microsoft Graph /me over undici, with honest failures: every non-2xx and every network fault
+// becomes a GraphError saying what happened, never a silent success.
+
+export interface GraphProfile {
+  id: string
+  displayName: string | null
+  givenName: string | null
+  surname: string | null
+  mail: string | null
+  userPrincipalName?: string | null
+}
+
+export type GraphFailure = 'rejected-request' | 'rejected-token' | 'unavailable' | 'timeout'
+
+export class GraphError extends Error {
+  failure: GraphFailure
+  status?: number
+  constructor(failure: GraphFailure, message: string, status?: number) {
+    super(message)
+    this.name = 'GraphError'
+    this.failure = failure
+    this.status = status
+  }
+}
+
+export interface GraphClientOptions {
+  baseUrl: string
+  dispatcher: Dispatcher
+  timeoutMs?: number
+}
+
+async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', accessToken: string, clientRequestId: string, body?: object) {
+  let response
+  try {
+    response = await request(`${options.baseUrl}/me`, {
+      method,
+      dispatcher: options.dispatcher,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        'client-request-id': clientRequestId,
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    })
+  } catch (error) {
+    const timedOut = error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError ||
+      error instanceof errors.ConnectTimeoutError || (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError'
+    throw timedOut
+      ? new GraphError('timeout', 'Microsoft Graph did not answer in time.')
+      : new GraphError('unavailable', `Microsoft Graph could not be reached (${(error as { code?: string }).code ?? (error as Error).message}).`)
+  }
+  const text = await response.body.text()
+  if (response.statusCode >= 200 && response.statusCode < 300) return text ? JSON.parse(text) : undefined
+  let message = `Microsoft Graph answered ${response.statusCode}.`
+  try {
+    message = JSON.parse(text).error?.message ?? message
+  } catch {
+    // not Graph's JSON error shape: keep the status line
+  }
+  if (response.statusCode === 401 || response.statusCode === 403) throw new GraphError('rejected-token', message, response.statusCode)
+  if (response.statusCode >= 400 && response.statusCode < 500) throw new GraphError('rejected-request', message, response.statusCode)
+  throw new GraphError('unavailable', message, response.statusCode)
+}
+
+export function createGraphClient(options: GraphClientOptions) {
+  return {
+    getMe: (accessToken: string, clientRequestId: string): Promise<GraphProfile> => call(options, 'GET', accessToken, clientRequestId),
+    patchMe: (accessToken: string, clientRequestId: string, changes: object): Promise<void> => call(options, 'PATCH', accessToken, clientRequestId, changes),
+  }
+}
+
+export type GraphClient = ReturnType<typeof createGraphClient>

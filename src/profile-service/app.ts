@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { ProfileServiceConfig } from '../config/types.ts'
+import { createGraphClient, GraphError, type GraphProfile } from '../lib/graph-client.ts'
+import { createHttpAgent } from '../lib/http-agent.ts'
+import { loggerOptions } from '../lib/logger.ts'
+import { fieldNames, profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
+import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
+import { createBearerTokenValidator, type CallerToken } from './bearer-token.ts'
+import { createOnBehalfOf } from './on-behalf-of.ts'
+import { ServiceError } from './service-error.ts'
+
+// The edit profile service: a web API the Conditional Access MFA policy protects. It checks the
+// caller's token, exchanges it on behalf of the user, and updates Graph /me.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: CallerToken
+  }
+}
+
+function profileOf(graph: GraphProfile) {
+  return { id: graph.id, displayName: graph.displayName, givenName: graph.givenName, surname: graph.surname, mail: graph.mail }
+}
+
+function fromGraph(error: GraphError): ServiceError {
+  switch (error.failure) {
+    case 'rejected-request': return new ServiceError(422, 'graph_rejected_change', error.message)
+    case 'rejected-token': return new ServiceError(502, 'graph_refused_token', `Microsoft Graph refused the service's token: ${error.message}`)
+    case 'timeout': return new ServiceError(504, 'graph_timeout', error.message)
+    default: return new ServiceError(502, 'graph_unavailable', error.message)
+  }
+}
+
+export async function buildProfileService(config: ProfileServiceConfig): Promise<FastifyInstance> {
+  const agent = createHttpAgent({ extraCaPem: config.tenant.extraCaPem })
+  const metadata = tenantMetadataLoader(config.tenant.authority, agent)
+  const validateBearer = createBearerTokenValidator(config, metadata, agent)
+  const onBehalfOf = createOnBehalfOf(config, metadata, agent)
+  const graph = createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.graphTimeoutMs })
+
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, 'profile-service'),
+    bodyLimit: 8 * 1024,
+    // An API rejects what it does not understand: no silently dropped properties, no coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Carry the caller's client-request-id through to Graph, for one trace across the hops.
+    genReqId: (request) => {
+      const given = request.headers['client-request-id']
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
+    },
+  })
+  app.addHook('onClose', async () => agent.close())
+  metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    if (error instanceof ServiceError) {
+      if (error.challenge) reply.header('www-authenticate', formatWwwAuthenticate(error.challenge))
+      if (error.status >= 500) request.log.warn({ code: error.code }, error.message)
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } })
+    }
+    if (error.validation) {
+      return reply.code(422).send({ error: { code: 'invalid_profile', message: `The request body is not a profile change: ${error.message.replace(/^body\/?/, '')}` } })
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (status === 500) request.log.error({ err: error }, 'request failed')
+    return reply.code(status).send({ error: { code: status === 500 ? 'internal_error' : 'bad_request', message: status === 500 ? `Something went wrong. Contact support with id ${request.id}.` : error.message } })
+  })
+
+  const authenticate = async (request: FastifyRequest) => {
+    request.caller = await validateBearer(request.headers.authorization)
+  }
+
+  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await metadata.get()
+      return { status: 'ready' }
+    } catch {
+      return reply.code(503).send({ status: 'not ready', reason: 'tenant metadata could not be loaded' })
+    }
+  })
+
+  app.get('/me', { onRequest: authenticate }, async (request) => {
+    const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
+    try {
+      return profileOf(await graph.getMe(token, request.id))
+    } catch (error) {
+      throw error instanceof GraphError ? fromGraph(error) : error
+    }
+  })
+
+  app.patch('/me', { onRequest: authenticate, schema: { body: profilePatchSchema } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const { values, errors } = validateProfile(request.body as Record<string, unknown>)
+    if (Object.keys(errors).length > 0) {
+      throw new ServiceError(422, 'invalid_profile', 'Some profile fields are not valid.', { details: errors as Record<string, string> })
+    }
+    const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
+    const changes = Object.fromEntries(fieldNames.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
+    try {
+      await graph.patchMe(token, request.id, changes)
+      return reply.send(profileOf(await graph.getMe(token, request.id)))
+    } catch (error) {
+      throw error instanceof GraphError ? fromGraph(error) : error
+    }
+  })
+
+  return app
+}

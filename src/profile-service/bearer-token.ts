@@ -1,0 +1,74 @@
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose'
+import { fetch, type Dispatcher } from 'undici'
+import type { ProfileServiceConfig } from '../config/types.ts'
+import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
+import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { ServiceError } from './service-error.ts'
+
+// Bearer token validation with jose: signature (JWKS from discovery, cached, refetched on an
+// unknown kid at most every 30 s), issuer, audience, lifetime with 60 s skew, v2, scope, and
+// optionally an authentication context. Failures answer as RFC 6750 says.
+
+export interface CallerToken {
+  raw: string
+  claims: JWTPayload & { oid: string; scp: string; acrs?: string[] }
+}
+
+function invalidToken(description: string): ServiceError {
+  return new ServiceError(401, 'invalid_token', description, {
+    challenge: { scheme: 'Bearer', params: { realm: '', error: 'invalid_token', error_description: description } },
+  })
+}
+
+function joseReason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The token is expired.'
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return 'The token issuer is not this tenant.'
+    if (error.claim === 'aud') return 'The token audience is not this API.'
+    if (error.claim === 'nbf') return 'The token is not valid yet.'
+    return `The token ${error.claim} claim is not valid.`
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return 'The token signature is not valid.'
+  return 'The token could not be validated.'
+}
+
+export function createBearerTokenValidator(config: ProfileServiceConfig, metadata: TenantMetadataLoader, dispatcher: Dispatcher) {
+  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined
+
+  return async function validateBearer(authorization: string | undefined): Promise<CallerToken> {
+    if (!authorization) {
+      throw new ServiceError(401, 'unauthorized', 'A bearer token is required.', { challenge: { scheme: 'Bearer', params: { realm: '' } } })
+    }
+    const match = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(authorization)
+    if (!match) throw invalidToken('The Authorization header must be "Bearer <JWT>".')
+    const { issuer, jwks_uri } = await metadata.get()
+    jwks ??= createRemoteJWKSet(new URL(jwks_uri), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 24 * 3600_000,
+      [customFetch]: (url: string, options: object) => fetch(url, { ...options, dispatcher }) as unknown as Promise<Response>,
+    })
+    let claims: JWTPayload
+    try {
+      ({ payload: claims } = await jwtVerify(match[1], jwks, { issuer, audience: config.clientId, algorithms: ['RS256'], clockTolerance: 60 }))
+    } catch (error) {
+      throw invalidToken(joseReason(error))
+    }
+    if (claims.ver !== '2.0') throw invalidToken('The token must be a v2.0 access token.')
+    if (typeof claims.oid !== 'string') throw invalidToken('The token has no user (oid).')
+    const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : []
+    if (!scopes.includes(config.requiredScope)) {
+      throw new ServiceError(403, 'insufficient_scope', `The token lacks the ${config.requiredScope} scope.`, {
+        challenge: { scheme: 'Bearer', params: { realm: '', error: 'insufficient_scope', scope: config.requiredScope, error_description: `The ${config.requiredScope} scope is required.` } },
+      })
+    }
+    const acrs = Array.isArray(claims.acrs) ? claims.acrs.map(String) : []
+    if (config.requiredAuthContext && !acrs.includes(config.requiredAuthContext)) {
+      const { authorization_endpoint } = await metadata.get()
+      const wanted = JSON.stringify({ access_token: { acrs: { essential: true, value: config.requiredAuthContext } } })
+      throw new ServiceError(401, 'insufficient_claims', 'This operation needs a stronger authentication.', {
+        challenge: insufficientClaimsChallenge(wanted, { authorization_uri: authorization_endpoint, client_id: config.clientId }),
+      })
+    }
+    return { raw: match[1], claims: { ...claims, oid: claims.oid, scp: String(claims.scp), acrs } }
+  }
+}

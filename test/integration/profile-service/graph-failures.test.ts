@@ -1,0 +1,75 @@
+import Fastify from 'fastify'
+import t, { type Test } from 'tap'
+import { request } from 'undici'
+import { startTestTenant } from '../../helpers/local-tenant.ts'
+import { startTestProfileService, userTokenForService } from '../../helpers/profile-service.ts'
+
+// Graph is the edge we cannot run for real in these cases, so a stand-in answers the failure;
+// the tenant, the token and the OBO exchange stay real.
+
+async function startFailingGraph(t: Test) {
+  const graph = Fastify()
+  graph.patch('/v1.0/me', async (request, reply) => {
+    const mode = request.headers['x-mode'] ?? (request.body as { displayName?: string }).displayName
+    if (mode === 'bad-request') return reply.code(400).send({ error: { code: 'Request_BadRequest', message: "Invalid value specified for property 'displayName'." } })
+    if (mode === 'forbidden') return reply.code(403).send({ error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } })
+    if (mode === 'down') return reply.code(503).send({ error: { code: 'serviceNotAvailable', message: 'Service unavailable' } })
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    return reply.code(204).send()
+  })
+  t.teardown(() => graph.close())
+  await graph.listen({ host: '127.0.0.1', port: 0 })
+  const address = graph.server.address()
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1.0`
+}
+
+async function save(url: string, token: string, displayName: string) {
+  const response = await request(`${url}/me`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName }),
+  })
+  return { status: response.statusCode, body: (await response.body.json()) as { error: { code: string; message: string } } }
+}
+
+t.test('Graph failures map to honest statuses', async (t) => {
+  const tenant = await startTestTenant(t)
+  const { accessToken } = await userTokenForService(tenant)
+  const graphBaseUrl = await startFailingGraph(t)
+  const service = await startTestProfileService(t, tenant, { graphBaseUrl })
+
+  t.test('Graph 400 becomes 422 with Graph’s message', async (t) => {
+    const { status, body } = await save(service.url, accessToken, 'bad-request')
+    t.equal(status, 422)
+    t.match(body.error.message, /Invalid value specified for property 'displayName'/)
+  })
+  t.test('Graph 403 becomes 502 saying Graph refused the token', async (t) => {
+    const { status, body } = await save(service.url, accessToken, 'forbidden')
+    t.equal(status, 502)
+    t.equal(body.error.code, 'graph_refused_token')
+  })
+  t.test('Graph 5xx becomes 502', async (t) => {
+    const { status, body } = await save(service.url, accessToken, 'down')
+    t.equal(status, 502)
+    t.equal(body.error.code, 'graph_unavailable')
+  })
+})
+
+t.test('a Graph that does not answer in time becomes 504', async (t) => {
+  const tenant = await startTestTenant(t)
+  const { accessToken } = await userTokenForService(tenant)
+  const graphBaseUrl = await startFailingGraph(t)
+  const service = await startTestProfileService(t, tenant, { graphBaseUrl, graphTimeoutMs: 300 })
+  const { status, body } = await save(service.url, accessToken, 'slow')
+  t.equal(status, 504)
+  t.equal(body.error.code, 'graph_timeout')
+})
+
+t.test('a Graph that refuses connections becomes 502', async (t) => {
+  const tenant = await startTestTenant(t)
+  const { accessToken } = await userTokenForService(tenant)
+  const service = await startTestProfileService(t, tenant, { graphBaseUrl: 'http://127.0.0.1:9/v1.0' })
+  const { status, body } = await save(service.url, accessToken, 'anyone')
+  t.equal(status, 502)
+  t.equal(body.error.code, 'graph_unavailable')
+})
