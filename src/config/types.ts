@@ -87,5 +87,7 @@ export interface BffConfig {
   session: BffSessionConfig
   /** @fastify/view template cache; on except while editing templates. */
   viewCache: boolean
+  /** Requests per client address per minute on /auth/* (default 60). */
+  authRateLimitPerMinute?: number
   logLevel: LogLevel
 }

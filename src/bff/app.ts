@@ -1,0 +1,62 @@
+import formbody from '@fastify/formbody'
+import type { SessionStore } from '@fastify/session'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { BffConfig } from '../config/types.ts'
+import { createGraphClient } from '../lib/graph-client.ts'
+import { createHttpAgent } from '../lib/http-agent.ts'
+import { loggerOptions } from '../lib/logger.ts'
+import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { createEditProfileClient } from './edit-profile-client.ts'
+import { createIdentity } from './identity.ts'
+import { registerErrorHandler } from './plugins/error-handler.ts'
+import { registerSecurity } from './plugins/security.ts'
+import { registerSession } from './plugins/session.ts'
+import { registerViews } from './plugins/views.ts'
+import { authRoutes } from './routes/auth.ts'
+import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
+import { homeRoutes } from './routes/home.ts'
+import { profileRoutes } from './routes/profile.ts'
+import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
+
+// The BFF: pages and htmx fragments for sign-in, the profile and its inline editor. Tokens stay
+// here, in each session's token cache; the browser gets an opaque session cookie.
+
+export interface BffStores {
+  sessionStore?: SessionStore
+  tokenCaches?: TokenCacheStore
+  locks?: SessionLock
+  readiness?: ReadinessCheck[]
+}
+
+export async function buildBff(config: BffConfig, stores: BffStores = {}): Promise<FastifyInstance> {
+  const agent = createHttpAgent({ extraCaPem: config.tenant.extraCaPem })
+  const metadata = tenantMetadataLoader(config.tenant.authority, agent)
+  const identity = createIdentity({
+    config, dispatcher: agent, metadata,
+    tokenCaches: stores.tokenCaches ?? createMemoryTokenCacheStore(),
+    locks: stores.locks ?? createMemorySessionLock(),
+  })
+
+  const app = Fastify({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: false })
+  app.addHook('onClose', async () => agent.close())
+  metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
+
+  await registerSession(app, config.session, stores.sessionStore)
+  await registerSecurity(app, metadata)
+  await app.register(formbody)
+  await registerViews(app, config.viewCache)
+  registerErrorHandler(app)
+
+  homeRoutes(app)
+  authRoutes(app, config, identity)
+  profileRoutes(app, config, {
+    identity,
+    graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent }),
+    editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent }),
+  })
+  healthRoutes(app, [
+    async () => (await metadata.get().then(() => undefined, () => 'tenant metadata could not be loaded')),
+    ...(stores.readiness ?? []),
+  ])
+  return app
+}

@@ -1,0 +1,32 @@
+import cookie from '@fastify/cookie'
+import session, { type SessionStore } from '@fastify/session'
+import type { FastifyInstance } from 'fastify'
+import type { BffSessionConfig } from '../../config/types.ts'
+
+// The session cookie is the only thing the browser holds: opaque, signed, HttpOnly.
+// SameSite=Lax, not Strict: the tenant redirects back to /auth/redirect with a cross-site
+// top-level GET, and the cookie must come with it to find the pending state, nonce and PKCE
+// verifier. Lax still keeps it off cross-site POSTs, and CSRF tokens guard every change.
+
+export function sessionCookieName(config: BffSessionConfig): string {
+  // __Host-: only on https, no Domain, Path=/ — the cookie cannot be planted by a subdomain.
+  return config.secureCookie ? '__Host-session' : 'session'
+}
+
+export async function registerSession(app: FastifyInstance, config: BffSessionConfig, store?: SessionStore) {
+  await app.register(cookie)
+  await app.register(session, {
+    secret: config.secrets,
+    cookieName: sessionCookieName(config),
+    cookie: { httpOnly: true, secure: config.secureCookie, sameSite: 'lax', path: '/', maxAge: config.idleTimeoutMs },
+    rolling: true, // sliding idle timeout: each request renews it
+    saveUninitialized: false,
+    ...(store ? { store } : {}),
+  })
+  // The absolute lifetime: however active, a session ends after absoluteTimeoutMs.
+  app.addHook('preHandler', async (request) => {
+    const { session: current } = request
+    if (!current.createdAt) return
+    if (Date.now() - current.createdAt > config.absoluteTimeoutMs) await current.destroy()
+  })
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { BffConfig } from '../../config/types.ts'
+import { signInScopes, type Identity } from '../identity.ts'
+import { renderPage } from '../plugins/views.ts'
+import { safeReturnTo } from '../return-to.ts'
+import type { PendingAuthorization } from '../session-data.ts'
+
+// Sign in, sign up, step up, the redirect back, and sign out.
+
+interface RedirectQuery { code?: string; state?: string; error?: string; error_description?: string }
+
+function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  return renderPage(request, reply.code(status), 'error', { title: 'Sign-in did not complete', message, supportId: request.id, retry: true })
+}
+
+export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity) {
+  const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
+
+  async function startAuthorization(request: FastifyRequest, reply: FastifyReply, options: Parameters<Identity['authorizationUrl']>[0]) {
+    const { url, pending } = await identity.authorizationUrl(options)
+    request.session.pendingAuthorization = pending
+    return reply.redirect(url, 302)
+  }
+
+  app.get('/auth/sign-in', limited, async (request, reply) => {
+    const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo)
+    return startAuthorization(request, reply, { purpose: 'sign-in', returnTo, scopes: signInScopes })
+  })
+
+  app.get('/auth/sign-up', limited, async (request, reply) => {
+    return startAuthorization(request, reply, { purpose: 'sign-in', returnTo: '/', scopes: signInScopes, prompt: 'create' })
+  })
+
+  app.get('/auth/step-up', limited, async (request, reply) => {
+    const { user, stepUpClaims } = request.session
+    if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fprofile', 302)
+    // Claims come only from the challenge stored server-side, never from this URL.
+    return startAuthorization(request, reply, {
+      purpose: 'step-up', returnTo: '/profile?edit=1', scopes: [config.profileService.scope], claims: stepUpClaims, loginHint: user.username,
+    })
+  })
+
+  app.get('/auth/redirect', limited, async (request, reply) => {
+    const query = request.query as RedirectQuery
+    const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
+    request.session.pendingAuthorization = undefined // single use, whatever happens next
+    if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
+      return failedSignIn(request, reply, 400, 'This sign-in response has expired or was already used. Sign in again.')
+    }
+    if (query.error) {
+      if (pending.purpose === 'step-up') {
+        request.session.notice = 'Verification was not completed. Your changes are kept; select Edit to try again.'
+        return reply.redirect('/profile', 302)
+      }
+      return failedSignIn(request, reply, 400, `The sign-in service reported: ${query.error_description ?? query.error}`)
+    }
+    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'The sign-in response has no authorization code.')
+
+    const previous = request.session.user
+    const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
+    let result
+    try {
+      result = await identity.redeemCode(cacheKey, query.code, pending)
+    } catch (error) {
+      request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
+      return failedSignIn(request, reply, 400, 'The sign-in could not be completed. Sign in again.')
+    }
+    const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
+    if (pending.purpose === 'step-up') {
+      if (!previous || result.account?.homeAccountId !== previous.homeAccountId) {
+        await identity.forget(cacheKey)
+        await request.session.destroy()
+        return failedSignIn(request, reply, 403, 'The verification was done by a different account. Sign in again.')
+      }
+      // MFA evidence: the local tenant (and v1-style tokens) state it in `amr`.
+      if (Array.isArray(claims.amr) && !claims.amr.includes('mfa')) {
+        return failedSignIn(request, reply, 403, 'The verification did not include a second factor. Try again.')
+      }
+    } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
+      await identity.forget(request.session.tokenCacheKey)
+    }
+    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft stays.
+    await request.session.regenerate(['draft'])
+    request.session.createdAt = Date.now()
+    request.session.tokenCacheKey = cacheKey
+    request.session.user = {
+      homeAccountId: result.account!.homeAccountId,
+      username: result.account!.username,
+      name: result.account!.name ?? result.account!.username,
+      idTokenClaims: claims,
+    }
+    if (pending.purpose === 'step-up') request.session.notice = 'Thanks, you are verified.'
+    return reply.redirect(pending.returnTo, 302)
+  })
+
+  app.post('/auth/sign-out', { ...limited, onRequest: app.csrfProtection }, async (request, reply) => {
+    const { tokenCacheKey, user } = request.session
+    if (tokenCacheKey) await identity.forget(tokenCacheKey)
+    await request.session.destroy()
+    return reply.redirect(await identity.endSessionUrl(user?.username), 303)
+  })
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify'
+import { renderPage } from '../plugins/views.ts'
+
+// Home (signed out: Sign In; signed in: Hi {name}) and the ID token claims table.
+
+function displayValue(value: unknown): string {
+  if (Array.isArray(value)) return value.join(', ')
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value)
+  return String(value)
+}
+
+const timeClaims = new Set(['iat', 'nbf', 'exp', 'auth_time'])
+
+export function homeRoutes(app: FastifyInstance) {
+  app.get('/', async (request, reply) => renderPage(request, reply, 'home', { name: request.session.user?.name }))
+
+  app.get('/claims', async (request, reply) => {
+    const user = request.session.user
+    if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
+    const claims = Object.entries(user.idTokenClaims).map(([name, value]) => ({
+      name,
+      value: displayValue(value),
+      when: timeClaims.has(name) && typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined,
+    }))
+    return renderPage(request, reply, 'claims', { claims })
+  })
+}

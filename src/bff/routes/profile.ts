@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { BffConfig } from '../../config/types.ts'
+import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
+import { GraphError } from '../../lib/graph-client.ts'
+import { fieldNames, profileFields, validateProfile, type ProfileDraft, type ProfileField } from '../../lib/profile-rules.ts'
+import type { EditProfileClient, ServiceProfile } from '../edit-profile-client.ts'
+import { isHtmx, navigate } from '../htmx.ts'
+import { SignInRequiredError, StepUpRequiredError, type Identity } from '../identity.ts'
+import { renderFragment, renderPage } from '../plugins/views.ts'
+import type { ProfileSnapshot } from '../session-data.ts'
+
+// The profile page, the inline editor (htmx fragments in #profile-panel), saving through the
+// edit profile service, and the 401 step-up fragment when MFA is asked for. Every page also
+// works without JavaScript: links and a plain form post.
+
+const graphScopes = ['User.Read']
+
+function snapshotOf(profile: GraphProfile | ServiceProfile): ProfileSnapshot {
+  return { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' }
+}
+
+function editorFields(values: Partial<ProfileDraft>, errors: Partial<Record<ProfileField, string>> = {}) {
+  return fieldNames.map((name) => ({
+    name, label: profileFields[name].label, value: values[name] ?? '', error: errors[name],
+    required: profileFields[name].required, maxLength: profileFields[name].maxLength, autocomplete: { displayName: 'nickname', givenName: 'given-name', surname: 'family-name' }[name],
+  }))
+}
+
+export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; graph: GraphClient; editProfile: EditProfileClient }) {
+  const { identity, graph, editProfile } = deps
+  const serviceScopes = [config.profileService.scope]
+
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.session.user) return navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url)}`)
+  }
+
+  const token = (request: FastifyRequest, scopes: string[]) =>
+    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.homeAccountId, scopes)
+
+  /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
+  function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string) {
+    request.session.stepUpClaims = claims
+    if (!isHtmx(request)) return reply.redirect('/auth/step-up', 303)
+    return renderFragment(reply.code(401), 'step-up', {})
+  }
+
+  function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: Partial<Record<ProfileField, string>>; problem?: string } = {}) {
+    const data = { fields: editorFields(values, extra.errors), problem: extra.problem, hasErrors: Boolean(extra.errors && Object.keys(extra.errors).length > 0) }
+    reply.code(status)
+    if (isHtmx(request)) return renderFragment(reply, 'profile-editor', { ...data, csrfToken: reply.generateCsrf() })
+    return renderPage(request, reply, 'profile', { editing: true, profile: request.session.profile, ...data })
+  }
+
+  async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
+    const { accessToken } = await token(request, graphScopes)
+    const profile = snapshotOf(await graph.getMe(accessToken, request.id))
+    request.session.profile = profile
+    return profile
+  }
+
+  app.get('/profile', { preHandler: signedIn }, async (request, reply) => {
+    reply.header('vary', 'HX-Request')
+    const notice = request.session.notice
+    request.session.notice = undefined
+    let profile: ProfileSnapshot
+    try {
+      profile = await loadProfile(request)
+    } catch (error) {
+      if (!(error instanceof GraphError)) throw error
+      request.log.warn({ failure: error.failure }, 'Graph /me failed')
+      return renderPage(request, reply.code(502), 'profile', { loadProblem: 'We could not load your profile from Microsoft Graph right now.' })
+    }
+    if ((request.query as Record<string, string>).edit !== '1') return renderPage(request, reply, 'profile', { profile, notice })
+    const values = { ...profile, ...request.session.draft }
+    try {
+      await token(request, serviceScopes)
+    } catch (error) {
+      if (!(error instanceof StepUpRequiredError)) throw error
+      request.session.stepUpClaims = error.claims
+      return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
+    }
+    return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(values) })
+  })
+
+  app.get('/profile/editor', { preHandler: signedIn }, async (request, reply) => {
+    reply.header('vary', 'HX-Request')
+    if (!isHtmx(request)) return reply.redirect('/profile?edit=1', 302)
+    try {
+      await token(request, serviceScopes)
+    } catch (error) {
+      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
+      throw error
+    }
+    const profile = request.session.profile ?? (await loadProfile(request))
+    return editor(request, reply, 200, { ...profile, ...request.session.draft })
+  })
+
+  app.get('/profile/card', { preHandler: signedIn }, async (request, reply) => {
+    reply.header('vary', 'HX-Request')
+    request.session.draft = undefined
+    if (!isHtmx(request)) return reply.redirect('/profile', 302)
+    const profile = request.session.profile ?? (await loadProfile(request))
+    return renderFragment(reply, 'profile-card', { profile })
+  })
+
+  async function save(request: FastifyRequest, reply: FastifyReply) {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const { values, errors } = validateProfile(Object.fromEntries(fieldNames.map((name) => [name, body[name] ?? ''])))
+    // The draft is kept server-side until it is saved: it survives step-up and failures.
+    request.session.draft = values
+    if (Object.keys(errors).length > 0) return editor(request, reply, 422, values, { errors })
+
+    let accessToken: string
+    try {
+      ({ accessToken } = await token(request, serviceScopes))
+    } catch (error) {
+      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
+      if (error instanceof SignInRequiredError) throw error
+      request.log.warn({ err: error }, 'token for the edit profile service failed')
+      return editor(request, reply, 502, values, { problem: 'We could not reach the sign-in service to save your changes. Your values are kept.' })
+    }
+    const outcome = await editProfile.save(accessToken, request.id, values)
+    switch (outcome.kind) {
+      case 'saved':
+        request.session.draft = undefined
+        request.session.profile = snapshotOf(outcome.profile)
+        if (!isHtmx(request)) {
+          request.session.notice = 'Your profile was saved.'
+          return reply.redirect('/profile', 303)
+        }
+        return renderFragment(reply, 'profile-card', { profile: request.session.profile, notice: 'Your profile was saved.' })
+      case 'invalid':
+        return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
+      case 'step-up':
+        return stepUp(request, reply, outcome.claims)
+      default:
+        request.log.warn({ reason: outcome.message }, 'edit profile service failed')
+        return editor(request, reply, 502, values, { problem: `We could not save your changes: ${outcome.message} Your values are kept.` })
+    }
+  }
+
+  app.patch('/profile', { preHandler: signedIn, onRequest: app.csrfProtection }, save)
+  app.post('/profile', { preHandler: signedIn, onRequest: app.csrfProtection }, save)
+}

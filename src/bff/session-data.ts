@@ -1,0 +1,50 @@
+import type {} from '@fastify/session'
+import type { ProfileDraft } from '../lib/profile-rules.ts'
+
+// What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
+// session's token cache (token-cache-store.ts), keyed by `tokenCacheKey`.
+
+/** One authorization request in flight: single use, bound to this session, expiring. */
+export interface PendingAuthorization {
+  state: string
+  nonce: string
+  codeVerifier: string
+  purpose: 'sign-in' | 'step-up'
+  returnTo: string
+  scopes: string[]
+  claims?: string
+  expiresAt: number
+}
+
+export interface ProfileSnapshot {
+  id: string
+  displayName: string
+  givenName: string
+  surname: string
+  mail: string
+}
+
+export interface SignedInUser {
+  homeAccountId: string
+  username: string
+  name: string
+  /** The ID token's claims, for the claims page (the token itself is not kept here). */
+  idTokenClaims: Record<string, unknown>
+}
+
+declare module 'fastify' {
+  interface Session {
+    createdAt?: number
+    user?: SignedInUser
+    tokenCacheKey?: string
+    pendingAuthorization?: PendingAuthorization
+    /** The claims of the last MFA challenge: step-up sends these, never claims from a URL. */
+    stepUpClaims?: string
+    /** Profile values typed before a step-up or a failure, restored in the editor. */
+    draft?: Partial<ProfileDraft>
+    /** A one-time message shown on the next page (e.g. after step-up). */
+    notice?: string
+    /** The profile as last read from Graph or saved, so the editor opens without another Graph call. */
+    profile?: ProfileSnapshot
+  }
+}
