@@ -1,0 +1,157 @@
+import t from 'tap'
+import { BffBrowser, startTestBff, startTestStack } from '../../helpers/bff.ts'
+import { startTestTenant } from '../../helpers/local-tenant.ts'
+
+const htmx = { htmx: true }
+
+async function signedIn(stack: Awaited<ReturnType<typeof startTestStack>>) {
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  await browser.signIn()
+  await browser.get('/profile')
+  return browser
+}
+
+t.test('the profile page shows the Graph /me card with an Edit button', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  const page = await browser.get('/profile')
+  t.equal(page.status, 200)
+  t.match(page.body, /<dd data-field="displayName">Demo User<\/dd>/)
+  t.match(page.body, /<dd data-field="mail">demo@contoso\.test<\/dd>/)
+  t.match(page.body, /hx-get="\/profile\/editor"[^>]*>Edit</)
+  t.equal(page.headers.vary, 'HX-Request')
+})
+
+t.test('a signed-out visitor asking for the profile is sent to sign in', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  const page = await browser.get('/profile')
+  t.equal(page.status, 302)
+  t.equal(page.location, '/auth/sign-in?returnTo=%2Fprofile')
+})
+
+t.test('the editor answers the 401 step-up fragment while MFA is missing', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  const editor = await browser.get('/profile/editor', htmx)
+  t.equal(editor.status, 401)
+  t.match(editor.body, /Verify it's you/)
+  t.match(editor.body, /href="\/auth\/step-up"/)
+  t.match(editor.body, /Cancel/)
+  t.notMatch(editor.body, /<html/, 'a fragment, not a page')
+})
+
+t.test('after step-up the editor opens (200) with the fields', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  await browser.get('/profile/editor', htmx)
+  const back = await browser.authorize('/auth/step-up')
+  t.equal(back.location, '/profile?edit=1')
+  const editor = await browser.get('/profile/editor', htmx)
+  t.equal(editor.status, 200)
+  for (const label of ['Display name', 'Given name', 'Surname', 'Save', 'Cancel']) t.match(editor.body, label)
+  t.match(editor.body, /value="Demo User"/)
+})
+
+t.test('saving after MFA updates Graph and renders the card with a status message', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  await browser.get('/profile/editor', htmx)
+  await browser.authorize('/auth/step-up')
+  await browser.get('/profile?edit=1')
+  const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Demo Saved', givenName: 'Demo', surname: 'Saved' } })
+  t.equal(saved.status, 200)
+  t.match(saved.body, /role="status">Your profile was saved\./)
+  t.match(saved.body, /<dd data-field="displayName">Demo Saved<\/dd>/)
+  const page = await browser.get('/profile')
+  t.match(page.body, /<dd data-field="displayName">Demo Saved<\/dd>/, 'Graph holds the new value')
+})
+
+t.test('invalid values answer 422 with messages and the typed values', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  const response = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: '   ', givenName: 'G'.repeat(70), surname: 'Kept' } })
+  t.equal(response.status, 422)
+  t.match(response.body, /Display name is required\./)
+  t.match(response.body, /Given name must be at most 64 characters\./)
+  t.match(response.body, /value="Kept"/)
+  t.match(response.body, /aria-invalid="true"/)
+})
+
+t.test('a save challenged for MFA keeps the draft and restores it after step-up', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  const challenged = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Typed Before MFA', givenName: 'Typed', surname: 'Draft' } })
+  t.equal(challenged.status, 401)
+  t.match(challenged.body, /Verify it's you/)
+  const back = await browser.authorize('/auth/step-up')
+  t.equal(back.location, '/profile?edit=1')
+  const page = await browser.get(back.location!)
+  t.match(page.body, /value="Typed Before MFA"/)
+  t.match(page.body, /value="Draft"/)
+  t.match(page.body, /Thanks, you are verified\./)
+})
+
+t.test('a claims challenge from the service (auth context) keeps the draft and restores it after step-up', async (t) => {
+  const stack = await startTestStack(t, { serviceAuthContext: 'c1' })
+  const browser = await signedIn(stack)
+  await browser.get('/profile/editor', htmx)
+  await browser.authorize('/auth/step-up')
+  await browser.get('/profile?edit=1')
+  const challenged = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Needs Context', givenName: '', surname: '' } })
+  t.equal(challenged.status, 401, 'the service demanded acrs c1')
+  t.match(challenged.body, /Verify it's you/)
+  const stepUp = await browser.get('/auth/step-up')
+  t.match(new URL(stepUp.location!).searchParams.get('claims')!, /"acrs"/, 'step-up sends the stored claims')
+  const back = await browser.authorize('/auth/step-up')
+  const page = await browser.get(back.location!)
+  t.match(page.body, /value="Needs Context"/)
+  const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Needs Context', givenName: '', surname: '' } })
+  t.equal(saved.status, 200)
+})
+
+t.test('step-up ignores claims in the query string', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  const stepUp = await browser.get('/auth/step-up?claims=%7B%22evil%22%3A1%7D')
+  t.notMatch(new URL(stepUp.location!).searchParams.get('claims') ?? '', /evil/)
+})
+
+t.test('an unreachable edit profile service keeps the values and offers Try again', async (t) => {
+  const tenant = await startTestTenant(t)
+  const bff = await startTestBff(t, tenant, 'http://127.0.0.1:9')
+  const browser = new BffBrowser(bff.url, tenant)
+  await browser.signIn()
+  await browser.get('/profile')
+  await browser.get('/profile/editor', htmx)
+  await browser.authorize('/auth/step-up')
+  await browser.get('/profile?edit=1')
+  const response = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Kept Through Outage', givenName: 'Kept', surname: 'Values' } })
+  t.equal(response.status, 502)
+  t.match(response.body, /Try again/)
+  t.match(response.body, /value="Kept Through Outage"/)
+  t.match(response.body, /could not be reached/)
+})
+
+t.test('PATCH without a CSRF token or with a wrong one is refused with 403', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  t.equal((await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'x' }, csrf: false })).status, 403)
+  t.equal((await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'x' }, csrf: 'forged' })).status, 403)
+})
+
+t.test('Cancel returns the card and drops the draft', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: '', surname: '' } })
+  const card = await browser.get('/profile/card', htmx)
+  t.equal(card.status, 200)
+  t.match(card.body, /<dd data-field="displayName">Demo User<\/dd>/)
+})
+
+t.test('health and readiness answer 200', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  t.equal((await browser.get('/healthz')).status, 200)
+  t.equal((await browser.get('/readyz')).status, 200)
+})
