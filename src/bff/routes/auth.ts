@@ -94,7 +94,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     return reply.redirect(pending.returnTo, 302)
   })
 
-  app.post('/auth/sign-out', { ...limited, onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post('/auth/sign-out', { ...limited, preValidation: app.csrfProtection }, async (request, reply) => {
     const { tokenCacheKey, user } = request.session
     if (tokenCacheKey) await identity.forget(tokenCacheKey)
     await request.session.destroy()

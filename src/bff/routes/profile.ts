@@ -139,6 +139,6 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     }
   }
 
-  app.patch('/profile', { preHandler: signedIn, onRequest: app.csrfProtection }, save)
-  app.post('/profile', { preHandler: signedIn, onRequest: app.csrfProtection }, save)
+  app.patch('/profile', { preHandler: signedIn, preValidation: app.csrfProtection }, save)
+  app.post('/profile', { preHandler: signedIn, preValidation: app.csrfProtection }, save)
 }
