@@ -9,3 +9,14 @@ export function navigate(request: FastifyRequest, reply: FastifyReply, location:
   if (isHtmx(request)) return reply.code(200).header('HX-Redirect', location).send()
   return reply.redirect(location, request.method === 'GET' ? 302 : 303)
 }
+
+/** The request came from the inline editor's form (htmx names its source element). */
+export const fromEditor = (request: FastifyRequest) => String(request.headers['hx-source'] ?? '').endsWith('#profile-editor')
+
+/**
+ * Puts a problem into the editor's message area instead of replacing the form, so what the
+ * user typed stays on screen (HX-Retarget/HX-Reswap).
+ */
+export function retargetToEditorProblem(reply: FastifyReply) {
+  return reply.header('HX-Retarget', '#editor-problem').header('HX-Reswap', 'innerHTML')
+}

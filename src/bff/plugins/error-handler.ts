@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { SignInRequiredError } from '../identity.ts'
-import { isHtmx, navigate } from '../htmx.ts'
+import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
 import { renderFragment, renderPage } from './views.ts'
 
 // One error handler: a friendly page (or, for htmx, a fragment) with a support id; 4xx keep
@@ -13,13 +13,15 @@ export function registerErrorHandler(app: FastifyInstance) {
       if (isHtmx(request)) return renderFragment(reply.code(401), 'sign-in-again', { returnTo: '/profile' })
       return navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url.split('?')[0])}`)
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    const status = error.statusCode && error.statusCode >= 400 && (error.statusCode < 500 || error.statusCode === 503) ? error.statusCode : 500
     const message = status === 500
       ? `Something went wrong on our side. Contact support with id ${request.id}.`
+      : status === 503 ? 'The service is briefly unavailable. Nothing you typed is lost: try again in a moment.'
       : status === 403 && /csrf/i.test(error.message) ? 'This form has expired. Reload the page and try again.' : error.message
-    if (status === 500) request.log.error({ err: error }, 'request failed')
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ status, code: error.code }, error.message)
     reply.code(status)
+    if (isHtmx(request) && fromEditor(request)) return renderFragment(retargetToEditorProblem(reply), 'editor-error', { message, supportId: request.id, inEditor: true })
     if (isHtmx(request)) return renderFragment(reply, 'editor-error', { message, supportId: request.id })
     return renderPage(request, reply, 'error', { title: status === 500 ? 'Something went wrong' : 'That did not work', message, supportId: request.id })
   })

@@ -4,7 +4,7 @@ import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
 import { fieldNames, profileFields, validateProfile, type ProfileDraft, type ProfileField } from '../../lib/profile-rules.ts'
 import type { EditProfileClient, ServiceProfile } from '../edit-profile-client.ts'
-import { isHtmx, navigate } from '../htmx.ts'
+import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
 import { SignInRequiredError, StepUpRequiredError, type Identity } from '../identity.ts'
 import { renderFragment, renderPage } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
@@ -45,6 +45,9 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: Partial<Record<ProfileField, string>>; problem?: string } = {}) {
+    if (extra.problem && isHtmx(request) && fromEditor(request)) {
+      return renderFragment(retargetToEditorProblem(reply.code(status)), 'editor-error', { message: extra.problem, inEditor: true })
+    }
     const data = { fields: editorFields(values, extra.errors), problem: extra.problem, hasErrors: Boolean(extra.errors && Object.keys(extra.errors).length > 0) }
     reply.code(status)
     if (isHtmx(request)) return renderFragment(reply, 'profile-editor', { ...data, csrfToken: reply.generateCsrf() })

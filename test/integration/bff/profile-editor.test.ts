@@ -126,11 +126,13 @@ t.test('an unreachable edit profile service keeps the values and offers Try agai
   await browser.get('/profile/editor', htmx)
   await browser.authorize('/auth/step-up')
   await browser.get('/profile?edit=1')
-  const response = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Kept Through Outage', givenName: 'Kept', surname: 'Values' } })
+  const response = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Kept Through Outage', givenName: 'Kept', surname: 'Values' }, headers: { 'hx-source': 'form#profile-editor' } })
   t.equal(response.status, 502)
+  t.equal(response.headers['hx-retarget'], '#editor-problem', 'the problem goes beside the form, which keeps what was typed')
   t.match(response.body, /Try again/)
-  t.match(response.body, /value="Kept Through Outage"/)
   t.match(response.body, /could not be reached/)
+  const reopened = await browser.get('/profile?edit=1')
+  t.match(reopened.body, /value="Kept Through Outage"/, 'the draft is kept server-side too')
 })
 
 t.test('PATCH without a CSRF token or with a wrong one is refused with 403', async (t) => {

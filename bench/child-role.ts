@@ -1,0 +1,85 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { openSync } from 'node:fs'
+
+// A role in its own Node process (the load generator must not share its event loop), driven
+// over IPC: one request at a time per message id, answered with { id, result } or { id, error }.
+
+export interface ChildRole {
+  name: string
+  ready: Record<string, unknown>
+  ask<T>(type: string, payload?: unknown): Promise<T>
+  stop(): Promise<void>
+}
+
+interface Reply { id?: number; result?: unknown; error?: string; ready?: Record<string, unknown>; needsInput?: boolean }
+
+export async function startChildRole(name: string, script: URL, options: { env?: Record<string, string>; logFile: string; cpuProfDir?: string; input?: unknown }): Promise<ChildRole> {
+  const log = openSync(options.logFile, 'a')
+  const child: ChildProcess = fork(script.pathname, [], {
+    execPath: process.execPath,
+    execArgv: options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', log, log, 'ipc'],
+  })
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
+  let nextId = 1
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready; see ${options.logFile}`)))
+    child.on('message', (message: Reply) => {
+      // Inputs that must not sit in the environment (tokens) go over IPC, when the child asks.
+      if (message.needsInput) return child.send({ input: options.input })
+      if (message.ready) return resolve(message.ready)
+      const waiter = message.id === undefined ? undefined : pending.get(message.id)
+      if (!waiter) return
+      pending.delete(message.id!)
+      if (message.error) waiter.reject(new Error(`${name}: ${message.error}`))
+      else waiter.resolve(message.result)
+    })
+  })
+  return {
+    name,
+    ready,
+    ask<T>(type: string, payload?: unknown) {
+      const id = nextId++
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+        child.send({ id, type, payload })
+      })
+    },
+    async stop() {
+      if (child.exitCode !== null) return
+      // SIGINT lets the role close its servers and write its CPU profile.
+      child.kill('SIGINT')
+      await exited
+    },
+  }
+}
+
+/** The child side: the input its parent sends over IPC before anything else. */
+export function inputFromParent<T>(): Promise<T> {
+  const input = new Promise<T>((resolve) => process.once('message', (message: { input: T }) => resolve(message.input)))
+  process.send!({ needsInput: true })
+  return input
+}
+
+type Handler = (payload: never) => Promise<unknown>
+
+/** The child side: announce readiness, answer requests, close on SIGINT. */
+export function serveParent(ready: Record<string, unknown>, handlers: Record<string, Handler>, close: () => Promise<void>): void {
+  process.on('message', async (message: { id: number; type: string; payload: never }) => {
+    const handler = handlers[message.type]
+    try {
+      if (!handler) throw new Error(`no handler for ${message.type}`)
+      process.send!({ id: message.id, result: await handler(message.payload) })
+    } catch (error) {
+      process.send!({ id: message.id, error: (error as Error).message })
+    }
+  })
+  process.once('SIGINT', async () => {
+    await close()
+    process.disconnect()
+    process.exit(0)
+  })
+  process.send!({ ready })
+}

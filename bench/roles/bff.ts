@@ -1,0 +1,31 @@
+import session from '@fastify/session'
+import { buildBff } from '../../src/bff/app.ts'
+import { createMemoryTokenCacheStore } from '../../src/bff/token-cache-store.ts'
+import { localBffConfig, readLocalTenantConnection } from '../../src/config/local-profile.ts'
+import { readEnv } from '../../src/config/read-env.ts'
+import { serveParent } from '../child-role.ts'
+
+// Child process: the BFF exactly as the `local` profile configures it, with the default
+// in-memory stores, kept reachable so the footprint of one session can be weighed.
+
+const env = readEnv({ BFF_PORT: process.env.BENCH_BFF_PORT, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', PROFILE_SERVICE_URL: process.env.BENCH_SERVICE_URL })
+const config = {
+  ...localBffConfig(env, readLocalTenantConnection(process.env.BENCH_TENANT_DATA_DIR!)),
+  // Signing in the whole user pool goes through /auth/* from one address.
+  authRateLimitPerMinute: 1_000_000,
+}
+const sessions = new Map<string, Record<string, unknown>>()
+const tokenCaches = createMemoryTokenCacheStore()
+const app = await buildBff(config, { sessionStore: new session.MemoryStore(sessions), tokenCaches })
+await app.listen({ host: config.host, port: config.port })
+
+serveParent({ url: config.publicOrigin }, {
+  /** Bytes of one session as a store would serialise it (JSON), and of its token cache. */
+  async footprint(payload: { cookieValue: string }) {
+    const signed = decodeURIComponent(payload.cookieValue)
+    const stored = sessions.get(signed.slice(0, signed.lastIndexOf('.')))
+    if (!stored) throw new Error('no such session')
+    const tokenCacheKey = stored.tokenCacheKey as string
+    return { sessionBytes: Buffer.byteLength(JSON.stringify(stored)), tokenCacheBytes: await tokenCaches.sizeOf(tokenCacheKey), tokenCacheJson: await tokenCaches.get(tokenCacheKey) }
+  },
+}, () => app.close())
