@@ -8,6 +8,7 @@ import { loggerOptions } from '../lib/logger.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
 import { createIdentity } from './identity.ts'
+import { createRedisStores } from './redis-stores.ts'
 import { registerErrorHandler } from './plugins/error-handler.ts'
 import { registerSecurity } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
@@ -28,7 +29,12 @@ export interface BffStores {
   readiness?: ReadinessCheck[]
 }
 
-export async function buildBff(config: BffConfig, stores: BffStores = {}): Promise<FastifyInstance> {
+export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: false })
+  // With REDIS_URL: sessions, token caches and locks shared by every replica (issue 6).
+  const redis = config.session.redisUrl && !given.sessionStore ? await createRedisStores(config.session, app.log) : undefined
+  if (redis) app.addHook('onClose', () => redis.close())
+  const stores: BffStores = { ...redis, ...given, readiness: [...(redis?.readiness ?? []), ...(given.readiness ?? [])] }
   const agent = createHttpAgent({ extraCaPem: config.tenant.extraCaPem })
   const metadata = tenantMetadataLoader(config.tenant.authority, agent)
   const identity = createIdentity({
@@ -37,7 +43,6 @@ export async function buildBff(config: BffConfig, stores: BffStores = {}): Promi
     locks: stores.locks ?? createMemorySessionLock(),
   })
 
-  const app = Fastify({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: false })
   app.addHook('onClose', async () => agent.close())
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 

@@ -12,7 +12,6 @@ export const redactedPaths = [
   '*.client_secret',
   '*.client_assertion',
   '*.assertion',
-  '*.code',
   '*.password',
   '*.accessToken',
   '*.idToken',

@@ -28,3 +28,52 @@ export async function connectTestRedis(t: Test) {
   })
   return { client, prefix }
 }
+
+/**
+ * A private redis-server on a free port (this test stops and restarts it), with append-only
+ * persistence in a temp dir so data survives the restart.
+ */
+export async function startPrivateRedis(t: Test) {
+  const { spawn, spawnSync } = await import('node:child_process')
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { freePort } = await import('./ports.ts')
+  if (spawnSync('redis-server', ['--version']).error) {
+    const message = 'redis-server not found: install it with "apt-get install redis-server"'
+    if (process.env.CI === 'true') t.fail(message)
+    else t.skip(message, () => {})
+    return undefined
+  }
+  const port = await freePort()
+  const dir = await mkdtemp(join(tmpdir(), 'redis-'))
+  let server: ReturnType<typeof spawn> | undefined
+  const start = async () => {
+    server = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' })
+    for (let i = 0; i < 100; i++) {
+      const probe = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: false } })
+      probe.on('error', () => {})
+      try {
+        await probe.connect()
+        await probe.close()
+        return
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    throw new Error('redis-server did not start')
+  }
+  const stop = async () => {
+    if (!server) return
+    const exited = new Promise((resolve) => server!.once('exit', resolve))
+    server.kill('SIGTERM')
+    await exited
+    server = undefined
+  }
+  await start()
+  t.teardown(async () => {
+    await stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+  return { url: `redis://127.0.0.1:${port}`, start, stop }
+}

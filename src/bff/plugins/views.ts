@@ -23,7 +23,8 @@ export async function registerViews(app: FastifyInstance, cache: boolean) {
 
 /** Data every full page needs: the signed-in user and, for them, the CSRF token htmx sends. */
 function pageContext(request: FastifyRequest, reply: FastifyReply) {
-  const user = request.session.user
+  // No session when its store is down: the error page still renders, signed out.
+  const user = request.session?.user
   return { user, csrfToken: user ? reply.generateCsrf() : undefined }
 }
 

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto'
+import t from 'tap'
+import { createTokenCacheCipher } from '../../../src/lib/token-cache-cipher.ts'
+import { BffBrowser, startTestBff } from '../../helpers/bff.ts'
+import { startTestTenant } from '../../helpers/local-tenant.ts'
+import { startTestProfileService } from '../../helpers/profile-service.ts'
+import { connectTestRedis, startPrivateRedis, testRedisUrl } from '../../helpers/redis.ts'
+
+// Two BFF replicas share one Redis: any replica serves any request of a session.
+
+const htmx = { htmx: true }
+const jwtPattern = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/
+
+function sharedSession(redisUrl: string) {
+  return {
+    secrets: [randomBytes(32).toString('base64')], secureCookie: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000,
+    redisUrl, tokenCacheKeys: [randomBytes(32).toString('base64')],
+  }
+}
+
+t.test('sign in on A, step up on B, save on A, sign out on B: A sees it all', async (t) => {
+  const redis = await connectTestRedis(t)
+  if (!redis) return
+  const tenant = await startTestTenant(t)
+  const service = await startTestProfileService(t, tenant)
+  const session = sharedSession(testRedisUrl)
+  const a = await startTestBff(t, tenant, service.url, { config: { session } })
+  const b = await startTestBff(t, tenant, service.url, { config: { session } })
+  const onA = new BffBrowser(a.url, tenant)
+  const onB = new BffBrowser(b.url, tenant)
+  onB.cookies = onA.cookies // one browser: localhost cookies go to every port
+  onB.tenantJar = onA.tenantJar
+
+  await onA.signIn()
+  t.match((await onB.get('/')).body, /Hi Demo User/, 'B knows the session A created')
+  const editorOnB = await onB.get('/profile/editor', htmx)
+  t.equal(editorOnB.status, 401, 'B asks for step-up')
+  t.equal((await onB.authorize('/auth/step-up')).location, '/profile?edit=1')
+  await onA.get('/profile?edit=1')
+  const saved = await onA.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Saved On A', givenName: '', surname: '' } })
+  t.equal(saved.status, 200, 'A saves with the MFA token B obtained')
+
+  const keys: string[] = []
+  for await (const batch of redis.client.scanIterator({ MATCH: 'bff:tokens:*' })) keys.push(...batch)
+  t.ok(keys.length > 0, 'the token cache lives in Redis')
+  const sealed = (await redis.client.get(keys[0]))!
+  t.notMatch(sealed, jwtPattern, 'no token readable in Redis')
+  t.notMatch(sealed, /RefreshToken|secret/, 'not even the cache structure')
+  t.throws(() => createTokenCacheCipher([randomBytes(32).toString('base64')]).open(sealed, keys[0].slice('bff:tokens:'.length)), 'another key cannot open it')
+  t.match(createTokenCacheCipher(session.tokenCacheKeys).open(sealed, keys[0].slice('bff:tokens:'.length)), /RefreshToken/, 'the configured key can')
+
+  await onB.get('/')
+  const out = await onB.send('POST', '/auth/sign-out', { form: { _csrf: onB.lastCsrf! } })
+  t.equal(out.status, 303)
+  t.match((await onA.get('/')).body, />Sign In</, 'A sees the sign-out')
+  const after: string[] = []
+  for await (const batch of redis.client.scanIterator({ MATCH: keys[0] })) after.push(...batch)
+  t.same(after, [], 'the token cache went with the session')
+})
+
+t.test('20 parallel requests that all refresh keep the user signed in and keep MFA', async (t) => {
+  const redis = await connectTestRedis(t)
+  if (!redis) return
+  // Tokens that live 200 s are "expired" for msal (it renews 300 s early): every request refreshes.
+  const tenant = await startTestTenant(t, { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) })
+  const service = await startTestProfileService(t, tenant)
+  const session = sharedSession(testRedisUrl)
+  const a = await startTestBff(t, tenant, service.url, { config: { session } })
+  const b = await startTestBff(t, tenant, service.url, { config: { session } })
+  const onA = new BffBrowser(a.url, tenant)
+  await onA.signIn()
+  await onA.get('/profile/editor', htmx)
+  await onA.authorize('/auth/step-up')
+  const onB = new BffBrowser(b.url, tenant)
+  onB.cookies = onA.cookies
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => {
+    const browser = i % 2 ? onA : onB
+    return i % 4 < 2 ? browser.get('/profile') : browser.get('/profile/editor', htmx)
+  }))
+  t.same(responses.map((r) => r.status), Array(20).fill(200), 'no request lost the session or the MFA token')
+  t.equal((await onA.get('/profile/editor', htmx)).status, 200, 'MFA evidence survives the refreshes')
+})
+
+t.test('Redis stopping mid-session gives a clear 503, and the session works again when it returns', async (t) => {
+  const redis = await startPrivateRedis(t)
+  if (!redis) return
+  const tenant = await startTestTenant(t)
+  const service = await startTestProfileService(t, tenant)
+  const bff = await startTestBff(t, tenant, service.url, { config: { session: sharedSession(redis.url) } })
+  const browser = new BffBrowser(bff.url, tenant)
+  await browser.signIn()
+  await browser.get('/profile')
+
+  await redis.stop()
+  const page = await browser.get('/profile')
+  t.equal(page.status, 503)
+  t.match(page.body, /briefly unavailable/)
+  t.notMatch(page.body, /at .*\.ts:\d+/, 'no stack trace')
+  const save = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Typed During Outage' }, headers: { 'hx-source': 'form#profile-editor' } })
+  t.equal(save.status, 503)
+  t.equal(save.headers['hx-retarget'], '#editor-problem', 'the typed values stay in the form')
+  t.equal((await browser.get('/readyz')).status, 503)
+
+  await redis.start()
+  let ready = 503
+  for (let i = 0; i < 50 && ready !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    ready = (await browser.get('/readyz')).status
+  }
+  t.equal(ready, 200, 'ready again by itself')
+  const back = await browser.get('/profile')
+  t.equal(back.status, 200)
+  t.match(back.body, /Demo User/, 'the same session, still signed in')
+})
