@@ -48,7 +48,8 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
   // Connect in the background: the BFF starts (not ready) even while Redis is still down.
   client.connect().catch(() => {})
 
-  const redisStore = new RedisStore({ client, prefix: 'bff:session:', ttl: sessionTtlSeconds(config) })
+  const prefix = config.redisKeyPrefix ?? 'bff:'
+  const redisStore = new RedisStore({ client, prefix: `${prefix}session:`, ttl: sessionTtlSeconds(config) })
   const failFast = (callback: Callback) => (error?: unknown, value?: unknown) => callback(error ? new StoreUnavailableError(error) : undefined, value)
   const sessionStore: SessionStore = {
     get: (id, callback) => void redisStore.get(id, failFast(callback as Callback)),
@@ -57,7 +58,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
   }
 
   const cipher = createTokenCacheCipher(config.tokenCacheKeys)
-  const tokenKey = (key: string) => `bff:tokens:${key}`
+  const tokenKey = (key: string) => `${prefix}tokens:${key}`
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work()
@@ -79,7 +80,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     sizeOf: (key) => guard(async () => Number(await client.strLen(tokenKey(key)))),
   }
 
-  const lock = createRedisLock(client, { prefix: 'bff:lock:' })
+  const lock = createRedisLock(client, { prefix: `${prefix}lock:` })
   return {
     sessionStore,
     tokenCaches,

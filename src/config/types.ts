@@ -63,6 +63,8 @@ export interface BffSessionConfig {
   absoluteTimeoutMs: number
   /** With a Redis URL the session store and token caches live in Redis (issue 6). */
   redisUrl?: string
+  /** Prefix of every Redis key (default `bff:`), so several apps can share one Redis. */
+  redisKeyPrefix?: string
   /** base64 AES-256 keys for the token cache at rest; the first encrypts, all decrypt. */
   tokenCacheKeys: string[]
 }

@@ -11,10 +11,10 @@ import { connectTestRedis, startPrivateRedis, testRedisUrl } from '../../helpers
 const htmx = { htmx: true }
 const jwtPattern = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/
 
-function sharedSession(redisUrl: string) {
+function sharedSession(redisUrl: string, redisKeyPrefix = `test:${randomBytes(6).toString('hex')}:`) {
   return {
     secrets: [randomBytes(32).toString('base64')], secureCookie: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000,
-    redisUrl, tokenCacheKeys: [randomBytes(32).toString('base64')],
+    redisUrl, redisKeyPrefix, tokenCacheKeys: [randomBytes(32).toString('base64')],
   }
 }
 
@@ -23,7 +23,7 @@ t.test('sign in on A, step up on B, save on A, sign out on B: A sees it all', as
   if (!redis) return
   const tenant = await startTestTenant(t)
   const service = await startTestProfileService(t, tenant)
-  const session = sharedSession(testRedisUrl)
+  const session = sharedSession(testRedisUrl, redis.prefix)
   const a = await startTestBff(t, tenant, service.url, { config: { session } })
   const b = await startTestBff(t, tenant, service.url, { config: { session } })
   const onA = new BffBrowser(a.url, tenant)
@@ -41,13 +41,13 @@ t.test('sign in on A, step up on B, save on A, sign out on B: A sees it all', as
   t.equal(saved.status, 200, 'A saves with the MFA token B obtained')
 
   const keys: string[] = []
-  for await (const batch of redis.client.scanIterator({ MATCH: 'bff:tokens:*' })) keys.push(...batch)
+  for await (const batch of redis.client.scanIterator({ MATCH: `${redis.prefix}tokens:*` })) keys.push(...batch)
   t.ok(keys.length > 0, 'the token cache lives in Redis')
   const sealed = (await redis.client.get(keys[0]))!
   t.notMatch(sealed, jwtPattern, 'no token readable in Redis')
   t.notMatch(sealed, /RefreshToken|secret/, 'not even the cache structure')
-  t.throws(() => createTokenCacheCipher([randomBytes(32).toString('base64')]).open(sealed, keys[0].slice('bff:tokens:'.length)), 'another key cannot open it')
-  t.match(createTokenCacheCipher(session.tokenCacheKeys).open(sealed, keys[0].slice('bff:tokens:'.length)), /RefreshToken/, 'the configured key can')
+  t.throws(() => createTokenCacheCipher([randomBytes(32).toString('base64')]).open(sealed, keys[0].slice(`${redis.prefix}tokens:`.length)), 'another key cannot open it')
+  t.match(createTokenCacheCipher(session.tokenCacheKeys).open(sealed, keys[0].slice(`${redis.prefix}tokens:`.length)), /RefreshToken/, 'the configured key can')
 
   await onB.get('/')
   const out = await onB.send('POST', '/auth/sign-out', { form: { _csrf: onB.lastCsrf! } })
@@ -64,7 +64,7 @@ t.test('20 parallel requests that all refresh keep the user signed in and keep M
   // Tokens that live 200 s are "expired" for msal (it renews 300 s early): every request refreshes.
   const tenant = await startTestTenant(t, { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) })
   const service = await startTestProfileService(t, tenant)
-  const session = sharedSession(testRedisUrl)
+  const session = sharedSession(testRedisUrl, redis.prefix)
   const a = await startTestBff(t, tenant, service.url, { config: { session } })
   const b = await startTestBff(t, tenant, service.url, { config: { session } })
   const onA = new BffBrowser(a.url, tenant)
