@@ -46,7 +46,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   app.addHook('onClose', async () => agent.close())
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
-  await registerSession(app, config.session, stores.sessionStore)
+  await registerSession(app, config.session, stores.sessionStore, (key) => identity.forget(key))
   await registerSecurity(app, metadata)
   await app.register(formbody)
   await registerViews(app, config.viewCache)

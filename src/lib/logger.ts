@@ -30,7 +30,7 @@ export function loggerOptions(level: LogLevel, role: string): FastifyServerOptio
     redact: { paths: redactedPaths, censor: '[redacted]' },
     serializers: {
       req(request) {
-        return { method: request.method, url: request.url.split('?')[0], id: request.id }
+        return { method: request.method, url: String(request.url ?? '').split('?')[0], id: request.id }
       },
     },
   }

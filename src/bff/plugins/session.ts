@@ -13,7 +13,7 @@ export function sessionCookieName(config: BffSessionConfig): string {
   return config.secureCookie ? '__Host-session' : 'session'
 }
 
-export async function registerSession(app: FastifyInstance, config: BffSessionConfig, store?: SessionStore) {
+export async function registerSession(app: FastifyInstance, config: BffSessionConfig, store: SessionStore | undefined, onExpired: (tokenCacheKey: string) => Promise<void>) {
   await app.register(cookie)
   await app.register(session, {
     secret: config.secrets,
@@ -23,10 +23,12 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
     saveUninitialized: false,
     ...(store ? { store } : {}),
   })
-  // The absolute lifetime: however active, a session ends after absoluteTimeoutMs.
+  // The absolute lifetime: however active, a session ends after absoluteTimeoutMs (with its
+  // token cache); the request goes on with a fresh, signed-out session.
   app.addHook('preHandler', async (request) => {
-    const { session: current } = request
-    if (!current.createdAt) return
-    if (Date.now() - current.createdAt > config.absoluteTimeoutMs) await current.destroy()
+    const { createdAt, tokenCacheKey } = request.session
+    if (!createdAt || Date.now() - createdAt <= config.absoluteTimeoutMs) return
+    if (tokenCacheKey) await onExpired(tokenCacheKey)
+    await request.session.regenerate()
   })
 }
