@@ -1,0 +1,30 @@
+import t from 'tap'
+import { request } from 'undici'
+import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
+
+t.test('when the refresh token is revoked, the user is asked to sign in again and the draft survives', async (t) => {
+  // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
+  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) } })
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  await browser.signIn()
+  await browser.get('/profile')
+  const challenged = await browser.send('PATCH', '/profile', { htmx: true, form: { displayName: 'Draft Before Revocation', givenName: '', surname: '' } })
+  t.equal(challenged.status, 401, 'step-up asked; the draft is now kept server-side')
+
+  // Signing out at the tenant (elsewhere) revokes the refresh tokens of that tenant session.
+  const cookie = [...browser.tenantJar].map(([name, value]) => `${name}=${value}`).join('; ')
+  await (await request(`${stack.tenant.httpOrigin}/${stack.tenant.tenantId}/oauth2/v2.0/logout`, { headers: { cookie } })).body.dump()
+  browser.tenantJar.clear()
+
+  const fragment = await browser.get('/profile/editor', { htmx: true })
+  t.equal(fragment.status, 401)
+  t.match(fragment.body, /Your session has ended\. Sign in again; your changes are kept\./)
+  const page = await browser.get('/profile')
+  t.equal(page.status, 302)
+  t.match(page.location, /^\/auth\/sign-in/)
+
+  await browser.authorize(page.location!)
+  await browser.authorize('/auth/step-up')
+  const editor = await browser.get('/profile?edit=1')
+  t.match(editor.body, /value="Draft Before Revocation"/, 'the draft is back after signing in again')
+})
