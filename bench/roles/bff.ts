@@ -14,7 +14,7 @@ const config = {
   // Signing in the whole user pool goes through /auth/* from one address.
   authRateLimitPerMinute: 1_000_000,
 }
-const sessions = new Map<string, Record<string, unknown>>()
+const sessions: NonNullable<ConstructorParameters<typeof session.MemoryStore>[0]> = new Map()
 const tokenCaches = createMemoryTokenCacheStore()
 const app = await buildBff(config, { sessionStore: new session.MemoryStore(sessions), tokenCaches })
 await app.listen({ host: config.host, port: config.port })
@@ -25,7 +25,8 @@ serveParent({ url: config.publicOrigin }, {
     const signed = decodeURIComponent(payload.cookieValue)
     const stored = sessions.get(signed.slice(0, signed.lastIndexOf('.')))
     if (!stored) throw new Error('no such session')
-    const tokenCacheKey = stored.tokenCacheKey as string
-    return { sessionBytes: Buffer.byteLength(JSON.stringify(stored)), tokenCacheBytes: await tokenCaches.sizeOf(tokenCacheKey), tokenCacheJson: await tokenCaches.get(tokenCacheKey) }
+    const tokenCacheKey = stored.tokenCacheKey!
+    const sessionJson = JSON.stringify(stored)
+    return { sessionJson, sessionBytes: Buffer.byteLength(sessionJson), tokenCacheJson: await tokenCaches.get(tokenCacheKey), tokenCacheBytes: await tokenCaches.sizeOf(tokenCacheKey) }
   },
 }, () => app.close())

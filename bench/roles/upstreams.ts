@@ -44,12 +44,13 @@ export interface SignedInSession { email: string; cookie: string; csrfToken: str
 /** Sign-in, then the MFA step-up through the editor's 401, exactly as a user does it. */
 async function signInWithStepUp(bffUrl: string, index: number): Promise<SignedInSession> {
   const email = `bench-user-${index}@contoso.test`
+  const user = { email, password, displayName: `Bench User ${index}` }
   const browser = new BffBrowser(bffUrl, tenant)
-  const signedIn = await browser.signIn({ email, password })
+  const signedIn = await browser.signIn(user)
   if (signedIn.status !== 302) throw new Error(`${email}: sign-in answered ${signedIn.status}`)
   const challenge = await browser.get('/profile/editor', { htmx: true })
   if (challenge.status !== 401) throw new Error(`${email}: editor before MFA answered ${challenge.status}, not 401`)
-  const steppedUp = await browser.authorize('/auth/step-up', { email, password })
+  const steppedUp = await browser.authorize('/auth/step-up', user)
   if (steppedUp.status !== 302) throw new Error(`${email}: step-up answered ${steppedUp.status}`)
   const page = await browser.get('/profile')
   if (page.status !== 200 || !browser.lastCsrf) throw new Error(`${email}: profile after step-up answered ${page.status}`)

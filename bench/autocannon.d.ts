@@ -1,0 +1,19 @@
+// The part of autocannon 9's API the harness uses (the package ships no types).
+declare module 'autocannon' {
+  interface RequestParams { method?: string; path?: string; headers?: Record<string, string>; body?: string }
+  interface Options {
+    url: string
+    connections: number
+    duration: number
+    requests?: { setupRequest?: (request: RequestParams) => RequestParams }[]
+  }
+  interface Result {
+    requests: { average: number; total: number }
+    latency: { p50: number; p99: number }
+    non2xx: number
+    errors: number
+    timeouts: number
+  }
+  function autocannon(options: Options): Promise<Result>
+  export default autocannon
+}

@@ -1,0 +1,164 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, release, tmpdir, totalmem, type } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { request } from 'undici'
+import { freePort } from '../test/helpers/ports.ts'
+import { startChildRole, type ChildRole } from './child-role.ts'
+import { measure, type LoadOptions, type ScenarioRequest, type ScenarioResult } from './load.ts'
+import { redisFootprint } from './redis-footprint.ts'
+import { markdown, type BenchResults } from './report.ts'
+import type { SignedInSession } from './roles/upstreams.ts'
+import { startToReadyMs } from './start-to-ready.ts'
+
+// `npm run bench [-- --quick] [--users N] [--duration S] [--warmup S] [--connections C] [--cpu-prof] [--scenarios a,b]`
+// Tenant + edit profile service in one child process, the BFF in another, the baselines in a
+// third; autocannon here. Results go to bench/results/latest.{json,md}.
+
+const { values: flags } = parseArgs({
+  options: {
+    'quick': { type: 'boolean', default: false },
+    'users': { type: 'string' },
+    'duration': { type: 'string' },
+    'warmup': { type: 'string' },
+    'connections': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'results-dir': { type: 'string' },
+    'scenarios': { type: 'string' },
+  },
+})
+const quick = flags.quick
+const setting = (flag: string | undefined, envName: string, normal: number, quickValue: number) => Number(flag ?? process.env[envName] ?? (quick ? quickValue : normal))
+const users = setting(flags.users, 'BENCH_USERS', 200, 3)
+const load: LoadOptions = {
+  durationSeconds: setting(flags.duration, 'BENCH_DURATION', 10, 1),
+  warmupSeconds: setting(flags.warmup, 'BENCH_WARMUP', 2, 0),
+  connections: setting(flags.connections, 'BENCH_CONNECTIONS', 20, 5),
+}
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn'
+const resultsDir = flags['results-dir'] ?? new URL('./results/', import.meta.url).pathname
+const workDir = mkdtempSync(join(tmpdir(), 'bench-run-'))
+const cpuProfDir = flags['cpu-prof'] ? join(resultsDir, 'profiles') : undefined
+if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true })
+const roleScript = (name: string) => new URL(`./roles/${name}.ts`, import.meta.url)
+const roleOptions = (name: string) => ({ logFile: join(workDir, `${name}.log`), cpuProfDir, env: { BENCH_USERS: String(users), BENCH_LOG_LEVEL: logLevel } })
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)
+
+const started: ChildRole[] = []
+async function start(name: string, extra: { env?: Record<string, string>; input?: unknown } = {}) {
+  const options = roleOptions(name)
+  const role = await startChildRole(name, roleScript(name), { ...options, ...extra, env: { ...options.env, ...extra.env } })
+  started.push(role)
+  return role
+}
+
+/** One request by hand before the load: a scenario that does not answer 200 is a broken setup, not a result. */
+async function check(url: string, scenario: ScenarioRequest, expectText: string) {
+  const response = await request(`${url}${scenario.path}`, { method: scenario.method, headers: scenario.headers, body: scenario.body })
+  const body = await response.body.text()
+  if (response.statusCode !== 200 || !body.includes(expectText)) throw new Error(`${scenario.method} ${scenario.path} answered ${response.statusCode} without "${expectText}"`)
+}
+
+function roundRobin(sessions: SignedInSession[], build: (session: SignedInSession, index: number, round: number) => ScenarioRequest) {
+  let calls = 0
+  return () => {
+    const index = calls % sessions.length
+    const round = Math.floor(calls / sessions.length)
+    calls++
+    return build(sessions[index], index, round)
+  }
+}
+
+const htmx = { 'hx-request': 'true', 'hx-request-type': 'partial' }
+
+async function main(): Promise<BenchResults> {
+  progress(`starting the tenant (${users} users) and the edit profile service; logs in ${workDir}`)
+  const upstreams = await start('upstreams')
+  const { serviceUrl, dataDir, graphBaseUrl } = upstreams.ready as { serviceUrl: string; dataDir: string; graphBaseUrl: string }
+
+  const bffPort = await freePort()
+  await upstreams.ask('registerBff', { redirectUri: `http://localhost:${bffPort}/auth/redirect`, postLogoutRedirectUri: `http://localhost:${bffPort}/` })
+  const bff = await start('bff', { env: { BENCH_BFF_PORT: String(bffPort), BENCH_SERVICE_URL: serviceUrl, BENCH_TENANT_DATA_DIR: dataDir } })
+  const bffUrl = bff.ready.url as string
+
+  progress(`signing in ${users} users with MFA step-up through the real flow`)
+  const signInStarted = performance.now()
+  const sessions = await upstreams.ask<SignedInSession[]>('signInUsers', { bffUrl, concurrency: 4 })
+  progress(`signed in ${sessions.length} users in ${Math.round(performance.now() - signInStarted)} ms`)
+
+  const connection = JSON.parse(readFileSync(join(dataDir, 'connection.json'), 'utf8')) as { caCertificatePem: string }
+  const graphToken = await upstreams.ask<string>('graphToken')
+  const baselines = await start('baselines', { input: { graphToken, graphBaseUrl, caCertificatePem: connection.caCertificatePem } })
+  const baselineUrl = baselines.ready.url as string
+
+  const plain = () => ({ method: 'GET' as const, path: '/ceiling', headers: {} })
+  const scenarios: [string, string, () => ScenarioRequest, string][] = [
+    ['ceiling', baselineUrl, plain, 'Bench User 0'],
+    ['direct', baselineUrl, () => ({ method: 'GET', path: '/direct', headers: {} }), 'Bench User 0'],
+    ['profile-page', bffUrl, roundRobin(sessions, (session) => ({ method: 'GET', path: '/profile', headers: { cookie: session.cookie } })), 'Bench User'],
+    ['editor-fragment', bffUrl, roundRobin(sessions, (session) => ({ method: 'GET', path: '/profile/editor', headers: { cookie: session.cookie, ...htmx } })), 'name="displayName"'],
+    ['save', bffUrl, roundRobin(sessions, (session, index, round) => ({
+      method: 'PATCH', path: '/profile',
+      headers: { 'cookie': session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/x-www-form-urlencoded', ...htmx },
+      body: new URLSearchParams({ displayName: `Bench User ${index} r${round}`, givenName: 'Bench', surname: `User ${index}` }).toString(),
+    })), 'Your profile was saved.'],
+  ]
+  const chosen = flags.scenarios?.split(',')
+  const meters = [upstreams, bff, baselines].map((role) => ({ name: role.name, cpuUsage: () => role.ask<NodeJS.CpuUsage>('cpuUsage') }))
+  const results: Record<string, ScenarioResult> = {}
+  for (const [name, url, next, expectText] of scenarios.filter(([name]) => !chosen || chosen.includes(name))) {
+    await check(url, next(), expectText)
+    progress(`${name}: ${load.connections} connections for ${load.durationSeconds} s`)
+    results[name] = await measure(url, next, load, meters)
+  }
+
+  progress('weighing one session and timing start-to-ready')
+  const cookieValue = sessions[0].cookie.slice(sessions[0].cookie.indexOf('=') + 1)
+  const weighed = await bff.ask<{ sessionJson: string; sessionBytes: number; tokenCacheJson: string; tokenCacheBytes: number }>('footprint', { cookieValue })
+  const inRedis = await redisFootprint(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', weighed)
+
+  const roleEnv = { LOCAL_TENANT_DATA_DIR: dataDir, PROFILE_SERVICE_URL: serviceUrl }
+  const startToReady: Record<string, number[]> = { 'bff': [], 'profile-service': [] }
+  for (let run = 0; run < (quick ? 1 : 3); run++) {
+    for (const role of ['bff', 'profile-service'] as const) startToReady[role].push(await startToReadyMs(role, roleEnv))
+  }
+
+  const ratio = (name: string) => results[name] && results.direct ? Number((results[name].requestsPerSecond / results.direct.requestsPerSecond).toFixed(2)) : Number.NaN
+  const memory = { sessionBytes: weighed.sessionBytes, tokenCacheBytes: weighed.tokenCacheBytes, totalBytes: weighed.sessionBytes + weighed.tokenCacheBytes }
+  const redis = 'unavailable' in inRedis ? inRedis : { ...inRedis, totalBytes: inRedis.sessionBytes + inRedis.tokenCacheBytes }
+  const ratios = { profilePageToDirect: ratio('profile-page'), editorFragmentToDirect: ratio('editor-fragment') }
+  const failures = Object.entries(results).map(([name, r]) => [name, r.non2xx + r.errors + r.timeouts] as const)
+  const largestSession = Math.max(memory.totalBytes, 'unavailable' in redis ? 0 : redis.totalBytes)
+  const slowestStart = Math.max(...Object.values(startToReady).flat())
+  const cpu = cpus()
+  return {
+    ranAt: new Date().toISOString(),
+    machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGb: Math.round(totalmem() / 2 ** 30), os: `${type()} ${release()}`, node: process.versions.node },
+    settings: { users, ...load, logLevel },
+    scenarios: results,
+    ratios,
+    sessionFootprint: { memory, redis },
+    startToReadyMs: startToReady,
+    targets: [
+      { name: 'profile-page / direct ≥ 0.8', met: ratios.profilePageToDirect >= 0.8, detail: String(ratios.profilePageToDirect) },
+      { name: 'editor-fragment / direct ≥ 0.8', met: ratios.editorFragmentToDirect >= 0.8, detail: String(ratios.editorFragmentToDirect) },
+      { name: 'zero errors', met: failures.every(([, count]) => count === 0), detail: failures.map(([name, count]) => `${name} ${count}`).join(', ') },
+      { name: 'one session ≤ 16 KB', met: largestSession <= 16 * 1024, detail: `${largestSession} B` },
+      { name: 'start-to-ready ≤ 1.5 s', met: slowestStart <= 1500, detail: `slowest ${slowestStart} ms` },
+    ],
+  }
+}
+
+try {
+  const results = await main()
+  mkdirSync(resultsDir, { recursive: true })
+  const table = markdown(results)
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(join(resultsDir, 'latest.md'), table)
+  process.stdout.write(table)
+} catch (error) {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n(role logs in ${workDir})\n`)
+  process.exitCode = 1
+} finally {
+  for (const role of started.reverse()) await role.stop()
+}
