@@ -24,7 +24,17 @@ export interface ProfileSnapshot {
   mail: string
 }
 
+/** The msal account, without its ID token: enough for silent token lookups. */
+export interface SessionAccount {
+  homeAccountId: string
+  environment: string
+  tenantId: string
+  localAccountId: string
+  username: string
+}
+
 export interface SignedInUser {
+  account: SessionAccount
   homeAccountId: string
   username: string
   name: string
@@ -35,6 +45,8 @@ export interface SignedInUser {
 declare module 'fastify' {
   interface Session {
     createdAt?: number
+    /** When the idle timeout was last renewed (see plugins/session.ts). */
+    renewedAt?: number
     user?: SignedInUser
     tokenCacheKey?: string
     pendingAuthorization?: PendingAuthorization

@@ -19,16 +19,25 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
     secret: config.secrets,
     cookieName: sessionCookieName(config),
     cookie: { httpOnly: true, secure: config.secureCookie, sameSite: 'lax', path: '/', maxAge: config.idleTimeoutMs },
-    rolling: true, // sliding idle timeout: each request renews it
+    rolling: false, // the sliding idle timeout is renewed below, at most once a minute
     saveUninitialized: false,
     ...(store ? { store } : {}),
   })
   // The absolute lifetime: however active, a session ends after absoluteTimeoutMs (with its
   // token cache); the request goes on with a fresh, signed-out session.
   app.addHook('preHandler', async (request) => {
-    const { createdAt, tokenCacheKey } = request.session
-    if (!createdAt || Date.now() - createdAt <= config.absoluteTimeoutMs) return
-    if (tokenCacheKey) await onExpired(tokenCacheKey)
-    await request.session.regenerate()
+    const { createdAt, tokenCacheKey, renewedAt } = request.session
+    if (!createdAt) return
+    if (Date.now() - createdAt > config.absoluteTimeoutMs) {
+      if (tokenCacheKey) await onExpired(tokenCacheKey)
+      await request.session.regenerate()
+      return
+    }
+    // Sliding idle timeout: renewing on every request would rewrite the store (a Redis round
+    // trip) and the cookie each time; once a minute keeps the idle timeout within a minute.
+    if (Date.now() - (renewedAt ?? createdAt) > 60_000) {
+      request.session.touch()
+      request.session.renewedAt = Date.now()
+    }
   })
 }

@@ -84,7 +84,9 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     await request.session.regenerate(['draft'])
     request.session.createdAt = Date.now()
     request.session.tokenCacheKey = cacheKey
+    const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
     request.session.user = {
+      account: { homeAccountId, environment, tenantId, localAccountId, username },
       homeAccountId: result.account!.homeAccountId,
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,

@@ -35,7 +35,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   const token = (request: FastifyRequest, scopes: string[]) =>
-    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.homeAccountId, scopes)
+    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes)
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
   function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string) {
@@ -57,14 +57,15 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
     const { accessToken } = await token(request, graphScopes)
     const profile = snapshotOf(await graph.getMe(accessToken, request.id))
-    request.session.profile = profile
+    // Only a change is written: an unchanged session is not saved again on every page view.
+    if (JSON.stringify(profile) !== JSON.stringify(request.session.profile)) request.session.profile = profile
     return profile
   }
 
   app.get('/profile', { preHandler: signedIn }, async (request, reply) => {
     reply.header('vary', 'HX-Request')
     const notice = request.session.notice
-    request.session.notice = undefined
+    if (notice) request.session.notice = undefined
     let profile: ProfileSnapshot
     try {
       profile = await loadProfile(request)
