@@ -54,7 +54,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   await registerViews(app, config.viewCache)
   registerErrorHandler(app)
 
-  homeRoutes(app)
+  homeRoutes(app, identity)
   authRoutes(app, config, identity)
   profileRoutes(app, config, {
     identity,

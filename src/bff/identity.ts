@@ -133,6 +133,12 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
       })
     },
 
+    /** The claims of the session's ID token, read from its token cache (kept out of the session). */
+    async idTokenClaims(cacheKey: string, homeAccountId: string): Promise<Record<string, unknown> | undefined> {
+      const account = await (await msalFor(cacheKey)).getTokenCache().getAccountByHomeId(homeAccountId)
+      return account?.idTokenClaims as Record<string, unknown> | undefined
+    },
+
     forget(cacheKey: string) {
       hotTokens.delete(cacheKey)
       return tokenCaches.delete(cacheKey)

@@ -38,8 +38,6 @@ export interface SignedInUser {
   homeAccountId: string
   username: string
   name: string
-  /** The ID token's claims, for the claims page (the token itself is not kept here). */
-  idTokenClaims: Record<string, unknown>
 }
 
 declare module 'fastify' {

@@ -90,7 +90,6 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       homeAccountId: result.account!.homeAccountId,
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
-      idTokenClaims: claims,
     }
     if (pending.purpose === 'step-up') request.session.notice = 'Thanks, you are verified.'
     return reply.redirect(pending.returnTo, 302)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { SignInRequiredError, type Identity } from '../identity.ts'
 import { renderPage } from '../plugins/views.ts'
 
 // Home (signed out: Sign In; signed in: Hi {name}) and the ID token claims table.
@@ -11,13 +12,15 @@ function displayValue(value: unknown): string {
 
 const timeClaims = new Set(['iat', 'nbf', 'exp', 'auth_time'])
 
-export function homeRoutes(app: FastifyInstance) {
+export function homeRoutes(app: FastifyInstance, identity: Identity) {
   app.get('/', async (request, reply) => renderPage(request, reply, 'home', { name: request.session.user?.name }))
 
   app.get('/claims', async (request, reply) => {
     const user = request.session.user
     if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
-    const claims = Object.entries(user.idTokenClaims).map(([name, value]) => ({
+    const idTokenClaims = await identity.idTokenClaims(request.session.tokenCacheKey!, user.homeAccountId)
+    if (!idTokenClaims) throw new SignInRequiredError('the token cache holds no ID token for this session')
+    const claims = Object.entries(idTokenClaims).map(([name, value]) => ({
       name,
       value: displayValue(value),
       when: timeClaims.has(name) && typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined,
