@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto'
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto'
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose'
 import type { TenantContext } from './context.ts'
 import { invalidClient, invalidRequest, OAuthError } from './oauth-error.ts'
@@ -63,7 +63,8 @@ export async function authenticateClient(context: TenantContext, body: ClientAut
   }
   const secret = basic?.secret ?? body.client_secret
   if (!secret) throw invalidClient(7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
-  if (secret !== context.clientSecrets.get(clientId)) {
+  const digest = (value: string) => createHash('sha256').update(value).digest()
+  if (!timingSafeEqual(digest(secret), digest(context.clientSecrets.get(clientId) ?? ''))) {
     throw invalidClient(7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.')
   }
   return app
