@@ -45,6 +45,7 @@ export function entraBffConfig(env: Env): BffConfig {
       idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000,
       absoluteTimeoutMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       redisUrl: env.REDIS_URL,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
       tokenCacheKeys: env.TOKEN_CACHE_KEYS?.split(',') ?? [],
     },
     viewCache: env.BFF_VIEW_CACHE,

@@ -29,6 +29,7 @@ export interface Env {
   SESSION_IDLE_MINUTES: number
   SESSION_ABSOLUTE_HOURS: number
   REDIS_URL?: string
+  REDIS_KEY_PREFIX?: string
   TOKEN_CACHE_KEYS?: string
 
   PROFILE_SERVICE_HOST: string
@@ -75,6 +76,7 @@ export const envSchema = {
     SESSION_IDLE_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 30 },
     SESSION_ABSOLUTE_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 12 },
     REDIS_URL: { type: 'string', pattern: '^rediss?://' },
+    REDIS_KEY_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9:_-]{1,64}$' },
     TOKEN_CACHE_KEYS: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$' },
 
     PROFILE_SERVICE_HOST: { type: 'string', default: '127.0.0.1' },

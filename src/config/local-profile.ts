@@ -86,6 +86,7 @@ export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConf
       idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000,
       absoluteTimeoutMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       redisUrl: env.REDIS_URL,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
       tokenCacheKeys: env.TOKEN_CACHE_KEYS?.split(',') ?? [randomSecret(32)],
     },
     viewCache: env.BFF_VIEW_CACHE,
