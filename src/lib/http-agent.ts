@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls'
+import { createSecureContext, rootCertificates } from 'node:tls'
 import { Agent } from 'undici'
 
 export interface HttpAgentOptions {
@@ -16,10 +16,13 @@ export interface HttpAgentOptions {
  */
 export function createHttpAgent(options: HttpAgentOptions = {}): Agent {
   const extra = options.extraCaPem ?? []
+  // One TLS context for every connection: passing `ca` instead would parse ~150 root
+  // certificates again for each new connection (seen in the benchmark's CPU profile).
+  const secureContext = extra.length > 0 ? createSecureContext({ ca: [...rootCertificates, ...extra] }) : undefined
   return new Agent({
     connect: {
       timeout: options.connectTimeoutMs ?? 5_000,
-      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      ...(secureContext ? { secureContext } : {}),
     },
     headersTimeout: options.responseTimeoutMs ?? 10_000,
     bodyTimeout: options.responseTimeoutMs ?? 10_000,
