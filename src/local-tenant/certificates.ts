@@ -4,6 +4,7 @@ import { webcrypto } from 'node:crypto'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import * as x509 from '@peculiar/x509'
+import { toPem } from '../lib/pem.ts'
 
 // The back channel's TLS: a local CA (kept in the data dir, so clients configured to trust it
 // keep working across restarts) and a server certificate naming the configured host names.
@@ -19,8 +20,7 @@ export interface TlsMaterial {
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey))
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`
+  return toPem(new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey)), 'PRIVATE KEY')
 }
 
 async function importPrivateKey(pem: string): Promise<CryptoKey> {
