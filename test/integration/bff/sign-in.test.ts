@@ -14,6 +14,18 @@ t.test('sign-in', async (t) => {
     t.equal(home.headers['set-cookie'], undefined)
   })
 
+  t.test('pages carry a CSP with no inline script and the other security headers', async (t) => {
+    const browser = new BffBrowser(stack.url, stack.tenant)
+    const { headers } = await browser.get('/')
+    const csp = String(headers['content-security-policy'])
+    t.match(csp, /script-src 'self'/)
+    t.notMatch(csp, /unsafe-inline|unsafe-eval/)
+    t.match(csp, /frame-ancestors 'none'/)
+    t.match(csp, new RegExp(`form-action 'self' ${stack.tenant.httpOrigin}`), 'sign-out may continue to the tenant')
+    t.equal(headers['x-content-type-options'], 'nosniff')
+    t.equal(headers['referrer-policy'], 'no-referrer')
+  })
+
   t.test('sign-in sends PKCE S256, state and nonce and the User.Read scopes to the tenant', async (t) => {
     const browser = new BffBrowser(stack.url, stack.tenant)
     const start = await browser.get('/auth/sign-in')
