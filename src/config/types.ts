@@ -51,6 +51,8 @@ export interface ProfileServiceConfig {
   graphBaseUrl: string
   /** How long a Graph call may take before the API answers 504 (default 10 s). */
   graphTimeoutMs?: number
+  /** Least time between two signing-key refetches caused by an unknown `kid` (default 30 s). */
+  jwksRefetchCooldownMs?: number
   logLevel: LogLevel
 }
 

@@ -9,6 +9,7 @@ import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
 import { createBearerTokenValidator, type CallerToken } from './bearer-token.ts'
 import { createOnBehalfOf } from './on-behalf-of.ts'
+import { profileSchemaError } from './schema-errors.ts'
 import { ServiceError } from './service-error.ts'
 
 // The edit profile service: a web API the Conditional Access MFA policy protects. It checks the
@@ -25,26 +26,30 @@ function profileOf(graph: GraphProfile) {
 }
 
 function fromGraph(error: GraphError): ServiceError {
+  if (error.status === 429) return new ServiceError(503, 'graph_throttled', 'Microsoft Graph is throttling requests; try again shortly.')
   switch (error.failure) {
     case 'rejected-request': return new ServiceError(422, 'graph_rejected_change', error.message)
-    case 'rejected-token': return new ServiceError(502, 'graph_refused_token', `Microsoft Graph refused the service's token: ${error.message}`)
+    case 'rejected-token': return new ServiceError(502, 'graph_refused_token', `Microsoft Graph refused the service's token: ${error.message}`, { reason: String(error.status) })
     case 'timeout': return new ServiceError(504, 'graph_timeout', error.message)
-    default: return new ServiceError(502, 'graph_unavailable', error.message)
+    default: return new ServiceError(502, 'graph_unavailable', error.message, { reason: error.status ? String(error.status) : undefined })
   }
 }
+
+const clientErrorCodes: Record<number, string> = { 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type' }
 
 export async function buildProfileService(config: ProfileServiceConfig): Promise<FastifyInstance> {
   const agent = createHttpAgent({ extraCaPem: config.tenant.extraCaPem })
   const metadata = tenantMetadataLoader(config.tenant.authority, agent)
-  const validateBearer = createBearerTokenValidator(config, metadata, agent)
+  const bearer = createBearerTokenValidator(config, metadata, agent)
   const onBehalfOf = createOnBehalfOf(config, metadata, agent)
   const graph = createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.graphTimeoutMs })
 
   const app = Fastify({
     logger: loggerOptions(config.logLevel, 'profile-service'),
     bodyLimit: 8 * 1024,
-    // An API rejects what it does not understand: no silently dropped properties, no coercion.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // An API rejects what it does not understand: no silently dropped properties, no coercion,
+    // and every field's problem at once (the body is small, so allErrors costs nothing).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // Carry the caller's client-request-id through to Graph, for one trace across the hops.
     genReqId: (request) => {
       const given = request.headers['client-request-id']
@@ -54,34 +59,44 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   app.addHook('onClose', async () => agent.close())
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-    if (error instanceof ServiceError) {
-      if (error.challenge) reply.header('www-authenticate', formatWwwAuthenticate(error.challenge))
-      if (error.status >= 500) request.log.warn({ code: error.code }, error.message)
-      return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } })
-    }
-    if (error.validation) {
-      return reply.code(422).send({ error: { code: 'invalid_profile', message: `The request body is not a profile change: ${error.message.replace(/^body\/?/, '')}` } })
-    }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
-    if (status === 500) request.log.error({ err: error }, 'request failed')
-    return reply.code(status).send({ error: { code: status === 500 ? 'internal_error' : 'bad_request', message: status === 500 ? `Something went wrong. Contact support with id ${request.id}.` : error.message } })
+  // Profiles are personal data: no shared cache may keep them. The id lets a caller quote the failure.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('client-request-id', request.id)
   })
 
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    if (error.validation) error = profileSchemaError(error.validation as Parameters<typeof profileSchemaError>[0])
+    if (error instanceof ServiceError) {
+      if (error.challenge) reply.header('www-authenticate', formatWwwAuthenticate(error.challenge))
+      if (error.status >= 500) request.log.warn({ code: error.code, reason: error.reason }, error.message)
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } })
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (status === 500) {
+      request.log.error({ err: error }, 'request failed')
+      return reply.code(500).send({ error: { code: 'internal_error', message: `Something went wrong. Contact support with id ${request.id}.` } })
+    }
+    return reply.code(status).send({ error: { code: clientErrorCodes[status] ?? 'bad_request', message: error.message } })
+  })
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} is not part of this API.` } }))
+
   const authenticate = async (request: FastifyRequest) => {
-    request.caller = await validateBearer(request.headers.authorization)
+    request.caller = await bearer.validateBearer(request.headers.authorization)
   }
 
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
     try {
-      await metadata.get()
+      await bearer.ready()
       return { status: 'ready' }
     } catch {
-      return reply.code(503).send({ status: 'not ready', reason: 'tenant metadata could not be loaded' })
+      return reply.code(503).send({ status: 'not ready', reason: 'tenant metadata or signing keys could not be loaded' })
     }
   })
 
+  // Authentication runs in onRequest, before the body is read: an anonymous caller learns nothing
+  // about validation, and sends no body we would parse.
   app.get('/me', { onRequest: authenticate }, async (request) => {
     const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
     try {
@@ -97,6 +112,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
       throw new ServiceError(422, 'invalid_profile', 'Some profile fields are not valid.', { details: errors as Record<string, string> })
     }
     const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
+    // An emptied optional name is cleared in Graph (null), not set to an empty string.
     const changes = Object.fromEntries(fieldNames.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
     try {
       await graph.patchMe(token, request.id, changes)

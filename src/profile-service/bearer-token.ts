@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose'
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose'
 import { fetch, type Dispatcher } from 'undici'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
@@ -6,8 +6,9 @@ import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { ServiceError } from './service-error.ts'
 
 // Bearer token validation with jose: signature (JWKS from discovery, cached, refetched on an
-// unknown kid at most every 30 s), issuer, audience, lifetime with 60 s skew, v2, scope, and
-// optionally an authentication context. Failures answer as RFC 6750 says.
+// unknown kid at most once per cooldown, 30 s by default), issuer, audience, lifetime with 60 s skew, v2, scope, and
+// optionally an authentication context. Failures answer as RFC 6750 says; a tenant we cannot
+// reach is our outage (503), never blamed on the caller's token.
 
 export interface CallerToken {
   raw: string
@@ -18,6 +19,16 @@ function invalidToken(description: string): ServiceError {
   return new ServiceError(401, 'invalid_token', description, {
     challenge: { scheme: 'Bearer', params: { realm: '', error: 'invalid_token', error_description: description } },
   })
+}
+
+function tenantUnavailable(): ServiceError {
+  return new ServiceError(503, 'tenant_unavailable', 'The tenant signing keys could not be loaded; try again shortly.')
+}
+
+/** The JWKS fetch failed (network, timeout, non-200, not a key set), as opposed to a bad token. */
+function keysUnreachable(error: unknown): boolean {
+  return !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC' ||
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid
 }
 
 function joseReason(error: unknown): string {
@@ -33,24 +44,37 @@ function joseReason(error: unknown): string {
 }
 
 export function createBearerTokenValidator(config: ProfileServiceConfig, metadata: TenantMetadataLoader, dispatcher: Dispatcher) {
-  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined
+  let jwks: RemoteJWKSet | undefined
 
-  return async function validateBearer(authorization: string | undefined): Promise<CallerToken> {
-    if (!authorization) {
-      throw new ServiceError(401, 'unauthorized', 'A bearer token is required.', { challenge: { scheme: 'Bearer', params: { realm: '' } } })
+  async function signingKeys(): Promise<RemoteJWKSet> {
+    let jwksUri: string
+    try {
+      jwksUri = (await metadata.get()).jwks_uri
+    } catch {
+      throw tenantUnavailable()
     }
-    const match = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/.exec(authorization)
-    if (!match) throw invalidToken('The Authorization header must be "Bearer <JWT>".')
-    const { issuer, jwks_uri } = await metadata.get()
-    jwks ??= createRemoteJWKSet(new URL(jwks_uri), {
-      cooldownDuration: 30_000,
+    jwks ??= createRemoteJWKSet(new URL(jwksUri), {
+      cooldownDuration: config.jwksRefetchCooldownMs ?? 30_000,
       cacheMaxAge: 24 * 3600_000,
       [customFetch]: (url: string, options: object) => fetch(url, { ...options, dispatcher }) as unknown as Promise<Response>,
     })
+    return jwks
+  }
+
+  async function validateBearer(authorization: string | undefined): Promise<CallerToken> {
+    if (!authorization) {
+      throw new ServiceError(401, 'unauthorized', 'A bearer token is required.', { challenge: { scheme: 'Bearer', params: { realm: '' } } })
+    }
+    // The scheme is case-insensitive (RFC 9110 §11.1); the token is exactly one compact JWS.
+    const match = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/i.exec(authorization)
+    if (!match) throw invalidToken('The Authorization header must be "Bearer <JWT>".')
+    const keys = await signingKeys()
+    const { issuer } = await metadata.get()
     let claims: JWTPayload
     try {
-      ({ payload: claims } = await jwtVerify(match[1], jwks, { issuer, audience: config.clientId, algorithms: ['RS256'], clockTolerance: 60 }))
+      ({ payload: claims } = await jwtVerify(match[1], keys, { issuer, audience: config.clientId, algorithms: ['RS256'], clockTolerance: 60 }))
     } catch (error) {
+      if (keysUnreachable(error)) throw tenantUnavailable()
       throw invalidToken(joseReason(error))
     }
     if (claims.ver !== '2.0') throw invalidToken('The token must be a v2.0 access token.')
@@ -70,5 +94,14 @@ export function createBearerTokenValidator(config: ProfileServiceConfig, metadat
       })
     }
     return { raw: match[1], claims: { ...claims, oid: claims.oid, scp: String(claims.scp), acrs } }
+  }
+
+  return {
+    validateBearer,
+    /** Tenant metadata and signing keys are loaded (readiness). */
+    async ready(): Promise<void> {
+      const keys = await signingKeys()
+      if (!keys.jwks()) await keys.reload()
+    },
   }
 }

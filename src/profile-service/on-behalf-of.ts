@@ -1,50 +1,61 @@
-import { createHash } from 'node:crypto'
-import { InteractionRequiredAuthError } from '@azure/msal-node'
+import { AuthError, InteractionRequiredAuthError } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
 import { createMsalApp } from '../lib/msal-app.ts'
 import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { createOboTokenCache } from './obo-token-cache.ts'
 import { ServiceError } from './service-error.ts'
 
 // On-behalf-of: the caller's token for this API → a Graph token for the same user.
-// msal-node keeps every OBO result in its in-memory cache forever, keyed by assertion. So each
-// exchange uses a throwaway msal client, and results live in our own bounded LRU instead:
-// at most `maxEntries`, each until five minutes before it expires.
+// msal-node's OnBehalfOfClient stores every result in the app's in-memory token cache under the
+// hash of the assertion and never evicts it, so one long-lived msal app would grow with every
+// caller token ever seen. Instead each exchange uses a throwaway msal app (cheap: metadata is
+// pre-supplied, the agent is shared) and results live in our own bounded LRU.
 
 const graphScopes = ['https://graph.microsoft.com/User.ReadWrite']
-const reuseMarginMs = 5 * 60_000
 
-export function createOnBehalfOf(config: ProfileServiceConfig, metadata: TenantMetadataLoader, dispatcher: Dispatcher, maxEntries = 1_000) {
-  const cache = new Map<string, { accessToken: string; expiresAt: number }>()
+export interface OnBehalfOfOptions {
+  maxCachedTokens?: number
+}
+
+export function createOnBehalfOf(config: ProfileServiceConfig, metadata: TenantMetadataLoader, dispatcher: Dispatcher, options: OnBehalfOfOptions = {}) {
+  const cache = createOboTokenCache({ maxEntries: options.maxCachedTokens ?? 1_000, reuseMarginMs: 5 * 60_000 })
+  // One exchange per assertion at a time: a double-clicked Save must not ask the tenant twice.
+  const inFlight = new Map<string, Promise<string>>()
+
+  async function exchange(assertion: string, correlationId: string): Promise<string> {
+    const tenant = await metadata.get()
+    const msal = createMsalApp({ tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher, authorityMetadata: tenant.raw })
+    let result
+    try {
+      result = await msal.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: graphScopes, correlationId })
+    } catch (error) {
+      if (error instanceof InteractionRequiredAuthError && error.claims) {
+        // Relayed as Microsoft documents for a middle tier: the caller steps up with these claims.
+        throw new ServiceError(401, 'insufficient_claims', 'Microsoft Graph needs a stronger authentication for this user.', {
+          challenge: insufficientClaimsChallenge(error.claims, { authorization_uri: tenant.authorization_endpoint, client_id: config.clientId }),
+        })
+      }
+      throw new ServiceError(502, 'token_exchange_failed', 'The identity provider did not issue a Graph token for this request.', {
+        reason: error instanceof AuthError ? [error.errorCode, error.subError].filter(Boolean).join('/') : (error as Error).name,
+      })
+    }
+    if (!result?.accessToken) throw new ServiceError(502, 'token_exchange_failed', 'The identity provider returned no Graph token.')
+    cache.set(assertion, result.accessToken, result.expiresOn?.getTime() ?? Date.now())
+    return result.accessToken
+  }
 
   return {
-    size: () => cache.size,
-    async graphToken(assertion: string, correlationId: string): Promise<string> {
-      const key = createHash('sha256').update(assertion).digest('base64url')
-      const cached = cache.get(key)
-      if (cached && cached.expiresAt - reuseMarginMs > Date.now()) {
-        cache.delete(key)
-        cache.set(key, cached)
-        return cached.accessToken
+    graphToken(assertion: string, correlationId: string): Promise<string> {
+      const cached = cache.get(assertion)
+      if (cached) return Promise.resolve(cached)
+      let pending = inFlight.get(assertion)
+      if (!pending) {
+        pending = exchange(assertion, correlationId).finally(() => inFlight.delete(assertion))
+        inFlight.set(assertion, pending)
       }
-      cache.delete(key)
-      const msal = createMsalApp({ tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher, authorityMetadata: (await metadata.get()).raw })
-      let result
-      try {
-        result = await msal.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: graphScopes, correlationId })
-      } catch (error) {
-        if (error instanceof InteractionRequiredAuthError && error.claims) {
-          throw new ServiceError(401, 'insufficient_claims', 'Microsoft Graph needs a stronger authentication for this user.', {
-            challenge: insufficientClaimsChallenge(error.claims, { client_id: config.clientId }),
-          })
-        }
-        throw new ServiceError(502, 'token_exchange_failed', 'The identity provider did not issue a Graph token for this request.')
-      }
-      if (!result?.accessToken) throw new ServiceError(502, 'token_exchange_failed', 'The identity provider returned no Graph token.')
-      cache.set(key, { accessToken: result.accessToken, expiresAt: result.expiresOn?.getTime() ?? Date.now() })
-      while (cache.size > maxEntries) cache.delete(cache.keys().next().value!)
-      return result.accessToken
+      return pending
     },
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { generateKeyPair, importJWK, SignJWT, decodeJwt, type JWTPayload } from 'jose'
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose'
 import t from 'tap'
 import { request } from 'undici'
 import { claimsFromChallenge } from '../../../src/lib/claims-challenge.ts'
@@ -9,15 +9,18 @@ import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService, userTokenForService } from '../../helpers/profile-service.ts'
 import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
 
-async function call(url: string, method: 'GET' | 'PATCH', options: { token?: string; authorization?: string; body?: unknown } = {}) {
-  const response = await request(`${url}/me`, {
+interface CallOptions { token?: string; authorization?: string; body?: unknown; headers?: Record<string, string>; path?: string }
+
+async function call(url: string, method: 'GET' | 'PATCH', options: CallOptions = {}) {
+  const response = await request(`${url}${options.path ?? '/me'}`, {
     method,
     headers: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.authorization ? { authorization: options.authorization } : {}),
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
     },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
   })
   const text = await response.body.text()
   return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : undefined }
@@ -55,10 +58,66 @@ t.test('edit profile service, against the real local tenant', async (t) => {
     t.same(response.body.error.details, { displayName: 'Display name is required.', givenName: 'Given name must be at most 64 characters.' })
   })
 
-  t.test('unknown properties and non-string values answer 422', async (t) => {
-    t.equal((await call(service.url, 'PATCH', { token: accessToken, body: { mail: 'x@y.z' } })).status, 422)
-    t.equal((await call(service.url, 'PATCH', { token: accessToken, body: { displayName: 5 } })).status, 422)
-    t.equal((await call(service.url, 'PATCH', { token: accessToken, body: { displayName: 'tab\there' } })).status, 422)
+  t.test('unknown properties and non-string values answer 422 naming each field', async (t) => {
+    const response = await call(service.url, 'PATCH', { token: accessToken, body: { mail: 'x@y.z', displayName: 5, surname: 'Ok' } })
+    t.equal(response.status, 422)
+    t.equal(response.body.error.code, 'invalid_profile')
+    t.same(response.body.error.details, {
+      mail: 'mail is not an editable profile field (editable: displayName, givenName, surname).',
+      displayName: 'Display name must be text.',
+    })
+  })
+
+  t.test('a value far over the limit answers 422 with the field’s own limit', async (t) => {
+    const response = await call(service.url, 'PATCH', { token: accessToken, body: { surname: 'x'.repeat(2000) } })
+    t.equal(response.status, 422)
+    t.same(response.body.error.details, { surname: 'Surname must be at most 64 characters.' })
+  })
+
+  t.test('control characters answer 422 for that field', async (t) => {
+    const response = await call(service.url, 'PATCH', { token: accessToken, body: { displayName: 'tab\there' } })
+    t.equal(response.status, 422)
+    t.same(response.body.error.details, { displayName: 'Display name cannot contain control characters.' })
+  })
+
+  t.test('a change of nothing answers 422', async (t) => {
+    const response = await call(service.url, 'PATCH', { token: accessToken, body: {} })
+    t.equal(response.status, 422)
+    t.match(response.body.error.message, /at least one of displayName, givenName, surname/)
+  })
+
+  t.test('an invalid body without a token answers 401: authentication comes before validation', async (t) => {
+    const response = await call(service.url, 'PATCH', { body: { mail: 'x@y.z' } })
+    t.equal(response.status, 401)
+    t.equal(response.headers['www-authenticate'], 'Bearer realm=""')
+  })
+
+  t.test('a body over 8 KB answers 413', async (t) => {
+    const response = await call(service.url, 'PATCH', { token: accessToken, body: { displayName: 'x'.repeat(9000) } })
+    t.equal(response.status, 413)
+    t.equal(response.body.error.code, 'payload_too_large')
+  })
+
+  t.test('a body that is not JSON answers 415', async (t) => {
+    const response = await call(service.url, 'PATCH', { token: accessToken, body: 'displayName=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    t.equal(response.status, 415)
+    t.equal(response.body.error.code, 'unsupported_media_type')
+  })
+
+  t.test('the Bearer scheme is accepted in any letter case', async (t) => {
+    t.equal((await call(service.url, 'GET', { authorization: `bearer ${accessToken}` })).status, 200)
+  })
+
+  t.test('answers are not cacheable and carry the caller’s client-request-id', async (t) => {
+    const response = await call(service.url, 'GET', { token: accessToken, headers: { 'client-request-id': 'bff-trace-0001' } })
+    t.equal(response.headers['cache-control'], 'no-store')
+    t.equal(response.headers['client-request-id'], 'bff-trace-0001')
+  })
+
+  t.test('a path outside the API answers 404 in the API’s error shape', async (t) => {
+    const response = await call(service.url, 'GET', { token: accessToken, path: '/users' })
+    t.equal(response.status, 404)
+    t.equal(response.body.error.code, 'not_found')
   })
 
   t.test('no Authorization header answers 401 with a Bearer challenge', async (t) => {
@@ -88,6 +147,8 @@ t.test('edit profile service, against the real local tenant', async (t) => {
       [{ ...validClaims, aud: tenant.apps.bff.clientId }, 'The token audience is not this API.'],
       [{ ...validClaims, iat: now - 7200, nbf: now - 7200, exp: now - 3600 }, 'The token is expired.'],
       [{ ...validClaims, ver: '1.0' }, 'The token must be a v2.0 access token.'],
+      [{ ...validClaims, nbf: now + 3600, exp: now + 7200 }, 'The token is not valid yet.'],
+      [{ ...validClaims, oid: undefined }, 'The token has no user (oid).'],
     ] as const
     for (const [claims, description] of cases) {
       const response = await call(service.url, 'GET', { token: await tenantSigned(tenant, claims) })
@@ -96,10 +157,19 @@ t.test('edit profile service, against the real local tenant', async (t) => {
     }
   })
 
+  t.test('a token signed with a shared secret (HS256) answers 401 invalid_token', async (t) => {
+    const forged = await new SignJWT(validClaims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(32)))
+    const response = await call(service.url, 'GET', { token: forged })
+    t.equal(response.status, 401)
+    t.equal(challengeOf(response.headers).params.error, 'invalid_token')
+  })
+
   t.test('a token without the scope answers 403 insufficient_scope', async (t) => {
     const response = await call(service.url, 'GET', { token: await tenantSigned(tenant, { ...validClaims, scp: 'User.Read' }) })
     t.equal(response.status, 403)
-    t.equal(challengeOf(response.headers).params.error, 'insufficient_scope')
+    t.same(challengeOf(response.headers).params, {
+      realm: '', error: 'insufficient_scope', scope: 'EditProfileService.ReadWrite', error_description: 'The EditProfileService.ReadWrite scope is required.',
+    })
   })
 
   t.test('health and readiness answer 200', async (t) => {
@@ -125,6 +195,27 @@ t.test('a required authentication context is demanded with a claims challenge, a
   t.equal((await call(service.url, 'PATCH', { token: stepped.accessToken, body: { displayName: 'Has c1' } })).status, 200)
 })
 
+t.test('an OBO the tenant refuses for another reason (a wrong service secret) answers 502', async (t) => {
+  const tenant = await startTestTenant(t)
+  const service = await startTestProfileService(t, tenant, { credential: { kind: 'secret', clientSecret: 'not-the-secret' } })
+  const { accessToken } = await userTokenForService(tenant)
+  const response = await call(service.url, 'PATCH', { token: accessToken, body: { displayName: 'Never saved' } })
+  t.equal(response.status, 502)
+  t.equal(response.body.error.code, 'token_exchange_failed')
+  t.equal(response.headers['www-authenticate'], undefined)
+})
+
+t.test('a token signed with a newly rotated key is accepted: the signing keys are fetched again', async (t) => {
+  const tenant = await startTestTenant(t)
+  const service = await startTestProfileService(t, tenant, { jwksRefetchCooldownMs: 0 })
+  const before = await userTokenForService(tenant)
+  t.equal((await call(service.url, 'GET', { token: before.accessToken })).status, 200, 'keys loaded with the first key')
+  await tenant.testing.rotateSigningKey()
+  const after = await userTokenForService(tenant)
+  t.not(decodeProtectedHeader(after.accessToken).kid, decodeProtectedHeader(before.accessToken).kid)
+  t.equal((await call(service.url, 'GET', { token: after.accessToken })).status, 200)
+})
+
 t.test('an OBO answered with interaction_required is relayed as 401 insufficient_claims', async (t) => {
   const tenant = await startTestTenant(t, {
     editTenant: (file) => file.policies.push({ id: 'graph-mfa', displayName: 'Graph MFA', state: 'enabled', targetAppIds: ['00000003-0000-0000-c000-000000000000'], grant: 'mfa' }),
@@ -135,5 +226,7 @@ t.test('an OBO answered with interaction_required is relayed as 401 insufficient
   const response = await call(service.url, 'PATCH', { token: accessToken, body: { displayName: 'Stale MFA' } })
   t.equal(response.status, 401)
   t.equal(challengeOf(response.headers).params.error, 'insufficient_claims')
+  t.equal(challengeOf(response.headers).params.client_id, tenant.apps.profileService.clientId)
+  t.match(challengeOf(response.headers).params.authorization_uri, /\/oauth2\/v2\.0\/authorize$/)
   t.match(JSON.parse(claimsFromChallenge(response.headers['www-authenticate'] as string)!), { access_token: { capolids: { values: ['graph-mfa'] } } })
 })

@@ -9,9 +9,17 @@ import { startTestProfileService, userTokenForService } from '../../helpers/prof
 
 async function startFailingGraph(t: Test) {
   const graph = Fastify()
+  const seenRequestIds: string[] = []
+  graph.addHook('onRequest', async (request) => {
+    seenRequestIds.push(String(request.headers['client-request-id']))
+  })
+  graph.get('/v1.0/me', async () => ({ id: 'u1', displayName: 'Traced', givenName: null, surname: null, mail: 'traced@example.com' }))
   graph.patch('/v1.0/me', async (request, reply) => {
-    const mode = request.headers['x-mode'] ?? (request.body as { displayName?: string }).displayName
+    const mode = (request.body as { displayName?: string }).displayName
+    if (mode === 'traced') return reply.code(204).send()
     if (mode === 'bad-request') return reply.code(400).send({ error: { code: 'Request_BadRequest', message: "Invalid value specified for property 'displayName'." } })
+    if (mode === 'unauthorized') return reply.code(401).send({ error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } })
+    if (mode === 'throttled') return reply.code(429).header('retry-after', '10').send({ error: { code: 'TooManyRequests', message: 'Too many requests.' } })
     if (mode === 'forbidden') return reply.code(403).send({ error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } })
     if (mode === 'down') return reply.code(503).send({ error: { code: 'serviceNotAvailable', message: 'Service unavailable' } })
     await new Promise((resolve) => setTimeout(resolve, 3_000))
@@ -20,28 +28,45 @@ async function startFailingGraph(t: Test) {
   t.teardown(() => graph.close())
   await graph.listen({ host: '127.0.0.1', port: 0 })
   const address = graph.server.address()
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1.0`
+  return { graphBaseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1.0`, seenRequestIds }
 }
 
-async function save(url: string, token: string, displayName: string) {
+async function save(url: string, token: string, displayName: string, clientRequestId?: string) {
   const response = await request(`${url}/me`, {
     method: 'PATCH',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(clientRequestId ? { 'client-request-id': clientRequestId } : {}) },
     body: JSON.stringify({ displayName }),
   })
-  return { status: response.statusCode, body: (await response.body.json()) as { error: { code: string; message: string } } }
+  return { status: response.statusCode, body: (await response.body.json()) as { displayName?: string; error: { code: string; message: string } } }
 }
 
 t.test('Graph failures map to honest statuses', async (t) => {
   const tenant = await startTestTenant(t)
   const { accessToken } = await userTokenForService(tenant)
-  const graphBaseUrl = await startFailingGraph(t)
+  const { graphBaseUrl, seenRequestIds } = await startFailingGraph(t)
   const service = await startTestProfileService(t, tenant, { graphBaseUrl })
+
+  t.test('the caller’s client-request-id reaches Graph on every call', async (t) => {
+    const { status, body } = await save(service.url, accessToken, 'traced', 'bff-trace-0002')
+    t.equal(status, 200)
+    t.equal(body.displayName, 'Traced')
+    t.same(seenRequestIds.slice(-2), ['bff-trace-0002', 'bff-trace-0002'], 'PATCH then GET')
+  })
 
   t.test('Graph 400 becomes 422 with Graph’s message', async (t) => {
     const { status, body } = await save(service.url, accessToken, 'bad-request')
     t.equal(status, 422)
     t.match(body.error.message, /Invalid value specified for property 'displayName'/)
+  })
+  t.test('Graph 401 becomes 502 saying Graph refused the token', async (t) => {
+    const { status, body } = await save(service.url, accessToken, 'unauthorized')
+    t.equal(status, 502)
+    t.equal(body.error.code, 'graph_refused_token')
+  })
+  t.test('Graph 429 becomes 503 (try again), not a validation error', async (t) => {
+    const { status, body } = await save(service.url, accessToken, 'throttled')
+    t.equal(status, 503)
+    t.equal(body.error.code, 'graph_throttled')
   })
   t.test('Graph 403 becomes 502 saying Graph refused the token', async (t) => {
     const { status, body } = await save(service.url, accessToken, 'forbidden')
@@ -58,7 +83,7 @@ t.test('Graph failures map to honest statuses', async (t) => {
 t.test('a Graph that does not answer in time becomes 504', async (t) => {
   const tenant = await startTestTenant(t)
   const { accessToken } = await userTokenForService(tenant)
-  const graphBaseUrl = await startFailingGraph(t)
+  const { graphBaseUrl } = await startFailingGraph(t)
   const service = await startTestProfileService(t, tenant, { graphBaseUrl, graphTimeoutMs: 300 })
   const { status, body } = await save(service.url, accessToken, 'slow')
   t.equal(status, 504)
