@@ -89,6 +89,8 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
         state: crypto.createNewGuid(), nonce: crypto.createNewGuid(), codeVerifier: pkce.verifier, purpose: options.purpose,
         returnTo: options.returnTo, scopes: options.scopes, claims: options.claims, expiresAt: Date.now() + pendingLifetimeMs,
       }
+      // response_mode=query: the tenant comes back with a top-level GET, which carries our
+      // SameSite=Lax session cookie; form_post would be a cross-site POST, which Lax withholds.
       const url = await (await msalFor()).getAuthCodeUrl({
         scopes: options.scopes, redirectUri: config.redirectUri, state: pending.state, nonce: pending.nonce,
         codeChallenge: pkce.challenge, codeChallengeMethod: 'S256', claims: options.claims, loginHint: options.loginHint,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { startTestStack } from '../helpers/bff.ts'
 import { launchBrowser } from '../helpers/browser.ts'
@@ -6,7 +5,6 @@ import { launchBrowser } from '../helpers/browser.ts'
 // The whole user journey in headless Chromium, with the real tenant pages, htmx and the mailbox.
 
 const jwtPattern = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/
-const axeSource = await readFile(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8')
 
 t.test('sign in, step up with the mailed code, edit the display name, sign out â€” and no token reaches the browser', async (t) => {
   const browser = await launchBrowser(t)
@@ -55,7 +53,7 @@ t.test('sign in, step up with the mailed code, edit the display name, sign out â
   await page.screenshot({ path: new URL('../../docs/screenshot-editor.png', import.meta.url).pathname })
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByRole('status').filter({ hasText: 'Your profile was saved.' }).waitFor()
-  t.equal((await page.locator('[data-field="displayName"]').textContent())?.trim(), 'Demo Traveller')
+  t.equal((await page.locator('[data-field="displayName"]').textContent())?.trim(), 'Demo Traveller', 'the card shows the new name')
 
   await page.getByRole('button', { name: 'Sign out' }).first().click()
   await page.getByRole('link', { name: 'Sign In' }).waitFor()
@@ -65,40 +63,5 @@ t.test('sign in, step up with the mailed code, edit the display name, sign out â
   t.ok(seen.length > 10, 'responses were recorded')
   t.notOk(seen.some((text) => jwtPattern.test(text)), 'no response body or URL carried a JWT')
   t.notOk(cookies.some((cookie) => jwtPattern.test(cookie.value)), 'no cookie holds a JWT')
-  await context.close()
-})
-
-t.test('the pages have no serious or critical accessibility violations', async (t) => {
-  const browser = await launchBrowser(t)
-  if (!browser) return
-  const stack = await startTestStack(t)
-  // axe is injected as a script, which the app's CSP rightly forbids: bypass it for the audit only.
-  const context = await browser.newContext({ bypassCSP: true })
-  const page = await context.newPage()
-  const audit = async (name: string) => {
-    await page.addScriptTag({ content: axeSource })
-    const result = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe
-      return (await axe.run()).violations.map(({ id, impact, nodes }) => ({ id, impact, count: nodes.length }))
-    })
-    t.same(result.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical'), [], name)
-  }
-  await page.goto(stack.url)
-  await audit('home, signed out')
-  await page.getByRole('link', { name: 'Sign In' }).click()
-  await audit('tenant sign-in page')
-  await page.getByLabel('Email address').fill(stack.tenant.demoUser.email)
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByLabel('Password').fill(stack.tenant.demoUser.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('heading', { name: 'Hi Demo User' }).waitFor()
-  await audit('home, signed in')
-  await page.goto(`${stack.url}/profile`)
-  await audit('profile card')
-  await page.getByRole('link', { name: 'Edit', exact: true }).click()
-  await page.getByRole('link', { name: "Verify it's you" }).waitFor()
-  await audit('step-up fragment')
-  await page.goto(`${stack.url}/claims`)
-  await audit('claims page')
   await context.close()
 })

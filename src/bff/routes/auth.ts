@@ -73,7 +73,10 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
         await request.session.destroy()
         return failedSignIn(request, reply, 403, 'The verification was done by a different account. Sign in again.')
       }
-      // MFA evidence: the local tenant (and v1-style tokens) state it in `amr`.
+      // MFA evidence. The tenant issued a service token for the challenge's claims, which its
+      // Conditional Access allows only after MFA; where the ID token lists `amr` (the local
+      // tenant always; Entra when present) it must name "mfa". /profile?edit=1 then asks for the
+      // service token silently, and a tenant still unsatisfied answers with the step-up again.
       if (Array.isArray(claims.amr) && !claims.amr.includes('mfa')) {
         return failedSignIn(request, reply, 403, 'The verification did not include a second factor. Try again.')
       }

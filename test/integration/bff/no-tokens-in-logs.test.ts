@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { BffBrowser, bffConfig } from '../../helpers/bff.ts'
+import { startTestTenant } from '../../helpers/local-tenant.ts'
+import { freePort } from '../../helpers/ports.ts'
+import { startTestProfileService } from '../../helpers/profile-service.ts'
+import { followAuthorize } from '../../helpers/tenant-pages.ts'
+
+// The BFF runs as its own process at the most talkative log level through sign-in, step-up,
+// save and sign-out; everything it writes is searched for token content, authorization codes,
+// the client secret and the session cookie.
+
+const appModule = fileURLToPath(new URL('../../../src/bff/app.ts', import.meta.url))
+const jwtShape = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/
+const htmx = { htmx: true }
+
+t.test('at trace level the BFF logs requests but never a token, code, secret or session cookie', async (t) => {
+  const tenant = await startTestTenant(t)
+  const service = await startTestProfileService(t, tenant)
+  const port = await freePort()
+  const config = bffConfig(tenant, port, service.url, { logLevel: 'trace' })
+  tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: [config.redirectUri], postLogoutRedirectUris: [config.postLogoutRedirectUri] })
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    const { buildBff } = await import(${JSON.stringify(appModule)})
+    const config = JSON.parse(process.env.BFF_CONFIG)
+    const app = await buildBff(config)
+    await app.listen({ host: '127.0.0.1', port: config.port })
+    process.on('SIGTERM', () => app.close().then(() => process.exit(0)))
+  `], { env: { ...process.env, BFF_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => { child.kill('SIGTERM') })
+
+  const output: string[] = []
+  child.stderr.on('data', (chunk) => output.push(String(chunk)))
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`BFF exited (${code}): ${output.join('')}`)))
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(line)
+      if (line.includes('Server listening at')) resolve()
+    })
+  })
+
+  const browser = new BffBrowser(config.publicOrigin, tenant)
+  const codes: string[] = []
+  const authorize = async (path: string) => {
+    const start = await browser.get(path)
+    const { redirectUrl } = await followAuthorize(tenant, start.location!, tenant.demoUser, browser.tenantJar)
+    codes.push(new URL(redirectUrl).searchParams.get('code')!)
+    return browser.get(redirectUrl)
+  }
+  t.equal((await authorize('/auth/sign-in?returnTo=%2Fprofile')).location, '/profile')
+  t.equal((await browser.get('/profile')).status, 200)
+  t.equal((await browser.get('/profile/editor', htmx)).status, 401)
+  t.equal((await authorize('/auth/step-up')).location, '/profile?edit=1')
+  await browser.get('/profile?edit=1')
+  t.equal((await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Logged Name', givenName: 'Logged', surname: 'Name' } })).status, 200)
+  t.equal((await browser.get('/claims')).status, 200)
+  const sessionCookie = [...browser.cookies.values()][0]
+  t.equal((await browser.send('POST', '/auth/sign-out')).status, 303)
+
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+  const log = output.join('\n')
+  t.match(log, /incoming request/, 'requests are logged')
+  t.match(log, /"url":"\/auth\/redirect"/, 'the callback is logged without its query string')
+  t.notMatch(log, jwtShape, 'no JWT-shaped text')
+  t.notOk(codes.some((code) => log.includes(code)), 'no authorization code')
+  t.notOk(log.includes(tenant.apps.bff.clientSecret), 'not the client secret')
+  t.notOk(log.includes(sessionCookie.split('.')[0]), 'not the session id')
+})

@@ -1,0 +1,81 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import t, { type Test } from 'tap'
+import { Agent } from 'undici'
+import { createEditProfileClient } from '../../../src/bff/edit-profile-client.ts'
+
+// How the BFF reads each answer of the edit profile service's PATCH /me. A real HTTP server on
+// loopback plays the service, so the client's parsing of status, headers and body is exercised.
+
+type Answer = (request: IncomingMessage, response: ServerResponse, body: string) => void
+
+async function serviceAnswering(t: Test, answer: Answer) {
+  const seen: { method?: string; url?: string; authorization?: string; requestId?: string; body?: string }[] = []
+  const server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => (body += chunk))
+    request.on('end', () => {
+      seen.push({ method: request.method, url: request.url, authorization: request.headers.authorization, requestId: String(request.headers['client-request-id']), body })
+      answer(request, response, body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const dispatcher = new Agent()
+  t.teardown(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await dispatcher.close()
+  })
+  const { port } = server.address() as { port: number }
+  return { seen, client: (timeoutMs?: number) => createEditProfileClient({ baseUrl: `http://127.0.0.1:${port}`, dispatcher, timeoutMs }) }
+}
+
+const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
+
+const saved = { id: 'user-1', displayName: 'Ada', givenName: 'Ada', surname: 'Lovelace', mail: 'ada@contoso.test' }
+
+t.test('a 200 is a saved profile, and the request carried the bearer token, request id and JSON changes', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) => json(response, 200, saved))
+  const outcome = await service.client().save('the-access-token', 'req-7', { displayName: 'Ada' })
+  t.same(outcome, { kind: 'saved', profile: saved })
+  t.same(service.seen, [{ method: 'PATCH', url: '/me', authorization: 'Bearer the-access-token', requestId: 'req-7', body: '{"displayName":"Ada"}' }])
+})
+
+t.test('a 401 insufficient_claims challenge asks for step-up with the decoded claims', async (t) => {
+  const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'
+  const challenge = `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}", authorization_uri="https://login.example/authorize"`
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 401, { error: { code: 'insufficient_claims', message: 'MFA required' } }, { 'www-authenticate': challenge }))
+  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'step-up', claims })
+})
+
+t.test('a 401 without a claims challenge is not a step-up', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 401, { error: { code: 'invalid_token', message: 'The token has expired.' } }, { 'www-authenticate': 'Bearer error="invalid_token"' }))
+  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The token has expired.' })
+})
+
+t.test('a 422 carries the per-field messages', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 422, { error: { code: 'validation_failed', message: 'Check the fields.', details: { displayName: 'Display name is required.' } } }))
+  t.same(await service.client().save('token', 'req', { displayName: '' }), {
+    kind: 'invalid', errors: { displayName: 'Display name is required.' }, message: 'Check the fields.',
+  })
+})
+
+t.test('a 5xx with an unreadable body is reported as unavailable with its status', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) => response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'))
+  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The profile service answered 502 without a readable body.' })
+})
+
+t.test('a service that does not answer in time is reported as unavailable', async (t) => {
+  const service = await serviceAnswering(t, () => {})
+  t.same(await service.client(50).save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The profile service did not answer in time.' })
+})
+
+t.test('a service that cannot be reached is reported as unavailable', async (t) => {
+  const dispatcher = new Agent()
+  t.teardown(() => dispatcher.close())
+  const client = createEditProfileClient({ baseUrl: 'http://127.0.0.1:1', dispatcher })
+  t.same(await client.save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The profile service could not be reached.' })
+})
