@@ -83,17 +83,18 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   const tls = await loadTlsMaterial(config.dataDir, hostnames)
   const clientSecrets = await loadClientSecrets(config.dataDir, Object.values(tenant.apps))
   const state = createTenantState()
+  // Filled in once both servers listen (port 0 in tests): URLs and the issuer use the bound ports.
   const origins = { http: '', https: '' }
+  const issuer = () => `${origins.https}/${tid}/v2.0`
 
   const context: TenantContext = {
     config, tenant, directory, keys, state, clientSecrets, origins,
     clientCertificates: new Map(),
-    minter: undefined as never,
+    minter: createTokenMinter(keys, () => ({ tenantId: tid, issuer: issuer(), lifetimeSeconds: tenant.settings.accessTokenLifetimeSeconds })),
     access: createConditionalAccess(tenant, (userId) => state.mfaNotBefore.get(userId) ?? 0),
-    issuer: () => `${origins.https}/${tid}/v2.0`,
+    issuer,
     app: (clientId) => Object.values(tenant.apps).find((registration) => registration.clientId === clientId),
   }
-  context.minter = createTokenMinter(keys, () => ({ tenantId: tid, issuer: context.issuer(), lifetimeSeconds: tenant.settings.accessTokenLifetimeSeconds }))
 
   const knownTenant = (value: string) => [tid, tenant.tenant.subdomain, `${tenant.tenant.subdomain}.onmicrosoft.com`].includes(value.toLowerCase())
   const tenantCheck = async (request: { params: unknown }, reply: { code(status: number): { send(body: unknown): unknown } }) => {

@@ -8,6 +8,7 @@ import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { startTestTenant, type TestTenantOptions } from './local-tenant.ts'
 import { freePort } from './ports.ts'
 import { startTestProfileService } from './profile-service.ts'
+import { cookieHeader, keepCookies } from './cookie-jar.ts'
 import { followAuthorize, type TenantCookieJar } from './tenant-pages.ts'
 
 export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string, overrides: Partial<BffConfig> = {}): BffConfig {
@@ -66,7 +67,7 @@ export class BffBrowser {
     const response = await request(url, {
       method: method as 'GET',
       headers: {
-        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        cookie: cookieHeader(this.cookies),
         ...(options.htmx ? { 'hx-request': 'true', 'hx-request-type': 'partial' } : {}),
         ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}),
@@ -74,13 +75,7 @@ export class BffBrowser {
       },
       body: options.form ? new URLSearchParams(options.form).toString() : undefined,
     })
-    for (const line of [response.headers['set-cookie'] ?? []].flat()) {
-      const [pair] = line.split(';')
-      const eq = pair.indexOf('=')
-      const value = pair.slice(eq + 1)
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(pair.slice(0, eq))
-      else this.cookies.set(pair.slice(0, eq), value)
-    }
+    keepCookies(this.cookies, response.headers['set-cookie'])
     const body = await response.body.text()
     const token = body.match(/"x-csrf-token": "([^"]+)"/)?.[1] ?? body.match(/name="_csrf" value="([^"]+)"/)?.[1]
     if (token) this.lastCsrf = token

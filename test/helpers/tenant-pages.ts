@@ -1,27 +1,13 @@
 import { request } from 'undici'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
+import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
 
 // Drives the local tenant's sign-in pages over plain HTTP, as a browser would, for tests and
 // the benchmark. The jar keeps the tenant's SSO cookie, so a second authorize only asks for MFA.
 
-export type TenantCookieJar = Map<string, string>
+export type TenantCookieJar = CookieJar
 
 export interface PageUser { email: string; password: string }
-
-function cookieHeader(jar: TenantCookieJar): string {
-  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-}
-
-function keepCookies(jar: TenantCookieJar, setCookie: string | string[] | undefined): void {
-  for (const line of [setCookie ?? []].flat()) {
-    const [pair] = line.split(';')
-    const eq = pair.indexOf('=')
-    const name = pair.slice(0, eq).trim()
-    const value = pair.slice(eq + 1).trim()
-    if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name)
-    else jar.set(name, value)
-  }
-}
 
 export class TenantPageError extends Error {
   status: number

@@ -1,11 +1,11 @@
 import { spawn, execFile } from 'node:child_process'
 import { cp, mkdtemp, readFile, rm, access } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { validate } from 'dockerfile-utils'
 import t from 'tap'
+import { freePort } from '../helpers/ports.ts'
 
 // No container engine runs here, so the image is checked in two halves: the Dockerfile lints
 // clean, and its runtime stage is reproduced file by file in a temp folder (production install,
@@ -19,15 +19,6 @@ function runtimeStage(): string[] {
   const lines = dockerfile.split('\n').map((line) => line.trim())
   const lastFrom = lines.findLastIndex((line) => line.startsWith('FROM '))
   return lines.slice(lastFrom)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 async function waitForHealthy(url: string, deadline: number): Promise<Response> {
