@@ -1,12 +1,22 @@
-/** Only a relative path on this site: no scheme, no host, no `//` or `/\` tricks. */
+const site = 'http://bff.invalid'
+
+/**
+ * Only a path on this site. The decision is made on the final, normalised URL, because URL
+ * parsing resolves dot segments and percent-encoded dots: `/.//evil.example` becomes
+ * `//evil.example`, which a browser reads as another host (a scheme-relative URL).
+ */
 export function safeReturnTo(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || value.length > 512) return fallback
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
-  if (/[\u0000-\u001f\\]/.test(value)) return fallback
+  if (typeof value !== 'string' || value.length > 512 || !value.startsWith('/')) return fallback
+  // Backslashes count as slashes to browsers; tabs and newlines are silently dropped by them.
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback
+  let parsed: URL
   try {
-    const parsed = new URL(value, 'http://bff.invalid')
-    return parsed.origin === 'http://bff.invalid' ? `${parsed.pathname}${parsed.search}` : fallback
+    parsed = new URL(value, site)
   } catch {
     return fallback
   }
+  const path = `${parsed.pathname}${parsed.search}`
+  if (parsed.origin !== site || !path.startsWith('/') || path.startsWith('//')) return fallback
+  // What we send as Location is parsed again by the browser: it must stay on this site then too.
+  return new URL(path, site).origin === site ? path : fallback
 }

@@ -19,6 +19,21 @@ export const redactedPaths = [
 ]
 
 /**
+ * Errors as log fields: a fixed list of properties, never all of them. Node's HTTP parser errors
+ * carry `rawPacket` (the request's bytes: cookies, Authorization, query string) as a byte array
+ * that `redact` cannot see; Fastify logs those errors at trace level.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) }
+  const { code, statusCode } = error as Error & { code?: unknown; statusCode?: unknown }
+  return {
+    type: error.constructor.name, message: error.message, stack: error.stack,
+    ...(code !== undefined ? { code } : {}), ...(statusCode !== undefined ? { statusCode } : {}),
+    ...(error.cause !== undefined ? { cause: serializeError(error.cause) } : {}),
+  }
+}
+
+/**
  * Logger options for every role: JSON lines (pretty only when a person watches a TTY and
  * pino-pretty is installed), level from config, request URLs without their query string
  * (authorization codes and state travel there).
@@ -29,6 +44,7 @@ export function loggerOptions(level: LogLevel, role: string): FastifyServerOptio
     name: role,
     redact: { paths: redactedPaths, censor: '[redacted]' },
     serializers: {
+      err: serializeError,
       req(request) {
         return { method: request.method, url: String(request.url ?? '').split('?')[0], id: request.id }
       },

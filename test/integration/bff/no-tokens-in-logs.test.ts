@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { connect } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
@@ -15,6 +16,24 @@ import { followAuthorize } from '../../helpers/tenant-pages.ts'
 const appModule = fileURLToPath(new URL('../../../src/bff/app.ts', import.meta.url))
 const jwtShape = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/
 const htmx = { htmx: true }
+
+/** A request whose headers are too large for Node's parser (431), carrying the live session cookie. */
+function sendOversizedRequest(port: number, cookie: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET /profile?code=query-secret HTTP/1.1\r\nHost: localhost\r\nCookie: ${cookie}\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`)
+    })
+    let answer = ''
+    socket.on('data', (chunk) => (answer += String(chunk)))
+    socket.on('end', () => resolve(answer))
+    socket.on('error', reject)
+  })
+}
+
+/** Log text with every byte array (a serialised Buffer or Uint8Array) decoded back to text. */
+function withByteArraysDecoded(log: string): string {
+  return log + log.replace(/\[(\d{1,3}(?:,\d{1,3}){15,})\]/g, (_, bytes: string) => Buffer.from(bytes.split(',').map(Number)).toString('latin1'))
+}
 
 t.test('at trace level the BFF logs requests but never a token, code, secret or session cookie', async (t) => {
   const tenant = await startTestTenant(t)
@@ -57,16 +76,21 @@ t.test('at trace level the BFF logs requests but never a token, code, secret or 
   t.equal((await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Logged Name', givenName: 'Logged', surname: 'Name' } })).status, 200)
   t.equal((await browser.get('/claims')).status, 200)
   const sessionCookie = [...browser.cookies.values()][0]
+  const cookieHeader = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  t.match(await sendOversizedRequest(port, cookieHeader), /^HTTP\/1\.1 431/, 'oversized headers are refused')
   t.equal((await browser.send('POST', '/auth/sign-out')).status, 303)
 
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
   await exited
-  const log = output.join('\n')
+  const log = withByteArraysDecoded(output.join('\n'))
+  t.match(log, /client header_overflow/, 'the refused request is logged')
   t.match(log, /incoming request/, 'requests are logged')
   t.match(log, /"url":"\/auth\/redirect"/, 'the callback is logged without its query string')
   t.notMatch(log, jwtShape, 'no JWT-shaped text')
   t.notOk(codes.some((code) => log.includes(code)), 'no authorization code')
   t.notOk(log.includes(tenant.apps.bff.clientSecret), 'not the client secret')
   t.notOk(log.includes(sessionCookie.split('.')[0]), 'not the session id')
+  t.notOk(log.includes('query-secret'), 'not the query string of a refused request')
+  t.notMatch(log, /rawPacket/, 'never the raw bytes of a request')
 })

@@ -16,6 +16,22 @@ t.test('anything that could leave the site falls back to home', async (t) => {
   for (const value of hostile) t.equal(safeReturnTo(value), '/', JSON.stringify(value.slice(0, 40)))
 })
 
+t.test('paths that normalise into another host fall back to home', async (t) => {
+  const hostile = [
+    '/.//evil.example/x', '/..//evil.example', '/%2e//evil.example', '/%2E//evil.example', '/a/..//evil.example',
+    '/.///evil.example', '/%2e%2e//evil.example', '/./\\evil.example', '/.\\/evil.example', '/\\/evil.example',
+    '/.//\tevil.example', '/.\t//evil.example', '/.\n//evil.example', '/\r//evil.example',
+    '/a/b/../..//evil.example', '/././/evil.example',
+  ]
+  for (const value of hostile) t.equal(safeReturnTo(value), '/', JSON.stringify(value))
+})
+
+t.test('encoded slashes stay encoded inside one path segment', async (t) => {
+  // The browser does not decode %2F in a path: this is a path on this site, not another host.
+  t.equal(safeReturnTo('/%2F%2Fevil.example'), '/%2F%2Fevil.example')
+  t.equal(safeReturnTo('/%5C%5Cevil.example'), '/%5C%5Cevil.example')
+})
+
 t.test('a value that is not a string falls back to the given default', async (t) => {
   t.equal(safeReturnTo(undefined, '/profile'), '/profile')
   t.equal(safeReturnTo(['/a', '/b']), '/')
