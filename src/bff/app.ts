@@ -5,6 +5,7 @@ import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { withServerTimeouts } from '../lib/server-timeouts.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
 import { createIdentity } from './identity.ts'
@@ -29,7 +30,7 @@ export interface BffStores {
 }
 
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: false })
+  const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: false }, config.timeouts))
   // With REDIS_URL: sessions, token caches and locks shared by every replica (issue 6).
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore

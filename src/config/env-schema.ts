@@ -9,6 +9,9 @@ export interface Env {
   PROFILE: 'local' | 'entra'
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   EXTRA_CA_FILE?: string
+  REQUEST_TIMEOUT_SECONDS: number
+  HEADERS_TIMEOUT_SECONDS: number
+  KEEP_ALIVE_TIMEOUT_SECONDS: number
 
   TENANT_SUBDOMAIN?: string
   TENANT_ID?: string
@@ -56,6 +59,9 @@ export const envSchema = {
     PROFILE: { type: 'string', enum: ['local', 'entra'], default: 'local' },
     LOG_LEVEL: logLevel,
     EXTRA_CA_FILE: { type: 'string', minLength: 1 },
+    REQUEST_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
+    HEADERS_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 10 },
+    KEEP_ALIVE_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 72 },
 
     TENANT_SUBDOMAIN: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
     TENANT_ID: { type: 'string', pattern: guid },

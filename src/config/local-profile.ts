@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cookieSecurity } from './bff-origin.ts'
 import type { Env } from './env-schema.ts'
+import { serverTimeouts } from './timeouts.ts'
 import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
 // The `local` profile: zero setup. The local tenant's app registrations, generated secrets and CA
@@ -33,6 +34,7 @@ export function localTenantConfig(env: Env): LocalTenantConfig {
     httpsPort: env.LOCAL_TENANT_HTTPS_PORT,
     testApi: false,
     logLevel: env.LOG_LEVEL,
+    timeouts: serverTimeouts(env),
   }
 }
 
@@ -91,6 +93,7 @@ export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConf
     },
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,
+    timeouts: serverTimeouts(env),
   }
 }
 
@@ -105,5 +108,6 @@ export function localProfileServiceConfig(env: Env, tenant: LocalTenantConnectio
     requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
     graphBaseUrl: tenant.graphBaseUrl,
     logLevel: env.LOG_LEVEL,
+    timeouts: serverTimeouts(env),
   }
 }

@@ -1,6 +1,8 @@
 // Typed configuration of each role. Built from the environment by src/config/index.ts
 // (profiles `local` and `entra`), or directly by tests.
 
+import type { ServerTimeouts } from '../lib/server-timeouts.ts'
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 export interface LocalTenantConfig {
@@ -20,6 +22,8 @@ export interface LocalTenantConfig {
   /** Test-only hooks (reset, read codes, stale MFA, expire tokens). Never on by default. */
   testApi: boolean
   logLevel: LogLevel
+  /** Request, header and keep-alive timeouts of both origins (defaults in server-timeouts.ts). */
+  timeouts?: ServerTimeouts
 }
 
 /** How a confidential client proves itself: a secret, or a certificate (private_key_jwt). */
@@ -54,6 +58,7 @@ export interface ProfileServiceConfig {
   /** Least time between two signing-key refetches caused by an unknown `kid` (default 30 s). */
   jwksRefetchCooldownMs?: number
   logLevel: LogLevel
+  timeouts?: ServerTimeouts
 }
 
 export interface BffSessionConfig {
@@ -94,4 +99,5 @@ export interface BffConfig {
   /** Requests per client address per minute on /auth/* (default 60). */
   authRateLimitPerMinute?: number
   logLevel: LogLevel
+  timeouts?: ServerTimeouts
 }

@@ -23,11 +23,11 @@ export const redactedPaths = [
  * carry `rawPacket` (the request's bytes: cookies, Authorization, query string) as a byte array
  * that `redact` cannot see; Fastify logs those errors at trace level.
  */
-export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) }
+export function serializeError(error: unknown): { type: string; message: string; stack: string; [key: string]: unknown } {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error), stack: '' }
   const { code, statusCode } = error as Error & { code?: unknown; statusCode?: unknown }
   return {
-    type: error.constructor.name, message: error.message, stack: error.stack,
+    type: error.constructor.name, message: error.message, stack: error.stack ?? '',
     ...(code !== undefined ? { code } : {}), ...(statusCode !== undefined ? { statusCode } : {}),
     ...(error.cause !== undefined ? { cause: serializeError(error.cause) } : {}),
   }

@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import handlebars from 'handlebars'
 import type { LocalTenantConfig } from '../config/types.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { withServerTimeouts } from '../lib/server-timeouts.ts'
 import { loadTlsMaterial } from './certificates.ts'
 import { loadClientSecrets } from './client-secrets.ts'
 import { createConditionalAccess } from './conditional-access.ts'
@@ -104,7 +105,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     }
   }
 
-  const front = Fastify({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024 })
+  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024 }, config.timeouts))
   front.setErrorHandler(errorHandler)
   await front.register(cookie)
   await front.register(formbody)
@@ -122,7 +123,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   })
   front.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tid, subdomain: tenant.tenant.subdomain }))
 
-  const back = Fastify({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024 })
+  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024 }, config.timeouts))
   back.setErrorHandler(errorHandler)
   await back.register(formbody)
   back.addHook('preHandler', tenantCheck)

@@ -4,6 +4,7 @@ import type { ProfileServiceConfig } from '../config/types.ts'
 import { createGraphClient, GraphError, type GraphProfile } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { withServerTimeouts } from '../lib/server-timeouts.ts'
 import { fieldNames, profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
@@ -44,7 +45,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   const onBehalfOf = createOnBehalfOf(config, metadata, agent)
   const graph = createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.graphTimeoutMs })
 
-  const app = Fastify({
+  const app = Fastify(withServerTimeouts({
     logger: loggerOptions(config.logLevel, 'profile-service'),
     bodyLimit: 8 * 1024,
     // An API rejects what it does not understand: no silently dropped properties, no coercion,
@@ -55,7 +56,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
       const given = request.headers['client-request-id']
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
     },
-  })
+  }, config.timeouts))
   app.addHook('onClose', async () => agent.close())
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
