@@ -9,6 +9,7 @@ import { withServerTimeouts } from '../lib/server-timeouts.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
 import { createIdentity } from './identity.ts'
+import { registerCachePolicy } from './plugins/cache-policy.ts'
 import { registerErrorHandler } from './plugins/error-handler.ts'
 import { registerSecurity } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
@@ -51,6 +52,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
 
   await registerSession(app, config.session, stores.sessionStore, (key) => identity.forget(key))
   await registerSecurity(app, metadata)
+  registerCachePolicy(app)
   await app.register(formbody)
   await registerViews(app, config.viewCache)
   registerErrorHandler(app)

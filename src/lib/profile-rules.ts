@@ -13,7 +13,13 @@ export const profileFields: Record<ProfileField, { label: string; required: bool
 
 export const fieldNames = Object.keys(profileFields) as ProfileField[]
 
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/
+const controlCharacters = /[\p{Cc}\u2028\u2029]/u
+// Bidirectional overrides and isolates re-order the text around them (U+202E shows "evil.exe" as
+// "exe.live"); ordinary right-to-left names need none of them.
+const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+// Format characters (zero-width joiners, tags) are kept inside visible text — emoji sequences
+// and Indic scripts use them — but a value of nothing else would show as blank.
+const invisibleOnly = /^[\p{Cf}\p{Z}\p{Mn}\u115f\u1160\u3164\uffa0]*$/u
 
 /** Structure only (types, known fields); lengths and content are checked on trimmed values. */
 export const profilePatchSchema = {
@@ -39,7 +45,9 @@ export function validateProfile(input: Partial<Record<ProfileField, unknown>>): 
     const value = typeof raw === 'string' ? raw.trim() : ''
     values[name] = value
     if (typeof raw !== 'string') errors[name] = `${rule.label} must be text.`
-    else if (controlCharacters.test(value)) errors[name] = `${rule.label} cannot contain control characters.`
+    else if (!value.isWellFormed() || controlCharacters.test(value)) errors[name] = `${rule.label} cannot contain control characters.`
+    else if (bidiControls.test(value)) errors[name] = `${rule.label} cannot contain text-direction control characters.`
+    else if (value.length > 0 && invisibleOnly.test(value)) errors[name] = `${rule.label} must contain visible characters.`
     else if (rule.required && value.length === 0) errors[name] = `${rule.label} is required.`
     else if (value.length > rule.maxLength) errors[name] = `${rule.label} must be at most ${rule.maxLength} characters.`
   }

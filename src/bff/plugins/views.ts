@@ -6,7 +6,7 @@ import handlebars from 'handlebars'
 // Handlebars pages and fragments, css from public/, htmx from node_modules (no CDN).
 
 const root = new URL('../../../', import.meta.url).pathname
-const partials = ['profile-card', 'profile-editor', 'step-up', 'editor-error', 'sign-in-again']
+const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'editor-error', 'sign-in-again']
 
 export async function registerViews(app: FastifyInstance, cache: boolean) {
   await app.register(view, {

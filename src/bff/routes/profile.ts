@@ -41,7 +41,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string) {
     request.session.stepUpClaims = claims
     if (!isHtmx(request)) return reply.redirect('/auth/step-up', 303)
-    return renderFragment(reply.code(401), 'step-up', {})
+    return renderFragment(reply.code(401), 'step-up', { csrfToken: reply.generateCsrf() })
   }
 
   function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: Partial<Record<ProfileField, string>>; problem?: string } = {}) {
@@ -99,10 +99,10 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     return editor(request, reply, 200, { ...profile, ...request.session.draft })
   })
 
-  app.get('/profile/card', { preHandler: signedIn }, async (request, reply) => {
-    reply.header('vary', 'HX-Request')
+  // Cancel drops the draft: a POST with the CSRF token, so no cross-site link can discard it.
+  app.post('/profile/cancel', { preHandler: signedIn, preValidation: app.csrfProtection }, async (request, reply) => {
     request.session.draft = undefined
-    if (!isHtmx(request)) return reply.redirect('/profile', 302)
+    if (!isHtmx(request)) return reply.redirect('/profile', 303)
     const profile = request.session.profile ?? (await loadProfile(request))
     return renderFragment(reply, 'profile-card', { profile })
   })

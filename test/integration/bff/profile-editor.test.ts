@@ -11,6 +11,15 @@ async function signedIn(stack: Awaited<ReturnType<typeof startTestStack>>) {
   return browser
 }
 
+/** Signed in and past the MFA step-up: /profile?edit=1 shows the editor with any draft. */
+async function steppedUp(stack: Awaited<ReturnType<typeof startTestStack>>) {
+  const browser = await signedIn(stack)
+  await browser.get('/profile/editor', htmx)
+  const landing = await browser.authorize('/auth/step-up')
+  await browser.get(landing.location!) // the landing page carries the new session's CSRF token
+  return browser
+}
+
 t.test('the profile page shows the Graph /me card with an Edit button', async (t) => {
   const stack = await startTestStack(t)
   const browser = await signedIn(stack)
@@ -144,11 +153,65 @@ t.test('PATCH without a CSRF token or with a wrong one is refused with 403', asy
 
 t.test('Cancel returns the card and drops the draft', async (t) => {
   const stack = await startTestStack(t)
-  const browser = await signedIn(stack)
-  await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: '', surname: '' } })
-  const card = await browser.get('/profile/card', htmx)
+  const browser = await steppedUp(stack)
+  await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: 'Draft Given', surname: '' } })
+  t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/, 'the draft is there before Cancel')
+  const card = await browser.send('POST', '/profile/cancel', htmx)
   t.equal(card.status, 200)
   t.match(card.body, /<dd data-field="displayName">Demo User<\/dd>/)
+  t.notMatch((await browser.get('/profile?edit=1')).body, /Draft Given/, 'the draft is gone after Cancel')
+})
+
+t.test('Cancel without JavaScript posts the form and lands on the profile without the draft', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await steppedUp(stack)
+  const editor = await browser.get('/profile?edit=1')
+  const csrf = editor.body.match(/name="_csrf" value="([^"]+)"/)![1]
+  await browser.send('POST', '/profile', { form: { _csrf: csrf, displayName: ' ', givenName: 'Draft Given', surname: '' }, csrf: false })
+  const cancelled = await browser.send('POST', '/profile/cancel', { form: { _csrf: csrf }, csrf: false })
+  t.equal(cancelled.status, 303)
+  t.equal(cancelled.location, '/profile')
+  t.notMatch((await browser.get('/profile?edit=1')).body, /Draft Given/)
+})
+
+t.test('no GET discards the draft: a cross-site link to the old card URL changes nothing', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await steppedUp(stack)
+  await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: 'Draft Given', surname: '' } })
+  await browser.send('GET', '/profile/card', { headers: { 'sec-fetch-site': 'cross-site' } })
+  await browser.send('GET', '/profile/cancel', { headers: { 'sec-fetch-site': 'cross-site' } })
+  t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/)
+})
+
+t.test('Cancel without a CSRF token is refused and keeps the draft', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await steppedUp(stack)
+  await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: 'Draft Given', surname: '' } })
+  t.equal((await browser.send('POST', '/profile/cancel', { ...htmx, csrf: false })).status, 403)
+  t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/)
+})
+
+t.test('a display name that would show blank or reorder text answers 422 with the typed value kept', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  const invisible = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: '\u200b\u200b', givenName: '', surname: '' } })
+  t.equal(invisible.status, 422)
+  t.match(invisible.body, /Display name must contain visible characters\./)
+  const reordered = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'abc\u202etxt.exe', givenName: '', surname: '' } })
+  t.equal(reordered.status, 422)
+  t.match(reordered.body, /text-direction control characters/)
+  t.match(reordered.body, /value="abc\u202etxt\.exe"/)
+})
+
+t.test('personal pages and fragments are never stored by the browser', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = await signedIn(stack)
+  for (const [path, options] of [['/', {}], ['/profile', {}], ['/profile?edit=1', {}], ['/claims', {}], ['/profile/editor', htmx]] as const) {
+    const response = await browser.get(path, options)
+    t.equal(response.headers['cache-control'], 'no-store', path)
+  }
+  t.match(String((await browser.get('/profile')).headers.vary), /HX-Request/i, 'one URL, page or fragment: Vary kept')
+  t.match(String((await browser.get('/public/css/app.css')).headers['cache-control']), /max-age=3600/, 'shared assets stay cacheable')
 })
 
 t.test('health and readiness answer 200', async (t) => {

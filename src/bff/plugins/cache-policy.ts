@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify'
+
+// Pages, fragments and redirects are personal or tied to a session: no browser or proxy may
+// store them, so Back after sign-out cannot show a profile or the ID token claims again.
+// Static assets (css, htmx) are the same for everyone and keep their own max-age.
+
+const sharedAssets = ['/public/', '/vendor/']
+
+export function registerCachePolicy(app: FastifyInstance) {
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!sharedAssets.some((prefix) => request.url.startsWith(prefix))) reply.header('cache-control', 'no-store')
+    done()
+  })
+}

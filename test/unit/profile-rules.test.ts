@@ -1,0 +1,36 @@
+import t from 'tap'
+import { validateProfile } from '../../src/lib/profile-rules.ts'
+
+// The rules both the BFF's form and the edit profile service apply to a profile change.
+
+/** Code points, so the test output carries no line separators or unpaired surrogates itself. */
+const codePoints = (text: string) => Array.from(text, (c) => `U+${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).join(' ')
+const displayNameError = (displayName: string) => validateProfile({ displayName }).errors.displayName
+
+t.test('names in every script are accepted', async (t) => {
+  const names = ['سارة الحربي', '王小明', 'अनन्या शर्मा', 'Zoë Ångström', 'Demo 🙂', '👩‍💻 Dev', 'Family 👨‍👩‍👧', 'क्‍ष', 'שרה כהן', 'Flag 🏴󠁧󠁢󠁳󠁣󠁴󠁿']
+  for (const name of names) t.equal(displayNameError(name), undefined, name)
+})
+
+t.test('a name of zero-width characters only is refused as invisible', async (t) => {
+  for (const name of ['\u200b', '\u200b\u200c\u200d', '\u2060\u200b', '\u3164']) {
+    t.equal(displayNameError(name), 'Display name must contain visible characters.', codePoints(name))
+  }
+})
+
+t.test('text-direction overrides are refused', async (t) => {
+  for (const name of ['abc\u202eexe.txt', '\u2066Name\u2069', 'Na\u200fme']) {
+    t.equal(displayNameError(name), 'Display name cannot contain text-direction control characters.', codePoints(name))
+  }
+})
+
+t.test('control characters, line separators and lone surrogates are refused', async (t) => {
+  for (const name of ['a\u0000b', 'a\u0085b', 'line\u2028break', 'para\u2029break', 'lone \ud800 high', 'lone \udc00 low', 'tab\there']) {
+    t.equal(displayNameError(name), 'Display name cannot contain control characters.', codePoints(name))
+  }
+})
+
+t.test('a required field of only whitespace is missing, an optional one may be empty', async (t) => {
+  t.equal(displayNameError('  \u2028 '), 'Display name is required.')
+  t.same(validateProfile({ givenName: '' }).errors, {})
+})
