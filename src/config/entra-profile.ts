@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { cookieSecurity } from './bff-origin.ts'
 import { clientCredential } from './credentials.ts'
 import type { Env } from './env-schema.ts'
+import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
 import { serverTimeouts } from './timeouts.ts'
 import type { BffConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
@@ -41,13 +42,13 @@ export function entraBffConfig(env: Env): BffConfig {
     graphBaseUrl: env.GRAPH_BASE_URL,
     profileService: { baseUrl: env.PROFILE_SERVICE_URL!, scope: env.PROFILE_SERVICE_SCOPE! },
     session: {
-      secrets: env.SESSION_SECRETS!.split(','),
+      secrets: strongSessionSecrets(env.SESSION_SECRETS!),
       ...cookieSecurity(publicOrigin),
       idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000,
       absoluteTimeoutMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       redisUrl: env.REDIS_URL,
       redisKeyPrefix: env.REDIS_KEY_PREFIX,
-      tokenCacheKeys: env.TOKEN_CACHE_KEYS?.split(',') ?? [],
+      tokenCacheKeys: env.TOKEN_CACHE_KEYS ? strongTokenCacheKeys(env.TOKEN_CACHE_KEYS) : [],
     },
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,

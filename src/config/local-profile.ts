@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cookieSecurity } from './bff-origin.ts'
 import type { Env } from './env-schema.ts'
+import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
 import { serverTimeouts } from './timeouts.ts'
 import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
@@ -83,13 +84,13 @@ export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConf
     profileService: { baseUrl: serviceUrl, scope: tenant.apps.profileService.scope },
     session: {
       // Local development: fresh secrets per run unless given, so nothing secret is ever committed.
-      secrets: env.SESSION_SECRETS?.split(',') ?? [randomSecret(32)],
+      secrets: env.SESSION_SECRETS ? strongSessionSecrets(env.SESSION_SECRETS) : [randomSecret(32)],
       ...cookieSecurity(publicOrigin),
       idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000,
       absoluteTimeoutMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       redisUrl: env.REDIS_URL,
       redisKeyPrefix: env.REDIS_KEY_PREFIX,
-      tokenCacheKeys: env.TOKEN_CACHE_KEYS?.split(',') ?? [randomSecret(32)],
+      tokenCacheKeys: env.TOKEN_CACHE_KEYS ? strongTokenCacheKeys(env.TOKEN_CACHE_KEYS) : [randomSecret(32)],
     },
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,

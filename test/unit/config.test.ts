@@ -11,7 +11,7 @@ const entra = {
   BFF_PUBLIC_ORIGIN: 'https://app.contoso.com',
   BFF_CLIENT_ID: 'aaaaaaaa-2222-3333-4444-555555555555',
   BFF_CLIENT_SECRET: 'bff-secret',
-  SESSION_SECRETS: 'a'.repeat(32),
+  SESSION_SECRETS: 'q8Zr0v+3LkYw1pXc7TnB5mHa9dGe2sJu',
   PROFILE_SERVICE_URL: 'https://profile.contoso.com',
   PROFILE_SERVICE_SCOPE: 'api://bbbbbbbb-2222-3333-4444-555555555555/EditProfileService.ReadWrite',
   PROFILE_SERVICE_CLIENT_ID: 'bbbbbbbb-2222-3333-4444-555555555555',
@@ -106,4 +106,31 @@ t.test('roles default to everything the profile can run', async (t) => {
   t.same(chooseRoles(['bff'], 'local'), ['bff'])
   t.throws(() => chooseRoles(['web'], 'local'), /Unknown role "web": choose from local-tenant, profile-service, bff/)
   t.throws(() => chooseRoles(['local-tenant'], 'entra'), /runs only with PROFILE=local/)
+})
+
+t.test('weak session secrets are refused with the variable named and a command to generate one', async (t) => {
+  for (const weak of ['a'.repeat(32), ' '.repeat(32), 'changemechangemechangemechangeme', 'abababababababababababababababab', '0123456780123456780123456780123456']) {
+    t.throws(() => entraBffConfig(readEnv({ ...entra, SESSION_SECRETS: weak })), /SESSION_SECRETS is too weak .*openssl rand -base64 32/, JSON.stringify(weak))
+  }
+  t.throws(() => entraBffConfig(readEnv({ ...entra, SESSION_SECRETS: `${entra.SESSION_SECRETS},${'b'.repeat(40)}` })), /entry 2 of SESSION_SECRETS is too weak/)
+  t.throws(() => localBffConfig(readEnv({ SESSION_SECRETS: 'x'.repeat(32) }), tenant), /SESSION_SECRETS is too weak/, 'the local profile checks a given secret too')
+})
+
+t.test('weak token cache keys are refused: 32 zero bytes, a repeated byte pattern', async (t) => {
+  const zero = Buffer.alloc(32).toString('base64')
+  const pattern = Buffer.from('0123'.repeat(8)).toString('base64')
+  const redis = { ...entra, REDIS_URL: 'redis://127.0.0.1:6379' }
+  t.throws(() => entraBffConfig(readEnv({ ...redis, TOKEN_CACHE_KEYS: zero })), /TOKEN_CACHE_KEYS is too weak .*openssl rand -base64 32/)
+  t.throws(() => entraBffConfig(readEnv({ ...redis, TOKEN_CACHE_KEYS: pattern })), /TOKEN_CACHE_KEYS is too weak/)
+})
+
+t.test('generated secrets and keys are accepted', async (t) => {
+  const { randomBytes } = await import('node:crypto')
+  for (let i = 0; i < 50; i++) {
+    const config = entraBffConfig(readEnv({
+      ...entra, SESSION_SECRETS: `${randomBytes(32).toString('base64')},${randomBytes(16).toString('hex')}`,
+      REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
+    }))
+    t.equal(config.session.secrets.length, 2)
+  }
 })
