@@ -15,7 +15,7 @@ import { registerSecurity } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
 import { registerViews } from './plugins/views.ts'
 import { authRoutes } from './routes/auth.ts'
-import { healthRoutes, type ReadinessCheck } from './routes/health.ts'
+import { healthRoutes, type DependencyCheck } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
@@ -27,7 +27,8 @@ export interface BffStores {
   sessionStore?: SessionStore
   tokenCaches?: TokenCacheStore
   locks?: SessionLock
-  readiness?: ReadinessCheck[]
+  /** Shared dependencies reported by /health/dependencies (never by readiness). */
+  dependencies?: Record<string, DependencyCheck>
 }
 
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
@@ -38,7 +39,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
     ? await (await import('./redis-stores.ts')).createRedisStores(config.session, app.log)
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())
-  const stores: BffStores = { ...redis, ...given, readiness: [...(redis?.readiness ?? []), ...(given.readiness ?? [])] }
+  const stores: BffStores = { ...redis, ...given, dependencies: { ...redis?.dependencies, ...given.dependencies } }
   const agent = createHttpAgent({ extraCaPem: config.tenant.extraCaPem })
   const metadata = tenantMetadataLoader(config.tenant.authority, agent)
   const identity = createIdentity({
@@ -64,9 +65,9 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
     graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent }),
     editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent }),
   })
-  healthRoutes(app, [
-    async () => (await metadata.get().then(() => undefined, () => 'tenant metadata could not be loaded')),
-    ...(stores.readiness ?? []),
-  ])
+  healthRoutes(app, {
+    tenant: async () => (await metadata.get().then(() => undefined, () => 'metadata could not be loaded')),
+    ...stores.dependencies,
+  })
   return app
 }

@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici'
 import { claimsFromChallenge } from '../lib/claims-challenge.ts'
+import { isTimeout } from '../lib/upstream-errors.ts'
 import type { ProfileDraft, ProfileField } from '../lib/profile-rules.ts'
 
 // The BFF's side of the edit profile service: PATCH /me with the user's token for the service.
@@ -10,11 +11,12 @@ export type SaveOutcome =
   | { kind: 'saved'; profile: ServiceProfile }
   | { kind: 'invalid'; errors: Partial<Record<ProfileField, string>>; message: string }
   | { kind: 'step-up'; claims: string }
-  | { kind: 'unavailable'; message: string }
+  | { kind: 'failed'; failure: 'service-unreachable' | 'service-timeout' | 'service-failed'; status?: number }
 
 export function createEditProfileClient(options: { baseUrl: string; dispatcher: Dispatcher; timeoutMs?: number }) {
   return {
     async save(accessToken: string, clientRequestId: string, changes: Partial<ProfileDraft>): Promise<SaveOutcome> {
+      const timeoutMs = options.timeoutMs ?? 15_000
       let response
       try {
         response = await request(`${options.baseUrl}/me`, {
@@ -22,18 +24,18 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
           dispatcher: options.dispatcher,
           headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'client-request-id': clientRequestId },
           body: JSON.stringify(changes),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+          // Our deadline governs, not the shared agent's 10 s header timeout.
+          headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs),
         })
       } catch (error) {
-        const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError'
-        return { kind: 'unavailable', message: timedOut ? 'The profile service did not answer in time.' : 'The profile service could not be reached.' }
+        return { kind: 'failed', failure: isTimeout(error) ? 'service-timeout' : 'service-unreachable' }
       }
       const text = await response.body.text()
       let body: { error?: { code?: string; message?: string; details?: Record<string, string> } } & Partial<ServiceProfile> = {}
       try {
         body = text ? JSON.parse(text) : {}
       } catch {
-        return { kind: 'unavailable', message: `The profile service answered ${response.statusCode} without a readable body.` }
+        return { kind: 'failed', failure: 'service-failed', status: response.statusCode }
       }
       if (response.statusCode === 200) return { kind: 'saved', profile: body as ServiceProfile }
       if (response.statusCode === 401) {
@@ -43,7 +45,8 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
       if (response.statusCode === 422) {
         return { kind: 'invalid', errors: (body.error?.details ?? {}) as Partial<Record<ProfileField, string>>, message: body.error?.message ?? 'The profile service did not accept these values.' }
       }
-      return { kind: 'unavailable', message: body.error?.message ?? `The profile service answered ${response.statusCode}.` }
+      // Its message stays in our logs: the user gets the product's own sentence (failures.ts).
+      return { kind: 'failed', failure: response.statusCode === 504 ? 'service-timeout' : 'service-failed', status: response.statusCode }
     },
   }
 }

@@ -5,6 +5,7 @@ import type { BffConfig } from '../config/types.ts'
 import { createMsalApp } from '../lib/msal-app.ts'
 import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
+import { DependencyFailure, fromMsal } from './failures.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
 
 // Everything the BFF asks of Entra, through msal-node. One confidential client per operation,
@@ -39,6 +40,25 @@ export interface IdentityDeps {
   locks: SessionLock
 }
 
+/**
+ * How long a request waits for a token call. The call itself may run longer (up to the network
+ * client's token-call timeout) and keeps the session's lock until it settles, so a slow tenant
+ * answers this request with a clear 504, and the refresh token it redeems is never sent twice.
+ */
+const tokenWaitMs = 8_000
+
+/** Waits for `work` up to `ms`; past that the caller gets `onTimeout()`, and the work goes on. */
+function waitAtMost<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)))
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** msal's failure to reach the tenant becomes our dependency failure; the rest passes through. */
+function mapMsalError(error: unknown): unknown {
+  return fromMsal(error) ?? error
+}
+
 /** msal treats a token as due for renewal five minutes before it expires; so do we. */
 const renewalOffsetMs = 5 * 60_000
 const hotTokenSessions = 10_000
@@ -61,6 +81,23 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
       hotTokens.set(cacheKey, perSession)
     }
     perSession.set(scopes.join(' '), { result, renewAt })
+  }
+
+  /**
+   * Token work under the session's lock. The wait for the lock is bounded by the lock (busy);
+   * the token call by tokenWaitMs (tenant-timeout) — but the lock is held until the call settles.
+   */
+  function underLock<T>(cacheKey: string, call: () => Promise<T>): Promise<T> {
+    let started!: (call: Promise<T>) => void
+    const callStarted = new Promise<Promise<T>>((resolve) => (started = resolve))
+    const locked = locks.withLock(cacheKey, () => {
+      const running = call()
+      started(running)
+      return running
+    })
+    const answered = callStarted.then((running) => waitAtMost(running, tokenWaitMs, () => new DependencyFailure('tenant-timeout')))
+    answered.catch(() => {})
+    return Promise.race([locked, answered])
   }
 
   async function msalFor(cacheKey?: string) {
@@ -101,13 +138,13 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
 
     /** Redeems the code into the token cache under `cacheKey`; msal checks the nonce. */
     async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization): Promise<AuthenticationResult> {
-      return locks.withLock(cacheKey, async () => {
+      return underLock(cacheKey, async () => {
         hotTokens.delete(cacheKey) // a new sign-in or step-up: the next request reads the new cache
         const msal = await msalFor(cacheKey)
         return msal.acquireTokenByCode(
           { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims },
           { code, state: pending.state },
-        )
+        ).catch((error) => { throw mapMsalError(error) })
       })
     },
 
@@ -118,7 +155,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[]): Promise<AuthenticationResult> {
       const hot = hotTokens.get(cacheKey)?.get(scopes.join(' '))
       if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) return hot.result
-      return locks.withLock(cacheKey, async () => {
+      return underLock(cacheKey, async () => {
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
@@ -130,7 +167,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
             if (error.claims) throw new StepUpRequiredError(error.claims)
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)
           }
-          throw error
+          throw mapMsalError(error)
         }
       })
     },

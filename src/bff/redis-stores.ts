@@ -7,20 +7,15 @@ import { createRedisClient, redisIsReady } from '../lib/redis-client.ts'
 import { createRedisLock, LockTimeoutError } from '../lib/redis-lock.ts'
 import { createTokenCacheCipher } from '../lib/token-cache-cipher.ts'
 import type { BffStores } from './app.ts'
+import { DependencyFailure } from './failures.ts'
+import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
 import type { TokenCacheStore } from './token-cache-store.ts'
 
 // Sessions, token caches and per-session locks in Redis, so any replica serves any request.
 // Token caches are sealed with AES-256-GCM (key ring from config) before they leave the process.
-// When Redis is down, every store call fails fast with a 503 (users see a clear page or
-// fragment, never a stack) and the client reconnects by itself.
-
-class StoreUnavailableError extends Error {
-  statusCode = 503
-  code = 'STORE_UNAVAILABLE'
-  constructor(cause: unknown) {
-    super(`the session store is unavailable: ${(cause as Error)?.message ?? cause}`, { cause })
-  }
-}
+// Every command runs through the store guard (a deadline and a circuit breaker): when Redis is
+// down or frozen, each store call fails within the deadline with a 503 (users see a clear page or
+// fragment, never a hang) and the client reconnects by itself.
 
 type Callback = (error?: unknown, value?: unknown) => void
 
@@ -33,7 +28,7 @@ function sessionTtlSeconds(config: BffSessionConfig) {
   }
 }
 
-export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger): Promise<BffStores & { close(): Promise<void> }> {
+export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, guardOptions: StoreGuardOptions = {}): Promise<BffStores & { close(): Promise<void> }> {
   let lastLogged = 0
   const client = createRedisClient({
     url: config.redisUrl!,
@@ -49,23 +44,18 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
   client.connect().catch(() => {})
 
   const prefix = config.redisKeyPrefix ?? 'bff:'
+  const storeGuard = createStoreGuard(guardOptions)
+  const guard = <T>(work: () => Promise<T>): Promise<T> => storeGuard.run(work)
   const redisStore = new RedisStore({ client, prefix: `${prefix}session:`, ttl: sessionTtlSeconds(config) })
-  const failFast = (callback: Callback) => (error?: unknown, value?: unknown) => callback(error ? new StoreUnavailableError(error) : undefined, value)
+  const answer = (callback: Callback) => (promise: Promise<unknown>) => void promise.then((value) => callback(undefined, value), callback)
   const sessionStore: SessionStore = {
-    get: (id, callback) => void redisStore.get(id, failFast(callback as Callback)),
-    set: (id, session, callback) => void redisStore.set(id, session as never, failFast(callback)),
-    destroy: (id, callback) => void redisStore.destroy(id, failFast(callback)),
+    get: (id, callback) => answer(callback as Callback)(guard(() => redisStore.get(id))),
+    set: (id, session, callback) => answer(callback)(guard(() => redisStore.set(id, session as never))),
+    destroy: (id, callback) => answer(callback)(guard(() => redisStore.destroy(id))),
   }
 
   const cipher = createTokenCacheCipher(config.tokenCacheKeys)
   const tokenKey = (key: string) => `${prefix}tokens:${key}`
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work()
-    } catch (error) {
-      throw new StoreUnavailableError(error)
-    }
-  }
   const tokenCaches: TokenCacheStore = {
     get: (key) => guard(async () => {
       const sealed = await client.get(tokenKey(key))
@@ -80,26 +70,22 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     sizeOf: (key) => guard(async () => Number(await client.strLen(tokenKey(key)))),
   }
 
-  const lock = createRedisLock(client, { prefix: `${prefix}lock:` })
+  const lock = createRedisLock(client, { prefix: `${prefix}lock:`, guard })
   return {
     sessionStore,
     tokenCaches,
     locks: {
       async withLock(key, work) {
-        let workFailed = false
         try {
-          return await lock.withLock(key, () => work().catch((error) => {
-            workFailed = true
-            throw error
-          }))
+          return await lock.withLock(key, work)
         } catch (error) {
-          // The work's own errors pass through; only taking or releasing the lock maps to 503.
-          if (workFailed || error instanceof LockTimeoutError) throw error
-          throw new StoreUnavailableError(error)
+          // Waiting too long for the lock: another request of this session is still at work.
+          if (error instanceof LockTimeoutError) throw new DependencyFailure('store-busy', { cause: error })
+          throw error
         }
       },
     },
-    readiness: [async () => ((await redisIsReady(client)) ? undefined : 'Redis is not reachable')],
+    dependencies: { redis: async () => (storeGuard.state === 'open' ? 'circuit open' : (await redisIsReady(client)) ? undefined : 'not reachable') },
     async close() {
       if (client.isOpen) await client.close()
     },

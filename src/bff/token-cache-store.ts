@@ -1,3 +1,5 @@
+import { DependencyFailure } from './failures.ts'
+
 // Where each session's msal token cache lives, and the lock that serialises token work of one
 // session. Kept apart from the session object on purpose: two concurrent requests of a session
 // each load their own copy of the session, so a cache inside it would lose a rotated refresh
@@ -40,19 +42,31 @@ export function createMemoryTokenCacheStore(): TokenCacheStore {
   }
 }
 
-/** In one process: a promise chain per key, so work under one key runs one at a time. */
-export function createMemorySessionLock(): SessionLock {
-  const tails = new Map<string, Promise<unknown>>()
+/**
+ * In one process: a promise chain per key, so work under one key runs one at a time. A request
+ * waits for its turn at most `waitMs`, then answers "busy" (503) instead of queueing forever.
+ */
+export function createMemorySessionLock(waitMs = 10_000): SessionLock {
+  const tails = new Map<string, Promise<void>>()
   return {
     async withLock(key, work) {
-      const previous = tails.get(key) ?? Promise.resolve()
-      const run = previous.then(work, work)
-      const tail = run.catch(() => {})
+      const previous = tails.get(key)
+      let release!: () => void
+      const mine = new Promise<void>((resolve) => (release = resolve))
+      const tail = previous ? previous.then(() => mine) : mine
       tails.set(key, tail)
+      // Forget the key once everything queued on it has finished, not when one waiter gives up.
+      void tail.then(() => { if (tails.get(key) === tail) tails.delete(key) })
+      let timer: NodeJS.Timeout | undefined
       try {
-        return await run
+        if (previous) {
+          const myTurn = await Promise.race([previous.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(resolve, waitMs, false)))])
+          if (!myTurn) throw new DependencyFailure('store-busy')
+        }
+        return await work()
       } finally {
-        if (tails.get(key) === tail) tails.delete(key)
+        clearTimeout(timer)
+        release()
       }
     },
   }

@@ -1,4 +1,5 @@
-import { request, errors, type Dispatcher } from 'undici'
+import { request, type Dispatcher } from 'undici'
+import { isTimeout, retryAfterSeconds } from './upstream-errors.ts'
 
 // Microsoft Graph /me over undici, with honest failures: every non-2xx and every network fault
 // becomes a GraphError saying what happened, never a silent success.
@@ -17,11 +18,14 @@ export type GraphFailure = 'rejected-request' | 'rejected-token' | 'unavailable'
 export class GraphError extends Error {
   failure: GraphFailure
   status?: number
-  constructor(failure: GraphFailure, message: string, status?: number) {
+  /** Graph's Retry-After on 429 and 503, in seconds. */
+  retryAfterSeconds?: number
+  constructor(failure: GraphFailure, message: string, status?: number, retryAfter?: number) {
     super(message)
     this.name = 'GraphError'
     this.failure = failure
     this.status = status
+    this.retryAfterSeconds = retryAfter
   }
 }
 
@@ -32,6 +36,7 @@ export interface GraphClientOptions {
 }
 
 async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', accessToken: string, clientRequestId: string, body?: object) {
+  const timeoutMs = options.timeoutMs ?? 10_000
   let response
   try {
     response = await request(`${options.baseUrl}/me`, {
@@ -44,12 +49,11 @@ async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', access
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      // Our deadline governs, not the shared agent's header timeout.
+      headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs),
     })
   } catch (error) {
-    const timedOut = error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError ||
-      error instanceof errors.ConnectTimeoutError || (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError'
-    throw timedOut
+    throw isTimeout(error)
       ? new GraphError('timeout', 'Microsoft Graph did not answer in time.')
       : new GraphError('unavailable', `Microsoft Graph could not be reached (${(error as { code?: string }).code ?? (error as Error).message}).`)
   }
@@ -62,8 +66,10 @@ async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', access
     // not Graph's JSON error shape: keep the status line
   }
   if (response.statusCode === 401 || response.statusCode === 403) throw new GraphError('rejected-token', message, response.statusCode)
+  const retryAfter = retryAfterSeconds(response.headers['retry-after'])
+  if (response.statusCode === 429) throw new GraphError('rejected-request', message, response.statusCode, retryAfter)
   if (response.statusCode >= 400 && response.statusCode < 500) throw new GraphError('rejected-request', message, response.statusCode)
-  throw new GraphError('unavailable', message, response.statusCode)
+  throw new GraphError('unavailable', message, response.statusCode, retryAfter)
 }
 
 export function createGraphClient(options: GraphClientOptions) {

@@ -2,6 +2,12 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
 import { request, type Dispatcher } from 'undici'
 
 /**
+ * Token calls (POST) may take this long. Longer than a request waits for them (identity.ts):
+ * a refresh is not abandoned half-way just because the user's request has answered.
+ */
+const tokenCallTimeoutMs = 30_000
+
+/**
  * msal-node's INetworkModule on undici, so msal shares our keep-alive agent,
  * timeouts and trusted CAs. Bodies are parsed JSON, as msal expects.
  */
@@ -13,6 +19,7 @@ export function createMsalNetworkClient(dispatcher: Dispatcher): INetworkModule 
       headers: options.headers,
       body: options.body,
       ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+      ...(method === 'POST' ? { headersTimeout: tokenCallTimeoutMs, bodyTimeout: tokenCallTimeoutMs } : {}),
     })
     const text = await response.body.text()
     const headers: Record<string, string> = {}

@@ -50,17 +50,33 @@ t.test('the lock is released when the work throws', async (t) => {
   t.equal(await lock.withLock('session-1', async () => 'again'), 'again')
 })
 
-t.test('an expired lease frees the lock and its old holder cannot release the new one', async (t) => {
+t.test('a holder that died frees the lock when its lease runs out', async (t) => {
   const redis = await connectTestRedis(t)
   if (!redis) return
-  const dyingReplica = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs: 30 })
-  const healthyReplica = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 1_000 })
-  const slow = dyingReplica.withLock('session-1', () => sleep(80))
-  await sleep(40)
+  // What a replica killed mid-refresh leaves behind: its lock, with nobody renewing it.
+  await redis.client.set(`${redis.prefix}session-1`, 'replica-that-died', { expiration: { type: 'PX', value: 50 } })
+  const lock = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 2_000 })
+  t.equal(await lock.withLock('session-1', async () => 'taken over'), 'taken over')
+})
+
+t.test('a slow holder keeps its lock past the lease: nobody else runs while its work is in flight', async (t) => {
+  const redis = await connectTestRedis(t)
+  if (!redis) return
+  const holder = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs: 60 })
+  const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 150 })
   let release!: () => void
-  const second = healthyReplica.withLock('session-1', () => new Promise<void>((resolve) => (release = resolve)))
-  await slow
-  t.equal(await redis.client.exists(`${redis.prefix}session-1`), 1, 'the new holder keeps its lock')
+  const slow = holder.withLock('session-1', () => new Promise<void>((resolve) => (release = resolve)))
+  await t.rejects(waiter.withLock('session-1', async () => 'too early'), LockTimeoutError, 'still held after more than two leases')
   release()
-  await second
+  await slow
+  t.equal(await waiter.withLock('session-1', async () => 'after'), 'after')
+})
+
+t.test('a lock whose Redis commands fail reports the guard error, and the work never runs', async (t) => {
+  const redis = await connectTestRedis(t)
+  if (!redis) return
+  const lock = createRedisLock(redis.client, { prefix: redis.prefix, guard: async () => { throw new Error('store down') } })
+  let ran = false
+  await t.rejects(lock.withLock('session-1', async () => { ran = true }), /store down/)
+  t.notOk(ran)
 })

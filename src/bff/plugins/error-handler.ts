@@ -1,10 +1,31 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
-import { SignInRequiredError } from '../identity.ts'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { editorFields, submittedValues } from '../editor-fields.ts'
+import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
+import { SignInRequiredError } from '../identity.ts'
+import { submittedForm } from '../submitted-form.ts'
 import { renderFragment, renderPage } from './views.ts'
 
-// One error handler: a friendly page (or, for htmx, a fragment) with a support id; 4xx keep
-// their message, 5xx details stay in the log.
+// One error handler: a friendly page (or, for htmx, a fragment) with a support id. Dependency
+// failures answer from the table in failures.ts; other 4xx keep their message; 5xx details stay
+// in the log. Whatever the user typed is given back on every path.
+
+/** A save without JavaScript (the editor's plain form post): its values go back into the form. */
+const isPlainSave = (request: FastifyRequest) => !isHtmx(request) && request.method === 'POST' && request.url.split('?')[0] === '/profile'
+
+async function answer(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+  reply.code(status)
+  if (isHtmx(request) && fromEditor(request)) return renderFragment(retargetToEditorProblem(reply), 'editor-error', { message, supportId: request.id, inEditor: true })
+  if (isHtmx(request)) return renderFragment(reply, 'editor-error', { message, supportId: request.id })
+  if (isPlainSave(request)) {
+    const form = await submittedForm(request)
+    return renderPage(request, reply, 'profile', {
+      editing: true, profile: request.session?.profile, fields: editorFields(submittedValues(form)), problem: message, supportId: request.id,
+      ...(typeof form._csrf === 'string' && !request.session?.user ? { csrfToken: form._csrf } : {}),
+    })
+  }
+  return renderPage(request, reply, 'error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message, supportId: request.id })
+}
 
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -13,17 +34,20 @@ export function registerErrorHandler(app: FastifyInstance) {
       if (isHtmx(request)) return renderFragment(reply.code(401), 'sign-in-again', { returnTo: '/profile' })
       return navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url.split('?')[0])}`)
     }
-    const status = error.statusCode && error.statusCode >= 400 && (error.statusCode < 500 || error.statusCode === 503) ? error.statusCode : 500
-    const message = status === 500
-      ? `Something went wrong on our side. Contact support with id ${request.id}.`
-      : status === 503 ? 'The service is briefly unavailable. Nothing you typed is lost: try again in a moment.'
-      : status === 403 && /csrf/i.test(error.message) ? 'This form has expired. Reload the page and try again.' : error.message
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    const keeping = (isHtmx(request) && fromEditor(request)) || isPlainSave(request)
+    if (error instanceof DependencyFailure) {
+      const { status, message, retryAfterSeconds } = answerFor(error)
+      request.log.warn({ failure: error.failure, err: error.cause }, 'a dependency failed')
+      if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
+      return answer(request, reply, status, `${message} ${keeping ? 'Your changes are kept: try' : 'Try'} again in a moment.`)
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+    if (status === 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ status, code: error.code }, error.message)
-    reply.code(status)
-    if (isHtmx(request) && fromEditor(request)) return renderFragment(retargetToEditorProblem(reply), 'editor-error', { message, supportId: request.id, inEditor: true })
-    if (isHtmx(request)) return renderFragment(reply, 'editor-error', { message, supportId: request.id })
-    return renderPage(request, reply, 'error', { title: status === 500 ? 'Something went wrong' : 'That did not work', message, supportId: request.id })
+    const message = status === 500
+      ? `Something went wrong on our side.${keeping ? ' Your changes are kept.' : ''} Contact support with id ${request.id}.`
+      : status === 403 && /csrf/i.test(error.message) ? 'This form has expired. Reload the page and try again.' : error.message
+    return answer(request, reply, status, message)
   })
   app.setNotFoundHandler(async (request, reply) => renderPage(request, reply.code(404), 'error', { title: 'Page not found', message: 'There is no page at this address.', supportId: request.id }))
 }

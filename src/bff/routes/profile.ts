@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
-import { fieldNames, profileFields, validateProfile, type ProfileDraft, type ProfileField } from '../../lib/profile-rules.ts'
+import { fieldNames, validateProfile, type ProfileDraft, type ProfileField } from '../../lib/profile-rules.ts'
 import type { EditProfileClient, ServiceProfile } from '../edit-profile-client.ts'
+import { editorFields } from '../editor-fields.ts'
+import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
-import { SignInRequiredError, StepUpRequiredError, type Identity } from '../identity.ts'
+import { StepUpRequiredError, type Identity } from '../identity.ts'
 import { renderFragment, renderPage } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
 
@@ -15,15 +17,15 @@ import type { ProfileSnapshot } from '../session-data.ts'
 
 const graphScopes = ['User.Read']
 
-function snapshotOf(profile: GraphProfile | ServiceProfile): ProfileSnapshot {
-  return { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' }
+function fromGraph(error: GraphError): DependencyFailure {
+  const failure = error.failure === 'timeout' ? 'graph-timeout'
+    : error.status === 429 ? 'graph-throttled'
+    : error.failure === 'unavailable' ? 'graph-unavailable' : 'graph-refused'
+  return new DependencyFailure(failure, { cause: error, retryAfterSeconds: error.retryAfterSeconds })
 }
 
-function editorFields(values: Partial<ProfileDraft>, errors: Partial<Record<ProfileField, string>> = {}) {
-  return fieldNames.map((name) => ({
-    name, label: profileFields[name].label, value: values[name] ?? '', error: errors[name],
-    required: profileFields[name].required, maxLength: profileFields[name].maxLength, autocomplete: { displayName: 'nickname', givenName: 'given-name', surname: 'family-name' }[name],
-  }))
+function snapshotOf(profile: GraphProfile | ServiceProfile): ProfileSnapshot {
+  return { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' }
 }
 
 export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; graph: GraphClient; editProfile: EditProfileClient }) {
@@ -45,18 +47,28 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: Partial<Record<ProfileField, string>>; problem?: string } = {}) {
+    const supportId = extra.problem ? request.id : undefined
     if (extra.problem && isHtmx(request) && fromEditor(request)) {
-      return renderFragment(retargetToEditorProblem(reply.code(status)), 'editor-error', { message: extra.problem, inEditor: true })
+      return renderFragment(retargetToEditorProblem(reply.code(status)), 'editor-error', { message: extra.problem, inEditor: true, supportId })
     }
-    const data = { fields: editorFields(values, extra.errors), problem: extra.problem, hasErrors: Boolean(extra.errors && Object.keys(extra.errors).length > 0) }
+    const data = { fields: editorFields(values, extra.errors), problem: extra.problem, supportId, hasErrors: Boolean(extra.errors && Object.keys(extra.errors).length > 0) }
     reply.code(status)
     if (isHtmx(request)) return renderFragment(reply, 'profile-editor', { ...data, csrfToken: reply.generateCsrf() })
     return renderPage(request, reply, 'profile', { editing: true, profile: request.session.profile, ...data })
   }
 
+  /** A failure the user can see, from the table; Retry-After when it says so. */
+  function failureProblem(reply: FastifyReply, failure: DependencyFailure, kept: string): { status: number; problem: string } {
+    const { status, message, retryAfterSeconds } = answerFor(failure)
+    if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
+    return { status, problem: `${message} ${kept}` }
+  }
+
   async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
     const { accessToken } = await token(request, graphScopes)
-    const profile = snapshotOf(await graph.getMe(accessToken, request.id))
+    const profile = snapshotOf(await graph.getMe(accessToken, request.id).catch((error) => {
+      throw error instanceof GraphError ? fromGraph(error) : error
+    }))
     // Only a change is written: an unchanged session is not saved again on every page view.
     if (JSON.stringify(profile) !== JSON.stringify(request.session.profile)) request.session.profile = profile
     return profile
@@ -66,15 +78,22 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     reply.header('vary', 'HX-Request')
     const notice = request.session.notice
     if (notice) request.session.notice = undefined
+    const editing = (request.query as Record<string, string>).edit === '1'
     let profile: ProfileSnapshot
     try {
       profile = await loadProfile(request)
     } catch (error) {
-      if (!(error instanceof GraphError)) throw error
+      if (!(error instanceof DependencyFailure) || !error.failure.startsWith('graph-')) throw error
       request.log.warn({ failure: error.failure }, 'Graph /me failed')
-      return renderPage(request, reply.code(502), 'profile', { loadProblem: 'We could not load your profile from Microsoft Graph right now.' })
+      // The no-JS editor (and the landing after step-up) opens from what the session holds.
+      if (editing && request.session.profile) {
+        const { problem } = failureProblem(reply, error, 'The editor shows your profile as last loaded.')
+        return renderPage(request, reply, 'profile', { profile: request.session.profile, notice: problem, editing: true, fields: editorFields({ ...request.session.profile, ...request.session.draft }) })
+      }
+      const { status, problem } = failureProblem(reply, error, 'Try again in a moment.')
+      return renderPage(request, reply.code(status), 'profile', { loadProblem: problem, supportId: request.id })
     }
-    if ((request.query as Record<string, string>).edit !== '1') return renderPage(request, reply, 'profile', { profile, notice })
+    if (!editing) return renderPage(request, reply, 'profile', { profile, notice })
     const values = { ...profile, ...request.session.draft }
     try {
       await token(request, serviceScopes)
@@ -119,9 +138,10 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       ({ accessToken } = await token(request, serviceScopes))
     } catch (error) {
       if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
-      if (error instanceof SignInRequiredError) throw error
-      request.log.warn({ err: error }, 'token for the edit profile service failed')
-      return editor(request, reply, 502, values, { problem: 'We could not reach the sign-in service to save your changes. Your values are kept.' })
+      if (!(error instanceof DependencyFailure)) throw error
+      request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
+      const { status, problem } = failureProblem(reply, error, 'Your values are kept.')
+      return editor(request, reply, status, values, { problem })
     }
     const outcome = await editProfile.save(accessToken, request.id, values)
     switch (outcome.kind) {
@@ -137,9 +157,11 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
         return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
       case 'step-up':
         return stepUp(request, reply, outcome.claims)
-      default:
-        request.log.warn({ reason: outcome.message }, 'edit profile service failed')
-        return editor(request, reply, 502, values, { problem: `We could not save your changes: ${outcome.message} Your values are kept.` })
+      default: {
+        request.log.warn({ failure: outcome.failure, status: outcome.status }, 'edit profile service failed')
+        const { status, problem } = failureProblem(reply, new DependencyFailure(outcome.failure), 'Your values are kept.')
+        return editor(request, reply, status, values, { problem })
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import { createEditProfileClient } from '../../../src/bff/edit-profile-client.ts
 
 type Answer = (request: IncomingMessage, response: ServerResponse, body: string) => void
 
-async function serviceAnswering(t: Test, answer: Answer) {
+async function serviceAnswering(t: Test, answer: Answer, agentOptions: Agent.Options = {}) {
   const seen: { method?: string; url?: string; authorization?: string; requestId?: string; body?: string }[] = []
   const server = createServer((request, response) => {
     let body = ''
@@ -19,7 +19,7 @@ async function serviceAnswering(t: Test, answer: Answer) {
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const dispatcher = new Agent()
+  const dispatcher = new Agent(agentOptions)
   t.teardown(async () => {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
@@ -52,7 +52,7 @@ t.test('a 401 insufficient_claims challenge asks for step-up with the decoded cl
 t.test('a 401 without a claims challenge is not a step-up', async (t) => {
   const service = await serviceAnswering(t, (_request, response) =>
     json(response, 401, { error: { code: 'invalid_token', message: 'The token has expired.' } }, { 'www-authenticate': 'Bearer error="invalid_token"' }))
-  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The token has expired.' })
+  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-failed', status: 401 })
 })
 
 t.test('a 422 carries the per-field messages', async (t) => {
@@ -63,19 +63,27 @@ t.test('a 422 carries the per-field messages', async (t) => {
   })
 })
 
-t.test('a 5xx with an unreadable body is reported as unavailable with its status', async (t) => {
+t.test('a 5xx with an unreadable body is a failed save with its status', async (t) => {
   const service = await serviceAnswering(t, (_request, response) => response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'))
-  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The profile service answered 502 without a readable body.' })
+  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-failed', status: 502 })
 })
 
-t.test('a service that does not answer in time is reported as unavailable', async (t) => {
+t.test('a service that does not answer in time is a timeout', async (t) => {
   const service = await serviceAnswering(t, () => {})
-  t.same(await service.client(50).save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The profile service did not answer in time.' })
+  t.same(await service.client(50).save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-timeout' })
 })
 
-t.test('a service that cannot be reached is reported as unavailable', async (t) => {
+t.test('a service that cannot be reached is unreachable', async (t) => {
   const dispatcher = new Agent()
   t.teardown(() => dispatcher.close())
   const client = createEditProfileClient({ baseUrl: 'http://127.0.0.1:1', dispatcher })
-  t.same(await client.save('token', 'req', { surname: 'X' }), { kind: 'unavailable', message: 'The profile service could not be reached.' })
+  t.same(await client.save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-unreachable' })
+})
+
+t.test('a hung service is a timeout at the client deadline, not "unreachable" at the shared agent header timeout', async (t) => {
+  // The shared agent's header timeout (10 s in production) is shorter than the service deadline (15 s).
+  const service = await serviceAnswering(t, () => {}, { headersTimeout: 20 })
+  const started = Date.now()
+  t.same(await service.client(300).save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-timeout' })
+  t.ok(Date.now() - started >= 250, 'the client waited for its own deadline')
 })

@@ -48,3 +48,18 @@ t.test('a failure is returned to its caller and releases the lock for the next',
   await t.rejects(failing, { message: 'token endpoint down' })
   t.equal(await next, 'next ran')
 })
+
+t.test('a request that waits too long for its turn answers busy, and the ones behind it still run in order', async (t) => {
+  const lock = createMemorySessionLock(20)
+  const holderMayFinish = deferred()
+  const events: string[] = []
+  const holder = lock.withLock('session-a', async () => {
+    await holderMayFinish.promise
+    events.push('holder ends')
+  })
+  await t.rejects(lock.withLock('session-a', async () => events.push('gave-up ran')), { name: 'DependencyFailure', failure: 'store-busy' })
+  const later = lock.withLock('session-a', async () => events.push('later runs'))
+  holderMayFinish.resolve()
+  await Promise.all([holder, later])
+  t.same(events, ['holder ends', 'later runs'], 'the request that gave up never ran its work')
+})

@@ -1,0 +1,41 @@
+import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, timeout, TimeoutStrategy, wrap } from 'cockatiel'
+import { DependencyFailure } from './failures.ts'
+
+// Every Redis command of the BFF runs through this guard. node-redis has no deadline for a
+// command already written to a socket (a frozen Redis, SIGSTOP, holds it forever), so the guard
+// gives each call its own deadline, and after a few failures in a row stops calling Redis for a
+// while (circuit breaker): requests then answer 503 at once instead of each waiting out a deadline.
+// cockatiel, not hand-written: a maintained, typed implementation of both policies.
+
+export interface StoreGuardOptions {
+  /** Deadline of one Redis command (default 1 s; a healthy Redis answers in well under 1 ms). */
+  commandTimeoutMs?: number
+  /** Consecutive failures that open the circuit (default 3). */
+  openAfterFailures?: number
+  /** How long the circuit stays open before one probe call may try again (default 5 s). */
+  retryAfterMs?: number
+}
+
+export function createStoreGuard(options: StoreGuardOptions = {}) {
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: options.retryAfterMs ?? 5_000,
+    breaker: new ConsecutiveBreaker(options.openAfterFailures ?? 3),
+  })
+  const policy = wrap(breaker, timeout(options.commandTimeoutMs ?? 1_000, TimeoutStrategy.Aggressive))
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      try {
+        return await policy.execute(() => work())
+      } catch (error) {
+        throw new DependencyFailure('store-unavailable', { cause: error })
+      }
+    },
+    /** `open` while Redis calls are skipped, `half-open` while one probe runs. */
+    get state(): 'closed' | 'open' | 'half-open' {
+      if (breaker.state === CircuitState.Closed) return 'closed'
+      return breaker.state === CircuitState.HalfOpen ? 'half-open' : 'open'
+    },
+  }
+}
+
+export type StoreGuard = ReturnType<typeof createStoreGuard>
