@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { cookieSecurity } from './bff-origin.ts'
 import { clientCredential } from './credentials.ts'
 import type { Env } from './env-schema.ts'
+import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 import type { BffConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
 // Configuration for a real External ID tenant: everything comes from the environment.
@@ -50,6 +51,7 @@ export function entraBffConfig(env: Env): BffConfig {
     },
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,
+    trustProxy: bffTrustProxy(env.TRUST_PROXY, publicOrigin),
   }
 }
 
@@ -68,5 +70,6 @@ export function entraProfileServiceConfig(env: Env): ProfileServiceConfig {
     requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
     graphBaseUrl: env.GRAPH_BASE_URL,
     logLevel: env.LOG_LEVEL,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
 }

@@ -9,6 +9,7 @@ export interface Env {
   PROFILE: 'local' | 'entra'
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   EXTRA_CA_FILE?: string
+  TRUST_PROXY?: string
 
   TENANT_SUBDOMAIN?: string
   TENANT_ID?: string
@@ -56,6 +57,8 @@ export const envSchema = {
     PROFILE: { type: 'string', enum: ['local', 'entra'], default: 'local' },
     LOG_LEVEL: logLevel,
     EXTRA_CA_FILE: { type: 'string', minLength: 1 },
+    // false, true or addresses/CIDRs of the TLS-terminating proxy; parsed by trust-proxy.ts.
+    TRUST_PROXY: { type: 'string', minLength: 1 },
 
     TENANT_SUBDOMAIN: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
     TENANT_ID: { type: 'string', pattern: guid },

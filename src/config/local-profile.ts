@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cookieSecurity } from './bff-origin.ts'
 import type { Env } from './env-schema.ts'
+import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
 // The `local` profile: zero setup. The local tenant's app registrations, generated secrets and CA
@@ -91,6 +92,7 @@ export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConf
     },
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,
+    trustProxy: bffTrustProxy(env.TRUST_PROXY, publicOrigin),
   }
 }
 
@@ -105,5 +107,6 @@ export function localProfileServiceConfig(env: Env, tenant: LocalTenantConnectio
     requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
     graphBaseUrl: tenant.graphBaseUrl,
     logLevel: env.LOG_LEVEL,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
 }

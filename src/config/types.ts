@@ -1,3 +1,5 @@
+import type { TrustProxy } from './trust-proxy.ts'
+
 // Typed configuration of each role. Built from the environment by src/config/index.ts
 // (profiles `local` and `entra`), or directly by tests.
 
@@ -54,6 +56,8 @@ export interface ProfileServiceConfig {
   /** Least time between two signing-key refetches caused by an unknown `kid` (default 30 s). */
   jwksRefetchCooldownMs?: number
   logLevel: LogLevel
+  /** Proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy); default false. */
+  trustProxy?: TrustProxy
 }
 
 export interface BffSessionConfig {
@@ -94,4 +98,6 @@ export interface BffConfig {
   /** Requests per client address per minute on /auth/* (default 60). */
   authRateLimitPerMinute?: number
   logLevel: LogLevel
+  /** Proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy); default false. */
+  trustProxy?: TrustProxy
 }

@@ -25,3 +25,8 @@ t.test('request URLs are logged without their query string (codes and state trav
   const options = loggerOptions('info', 'test') as { serializers: { req(request: unknown): { url: string } } }
   t.equal(options.serializers.req({ method: 'GET', url: '/auth/redirect?code=abc&state=xyz', id: 'r1' }).url, '/auth/redirect')
 })
+
+t.test("request log lines carry the client's address (request.ip: X-Forwarded-For from a trusted proxy)", async (t) => {
+  const options = loggerOptions('info', 'test') as { serializers: { req(request: unknown): { remoteAddress: string } } }
+  t.equal(options.serializers.req({ method: 'GET', url: '/', id: 'r1', ip: '203.0.113.7' }).remoteAddress, '203.0.113.7')
+})
