@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody'
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SessionStore } from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
@@ -25,6 +26,8 @@ export interface BffStores {
   sessionStore?: SessionStore
   tokenCaches?: TokenCacheStore
   locks?: SessionLock
+  /** Where /auth/* rate limits count (Redis with REDIS_URL); this process's memory otherwise. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
   readiness?: ReadinessCheck[]
 }
 
@@ -49,7 +52,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   await registerSession(app, config.session, stores.sessionStore, (key) => identity.forget(key))
-  await registerSecurity(app, metadata)
+  await registerSecurity(app, metadata, stores.rateLimitStore)
   await app.register(formbody)
   await registerViews(app, config.viewCache)
   registerErrorHandler(app)

@@ -7,6 +7,7 @@ import { createRedisClient, redisIsReady } from '../lib/redis-client.ts'
 import { createRedisLock, LockTimeoutError } from '../lib/redis-lock.ts'
 import { createTokenCacheCipher } from '../lib/token-cache-cipher.ts'
 import type { BffStores } from './app.ts'
+import { redisRateLimitStore } from './rate-limit-store.ts'
 import type { TokenCacheStore } from './token-cache-store.ts'
 
 // Sessions, token caches and per-session locks in Redis, so any replica serves any request.
@@ -99,6 +100,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
         }
       },
     },
+    rateLimitStore: redisRateLimitStore({ client, prefix: `${prefix}ratelimit:`, log }),
     readiness: [async () => ((await redisIsReady(client)) ? undefined : 'Redis is not reachable')],
     async close() {
       if (client.isOpen) await client.close()
