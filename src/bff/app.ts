@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody'
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SessionStore } from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
@@ -29,10 +30,12 @@ export interface BffStores {
   locks?: SessionLock
   /** Shared dependencies reported by /health/dependencies (never by readiness). */
   dependencies?: Record<string, DependencyCheck>
+  /** Where /auth/* rate limits count (Redis with REDIS_URL); this process's memory otherwise. */
+  rateLimitStore?: FastifyRateLimitStoreCtor
 }
 
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
-  const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: false }, config.timeouts))
+  const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false }, config.timeouts))
   // With REDIS_URL: sessions, token caches and locks shared by every replica (issue 6).
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore
@@ -52,7 +55,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   await registerSession(app, config.session, stores.sessionStore, (key) => identity.forget(key))
-  await registerSecurity(app, metadata)
+  await registerSecurity(app, metadata, stores.rateLimitStore)
   registerCachePolicy(app)
   await app.register(formbody)
   await registerViews(app, config.viewCache)

@@ -9,6 +9,7 @@ import { createTokenCacheCipher } from '../lib/token-cache-cipher.ts'
 import type { BffStores } from './app.ts'
 import { DependencyFailure } from './failures.ts'
 import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
+import { redisRateLimitStore } from './rate-limit-store.ts'
 import type { TokenCacheStore } from './token-cache-store.ts'
 
 // Sessions, token caches and per-session locks in Redis, so any replica serves any request.
@@ -86,6 +87,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
       },
     },
     dependencies: { redis: async () => (storeGuard.state === 'open' ? 'circuit open' : (await redisIsReady(client)) ? undefined : 'not reachable') },
+    rateLimitStore: redisRateLimitStore({ client, prefix: `${prefix}ratelimit:`, log }),
     async close() {
       if (client.isOpen) await client.close()
     },

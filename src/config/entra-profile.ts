@@ -4,6 +4,7 @@ import { clientCredential } from './credentials.ts'
 import type { Env } from './env-schema.ts'
 import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
 import { serverTimeouts } from './timeouts.ts'
+import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 import type { BffConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
 // Configuration for a real External ID tenant: everything comes from the environment.
@@ -53,6 +54,7 @@ export function entraBffConfig(env: Env): BffConfig {
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,
     timeouts: serverTimeouts(env),
+    trustProxy: bffTrustProxy(env.TRUST_PROXY, publicOrigin),
   }
 }
 
@@ -72,5 +74,6 @@ export function entraProfileServiceConfig(env: Env): ProfileServiceConfig {
     graphBaseUrl: env.GRAPH_BASE_URL,
     logLevel: env.LOG_LEVEL,
     timeouts: serverTimeouts(env),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
 }

@@ -5,6 +5,7 @@ import { cookieSecurity } from './bff-origin.ts'
 import type { Env } from './env-schema.ts'
 import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
 import { serverTimeouts } from './timeouts.ts'
+import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
 // The `local` profile: zero setup. The local tenant's app registrations, generated secrets and CA
@@ -95,6 +96,7 @@ export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConf
     viewCache: env.BFF_VIEW_CACHE,
     logLevel: env.LOG_LEVEL,
     timeouts: serverTimeouts(env),
+    trustProxy: bffTrustProxy(env.TRUST_PROXY, publicOrigin),
   }
 }
 
@@ -110,5 +112,6 @@ export function localProfileServiceConfig(env: Env, tenant: LocalTenantConnectio
     graphBaseUrl: tenant.graphBaseUrl,
     logLevel: env.LOG_LEVEL,
     timeouts: serverTimeouts(env),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
 }

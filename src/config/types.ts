@@ -1,3 +1,5 @@
+import type { TrustProxy } from './trust-proxy.ts'
+
 // Typed configuration of each role. Built from the environment by src/config/index.ts
 // (profiles `local` and `entra`), or directly by tests.
 
@@ -59,6 +61,8 @@ export interface ProfileServiceConfig {
   jwksRefetchCooldownMs?: number
   logLevel: LogLevel
   timeouts?: ServerTimeouts
+  /** Proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy); default false. */
+  trustProxy?: TrustProxy
 }
 
 export interface BffSessionConfig {
@@ -100,4 +104,6 @@ export interface BffConfig {
   authRateLimitPerMinute?: number
   logLevel: LogLevel
   timeouts?: ServerTimeouts
+  /** Proxies whose X-Forwarded-* headers are believed (Fastify's trustProxy); default false. */
+  trustProxy?: TrustProxy
 }

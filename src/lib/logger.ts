@@ -46,7 +46,8 @@ export function loggerOptions(level: LogLevel, role: string): FastifyServerOptio
     serializers: {
       err: serializeError,
       req(request) {
-        return { method: request.method, url: String(request.url ?? '').split('?')[0], id: request.id }
+        // request.ip: the client's address, from X-Forwarded-For when TRUST_PROXY trusts the peer.
+        return { method: request.method, url: String(request.url ?? '').split('?')[0], id: request.id, remoteAddress: request.ip }
       },
     },
   }

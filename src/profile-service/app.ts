@@ -48,6 +48,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   const app = Fastify(withServerTimeouts({
     logger: loggerOptions(config.logLevel, 'profile-service'),
     bodyLimit: 8 * 1024,
+    trustProxy: config.trustProxy ?? false,
     // An API rejects what it does not understand: no silently dropped properties, no coercion,
     // and every field's problem at once (the body is small, so allErrors costs nothing).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },

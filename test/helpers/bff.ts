@@ -12,7 +12,8 @@ import { cookieHeader, keepCookies } from './cookie-jar.ts'
 import { followAuthorize, type TenantCookieJar } from './tenant-pages.ts'
 
 export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string, overrides: Partial<BffConfig> = {}): BffConfig {
-  const origin = `http://localhost:${port}`
+  // An https public origin (behind a TLS proxy) gets the Secure __Host- cookie, as in config.
+  const origin = overrides.publicOrigin ?? `http://localhost:${port}`
   return {
     host: '127.0.0.1', port, publicOrigin: origin,
     tenant: { authority: tenant.authority, knownAuthority: tenant.knownAuthority, extraCaPem: [tenant.caCertificatePem] },
@@ -21,7 +22,7 @@ export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string,
     redirectUri: `${origin}/auth/redirect`, postLogoutRedirectUri: `${origin}/`,
     graphBaseUrl: tenant.graphBaseUrl,
     profileService: { baseUrl: serviceUrl, scope: tenant.apps.profileService.scope },
-    session: { secrets: [randomBytes(32).toString('base64')], secureCookie: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000, tokenCacheKeys: [randomBytes(32).toString('base64')] },
+    session: { secrets: [randomBytes(32).toString('base64')], secureCookie: origin.startsWith('https:'), idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000, tokenCacheKeys: [randomBytes(32).toString('base64')] },
     viewCache: true, logLevel: process.env.TEST_LOG === '1' ? 'error' : 'silent', authRateLimitPerMinute: 10_000,
     ...overrides,
   }

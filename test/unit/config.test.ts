@@ -9,6 +9,7 @@ const entra = {
   TENANT_SUBDOMAIN: 'contoso',
   TENANT_ID: '11111111-2222-3333-4444-555555555555',
   BFF_PUBLIC_ORIGIN: 'https://app.contoso.com',
+  TRUST_PROXY: '10.0.0.0/8',
   BFF_CLIENT_ID: 'aaaaaaaa-2222-3333-4444-555555555555',
   BFF_CLIENT_SECRET: 'bff-secret',
   SESSION_SECRETS: 'q8Zr0v+3LkYw1pXc7TnB5mHa9dGe2sJu',

@@ -25,3 +25,15 @@ t.test('request URLs are logged without their query string (codes and state trav
   const options = loggerOptions('info', 'test') as { serializers: { req(request: unknown): { url: string } } }
   t.equal(options.serializers.req({ method: 'GET', url: '/auth/redirect?code=abc&state=xyz', id: 'r1' }).url, '/auth/redirect')
 })
+
+t.test("behind a trusted proxy, request log lines show the client's address, not the proxy's", async (t) => {
+  const { default: Fastify } = await import('fastify')
+  const lines: string[] = []
+  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const app = Fastify({ logger: { ...(loggerOptions('info', 'test') as object), stream }, trustProxy: ['127.0.0.1'] })
+  app.get('/', async () => 'ok')
+  t.teardown(() => app.close())
+  await app.inject({ url: '/', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.7' } })
+  const incoming = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'incoming request')
+  t.equal(incoming?.req.remoteAddress, '203.0.113.7')
+})

@@ -1,6 +1,6 @@
 import csrf from '@fastify/csrf-protection'
 import helmet from 'helmet'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 
@@ -14,7 +14,7 @@ function tenantOrigins(endpoints: string[]): string[] {
   return [...new Set(endpoints.map((url) => new URL(url).origin))]
 }
 
-export async function registerSecurity(app: FastifyInstance, metadata: TenantMetadataLoader) {
+export async function registerSecurity(app: FastifyInstance, metadata: TenantMetadataLoader, rateLimitStore?: FastifyRateLimitStoreCtor) {
   // Sign-out posts to us, then redirects to the tenant's end-session endpoint: form-action must
   // allow the tenant. A fixed value when the tenant answered at boot; otherwise one computed per
   // request, filled in once the metadata loads.
@@ -40,5 +40,6 @@ export async function registerSecurity(app: FastifyInstance, metadata: TenantMet
   })
   app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)))
   await app.register(csrf, { sessionPlugin: '@fastify/session' })
-  await app.register(rateLimit, { global: false })
+  // Keyed on request.ip: the client's address behind a proxy TRUST_PROXY names.
+  await app.register(rateLimit, { global: false, ...(rateLimitStore ? { store: rateLimitStore } : {}) })
 }
