@@ -17,7 +17,7 @@ export interface Env {
   TENANT_SUBDOMAIN?: string
   TENANT_ID?: string
   AUTHORITY?: string
-  GRAPH_BASE_URL: string
+  GRAPH_BASE_URL?: string
 
   BFF_HOST: string
   BFF_PORT: number
@@ -69,7 +69,8 @@ export const envSchema = {
     TENANT_SUBDOMAIN: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
     TENANT_ID: { type: 'string', pattern: guid },
     AUTHORITY: { type: 'string', pattern: '^https://[^/?#]+/[^?#]+$' },
-    GRAPH_BASE_URL: { type: 'string', pattern: '^https?://', default: 'https://graph.microsoft.com/v1.0' },
+    // No default here: the entra profile uses Microsoft Graph, the local profile the local tenant's.
+    GRAPH_BASE_URL: { type: 'string', pattern: '^https?://' },
 
     BFF_HOST: { type: 'string', default: '127.0.0.1' },
     BFF_PORT: { ...port, default: 3000 },

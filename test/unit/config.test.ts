@@ -135,3 +135,11 @@ t.test('generated secrets and keys are accepted', async (t) => {
     t.equal(config.session.secrets.length, 2)
   }
 })
+
+t.test('GRAPH_BASE_URL is honoured by both profiles; each has its own default', async (t) => {
+  const proxy = 'http://127.0.0.1:9999/v1.0'
+  t.equal(localBffConfig(readEnv({ GRAPH_BASE_URL: proxy }), tenant).graphBaseUrl, proxy)
+  t.equal(localBffConfig(readEnv({}), tenant).graphBaseUrl, tenant.graphBaseUrl)
+  t.equal(entraBffConfig(readEnv(entra)).graphBaseUrl, 'https://graph.microsoft.com/v1.0')
+  t.equal(entraProfileServiceConfig(readEnv({ ...entra, GRAPH_BASE_URL: proxy })).graphBaseUrl, proxy)
+})
