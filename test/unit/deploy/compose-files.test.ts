@@ -97,7 +97,7 @@ for (const file of Object.values(files)) {
     const { services } = load(file)
     t.match(services.proxy.image, /^nginx:\d/, 'the official nginx image')
     t.equal(services.bff.deploy?.replicas, 2)
-    t.equal(services.bff.environment?.TRUST_PROXY, '1', 'the BFF trusts the one proxy hop')
+    t.equal(services.bff.environment?.TRUST_PROXY, 'uniquelocal', 'the BFF trusts the proxy on the private compose network')
     t.match(services.bff.environment?.REDIS_URL, /^redis:\/\/:\$\{REDIS_PASSWORD:\?.*\}@redis:6379$/, 'replicas share Redis')
     t.ok(services.redis, 'Redis runs beside them')
     t.same(services.proxy.ports?.map((port) => port.split(':').at(-1)), ['8443', '8080'], 'only the proxy publishes, https and http')

@@ -109,7 +109,7 @@ t.test('services select real pods on real ports, and the TLS ingress routes to t
   t.equal(spec.rules[0].http.paths[0].backend.service.name, 'edit-profile-bff')
   const config = named<{ data: Record<string, string> }>('ConfigMap', 'edit-profile-config')
   t.equal(config.data.BFF_PUBLIC_ORIGIN, `https://${spec.rules[0].host}`, 'the BFF knows the origin users browse')
-  t.equal(config.data.TRUST_PROXY, '1', 'the BFF trusts the ingress hop')
+  t.equal(config.data.TRUST_PROXY, 'uniquelocal', 'the BFF trusts the ingress controller\'s private address')
   t.equal(config.data.PROFILE, 'entra')
   const bffPolicy = named<{ spec: { ingress: { from: { namespaceSelector?: unknown }[] }[] } }>('NetworkPolicy', 'edit-profile-bff')
   t.ok(bffPolicy.spec.ingress[0].from[0].namespaceSelector, 'only the ingress controller reaches the BFF pods')
