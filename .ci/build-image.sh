@@ -41,11 +41,16 @@ build_base() {
     --change 'CMD ["node"]' - "$base" >&2
 }
 
-if podman image exists "$base"; then
-  log "$base already built: reusing it"
+# Reuse the base while it carries the Node version the lockfile installs.
+wanted=$(node_modules/node/bin/node --version | tr -d v)
+built=$(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$base" 2>/dev/null | sed -n 's/^NODE_VERSION=//p' || true)
+if [ "$built" = "$wanted" ]; then
+  log "$base (Node $built) already built: reusing it"
 else
   build_base
 fi
 log "podman build of the Dockerfile → $tag"
 podman build --pull=never --isolation=chroot --cgroup-manager=cgroupfs --layers --format docker -t "$tag" . >&2
+# Earlier builds' layers that nothing uses any more (the cache of this build stays).
+podman image prune -f >/dev/null
 podman image inspect --format '{{.Id}}' "$tag"
