@@ -59,8 +59,8 @@ function waitForExit(child: ReturnType<typeof spawn>, ms: number): Promise<{ cod
   })
 }
 
-t.test('the image built from the Dockerfile boots as uid 1000, is healthy, serves the journey and stops cleanly', { timeout: 600_000 }, async (t) => {
-  if (!hasPrerequisites(t, { commands: ['podman', 'buildah', 'debootstrap', 'chroot', 'ip', chromiumPath], root: true, install: 'run as root after "apt-get install podman buildah debootstrap chromium"' })) return
+t.test('the image built from the Dockerfile boots as uid 1000 on a read-only root, is healthy, serves the journey and stops cleanly', { timeout: 600_000 }, async (t) => {
+  if (!hasPrerequisites(t, { commands: ['podman', 'buildah', 'debootstrap', 'chroot', 'ip', 'unshare', 'nsenter', chromiumPath], root: true, install: 'run as root after "apt-get install podman buildah debootstrap chromium"' })) return
 
   const built = await run('bash', [join(root, '.ci/build-image.sh'), tag], { cwd: root, timeout: 540_000, maxBuffer: 64 * 1024 * 1024 })
   t.match(built.stdout.trim(), /^[0-9a-f]{64}$/, 'the Dockerfile built')
@@ -84,9 +84,16 @@ t.test('the image built from the Dockerfile boots as uid 1000, is healthy, serve
     ...network.exec, 'chroot', `--userspec=${userspec}`, rootfs,
     '/usr/bin/env', '-i', '-C', config.WorkingDir, ...config.Env, 'HOME=/home/node', ...env, ...argv,
   ]
-  const [command, ...args] = inImage(['PROFILE=local', 'LOG_LEVEL=warn'], config.Entrypoint)
+  // As compose.yaml and the Kubernetes manifests run it: a read-only root filesystem, a tmpfs at
+  // /tmp, and a writable /home/node for the local tenant's data (compose's tenant-data volume), in a
+  // mount namespace of its own so nothing outlives the process.
+  const readOnlyRoot = [
+    `mount --bind ${rootfs} ${rootfs}`, `mount -o remount,bind,ro ${rootfs}`,
+    `mount -t tmpfs -o mode=1777 tmpfs ${rootfs}/tmp`, `mount -t tmpfs -o uid=1000,gid=1000,mode=0755 tmpfs ${rootfs}/home/node`,
+  ].join(' && ')
+  const entrypoint = inImage(['PROFILE=local', 'LOG_LEVEL=warn'], config.Entrypoint)
   const started = Date.now()
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `${readOnlyRoot} && exec "$@"`, 'sh', ...entrypoint], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
@@ -110,6 +117,8 @@ t.test('the image built from the Dockerfile boots as uid 1000, is healthy, serve
   t.ok(ready > 0, `the BFF and the edit profile service answer /readyz 200 on their default ports${ready ? ` (${ready} ms)` : `\n${output}`}`)
   if (!ready) return
 
+  const write = await run('nsenter', ['--mount', `--target=${child.pid}`, 'touch', `${rootfs}/app/written`]).then(() => '', (error: { stderr: string }) => error.stderr)
+  t.match(write, /Read-only file system/, 'the image runs with a read-only root filesystem')
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
   t.match(status, /^Uid:\s+1000\s+1000\s+1000\s+1000$/m, 'the entrypoint runs as uid 1000')
   t.match(output, /Open http:\/\/localhost:3000 in your browser/, 'the banner names the app')
