@@ -72,6 +72,13 @@ t.test('the image built from the Dockerfile boots as uid 1000 on a read-only roo
 
   const { stdout: containerId } = await run('podman', ['create', '--name', `image-boot-${process.pid}`, tag])
   const id = containerId.trim()
+  let child: ReturnType<typeof spawn> | undefined
+  let exited: ReturnType<typeof waitForExit> | undefined
+  t.teardown(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+    await run('podman', ['rm', '--force', id])
+  })
   const { stdout: mountPoint } = await run('podman', ['mount', id])
   const rootfs = mountPoint.trim()
   const userspec = await imageUser(rootfs, config.User)
@@ -93,17 +100,11 @@ t.test('the image built from the Dockerfile boots as uid 1000 on a read-only roo
   ].join(' && ')
   const entrypoint = inImage(['PROFILE=local', 'LOG_LEVEL=warn'], config.Entrypoint)
   const started = Date.now()
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `${readOnlyRoot} && exec "$@"`, 'sh', ...entrypoint], { stdio: ['ignore', 'pipe', 'pipe'] })
+  child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `${readOnlyRoot} && exec "$@"`, 'sh', ...entrypoint], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
-  const exited = waitForExit(child, 580_000)
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    await exited
-    await run('podman', ['umount', id])
-    await run('podman', ['rm', '-f', id])
-  })
+  exited = waitForExit(child, 580_000)
 
   let ready = 0
   while (Date.now() - started < 30_000) {
