@@ -100,6 +100,8 @@ export interface BffConfig {
   session: BffSessionConfig
   /** @fastify/view template cache; on except while editing templates. */
   viewCache: boolean
+  /** Deadlines of the BFF's own calls, shorter than the response deadline (defaults in app.ts). */
+  deadlines?: { graphMs?: number; profileServiceMs?: number; tokenWaitMs?: number; lockWaitMs?: number }
   /** Requests per client address per minute on /auth/* (default 60). */
   authRateLimitPerMinute?: number
   logLevel: LogLevel
