@@ -19,6 +19,7 @@ import { logoutRoutes } from './routes/logout.ts'
 import { mailboxRoutes } from './routes/mailbox.ts'
 import { signInPageRoutes } from './routes/sign-in-pages.ts'
 import { tokenRoutes } from './routes/token.ts'
+import { pageSecurityHeaders } from './page-security.ts'
 import { loadSigningKeys } from './signing-keys.ts'
 import { createTenantState } from './state.ts'
 import { readTenantFile } from './tenant-file.ts'
@@ -112,6 +113,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     engine: { handlebars }, root: viewsRoot, layout: 'local-tenant/layout.hbs', production: true,
     defaultContext: { tenantName: tenant.tenant.displayName },
   })
+  pageSecurityHeaders(front) // after @fastify/view, whose own hook resets reply.locals
   front.addHook('preHandler', tenantCheck)
   authorizeRoutes(front, context)
   logoutRoutes(front, context)

@@ -13,6 +13,8 @@ export interface TenantTesting {
   /** Graph rejects the user's access tokens issued until now (as after a revocation), so clients must refresh. */
   expireAccessTokens(email: string): Promise<void>
   rotateSigningKey(): Promise<string>
+  /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
+  advanceClock(seconds: number): void
   reset(): Promise<void>
 }
 
@@ -62,6 +64,10 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
     async rotateSigningKey() {
       guard()
       return context.keys.rotate()
+    },
+    advanceClock(seconds) {
+      guard()
+      context.state.advanceClock(seconds)
     },
     async reset() {
       guard()

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseClaimsRequest, type ClaimsRequestError } from '../claims-request.ts'
 import type { TenantContext } from '../context.ts'
 import { continueSignedIn, newInteraction, returnToApp, tenantSession } from '../flow.ts'
 import { parseScopes } from '../scopes.ts'
@@ -44,12 +45,10 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     if (challenge && !/^[A-Za-z0-9_-]{43,128}$/.test(challenge)) return fail('invalid_request', 'AADSTS501491: Invalid size of Code_Challenge parameter.')
     if (!challenge && client.requirePkce) return fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.')
     const claims = param('claims')
-    if (claims) {
-      try {
-        JSON.parse(claims)
-      } catch {
-        return fail('invalid_request', "AADSTS90014: The 'claims' parameter is not valid JSON.")
-      }
+    try {
+      parseClaimsRequest(claims, context.tenant)
+    } catch (error) {
+      return fail('invalid_request', `AADSTS90014: ${(error as ClaimsRequestError).message}`)
     }
     const prompt = param('prompt')
     if (prompt && !prompts.has(prompt)) return fail('invalid_request', `AADSTS90023: Invalid prompt value '${prompt}'.`)

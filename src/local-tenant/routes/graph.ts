@@ -34,6 +34,13 @@ function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: Gra
   })
 }
 
+/** `$select` at most once, as OData requires (a repeated option arrives as an array). */
+function selectOption(query: unknown): string | undefined {
+  const value = (query as Record<string, unknown> | undefined)?.$select
+  if (value === undefined || typeof value === 'string') return value
+  throw new GraphError(400, 'BadRequest', "Query option '$select' was specified more than once, but it must be specified at most once.")
+}
+
 export function graphRoutes(app: FastifyInstance, context: TenantContext) {
   const tid = context.tenant.tenant.id
 
@@ -71,7 +78,7 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     }
     if (!select) return { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...full }
     const fields = select.split(',').map((name) => name.trim())
-    const unknown = fields.find((name) => !(name in full))
+    const unknown = fields.find((name) => !Object.hasOwn(full, name))
     if (unknown) throw new GraphError(400, 'Request_BadRequest', `Could not find a property named '${unknown}' on type 'microsoft.graph.user'.`)
     return { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${fields.join(',')})/$entity`, ...Object.fromEntries(fields.map((name) => [name, full[name]])) }
   }
@@ -93,7 +100,7 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
   app.get('/v1.0/me', async (request, reply) => {
     try {
       const user = await authorize(request, readScopes)
-      return reply.header('content-type', 'application/json;odata.metadata=minimal').send(representation(user, (request.query as Record<string, string>).$select))
+      return reply.header('content-type', 'application/json;odata.metadata=minimal').send(representation(user, selectOption(request.query)))
     } catch (error) {
       if (error instanceof GraphError) return sendGraphError(request, reply, error)
       throw error

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { createLocalJWKSet, jwtVerify } from 'jose'
+import { ClaimsRequestError } from '../claims-request.ts'
 import { authenticateClient } from '../client-auth.ts'
 import type { AuthEvidence } from '../conditional-access.ts'
 import type { TenantContext } from '../context.ts'
@@ -54,7 +55,8 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     try {
       decision = access.decide(user.id, scopes.resource.appId, evidence, options.claims)
     } catch (error) {
-      throw invalidRequest(90014, (error as Error).message.replace(/^AADSTS\d+: /, ''))
+      if (error instanceof ClaimsRequestError) throw invalidRequest(90014, error.message)
+      throw error
     }
     if (decision.challenge) {
       const resourceName = scopes.resource.kind === 'graph' ? graphResource : scopes.resource.app.identifierUri
@@ -173,12 +175,13 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     }
   }
 
-  const grants: Record<string, (client: AppRegistration, body: TokenBody) => Promise<object>> = {
-    authorization_code: authorizationCode,
-    refresh_token: refreshToken,
-    'urn:ietf:params:oauth:grant-type:jwt-bearer': onBehalfOf,
-    client_credentials: clientCredentials,
-  }
+  // A Map, not an object: a grant_type such as `constructor` or `__proto__` must not find anything.
+  const grants = new Map<string, (client: AppRegistration, body: TokenBody) => Promise<object>>([
+    ['authorization_code', authorizationCode],
+    ['refresh_token', refreshToken],
+    ['urn:ietf:params:oauth:grant-type:jwt-bearer', onBehalfOf],
+    ['client_credentials', clientCredentials],
+  ])
 
   app.post('/:tenant/oauth2/v2.0/token', async (request, reply) => {
     const raw = (request.body ?? {}) as Record<string, unknown>
@@ -187,7 +190,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
       if (!request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
         throw invalidRequest(900144, 'The token request must be application/x-www-form-urlencoded.')
       }
-      const grant = body.grant_type ? grants[body.grant_type] : undefined
+      const grant = body.grant_type ? grants.get(body.grant_type) : undefined
       if (!body.grant_type) throw invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.")
       if (!grant) throw new OAuthError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${body.grant_type}'.`)
       const client = await authenticateClient(context, body, request.headers.authorization, `${context.origins.https}${request.url.split('?')[0]}`)
