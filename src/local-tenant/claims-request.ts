@@ -8,6 +8,8 @@ import type { TenantFile } from './tenant-file.ts'
 export interface ClaimsRequest {
   contexts: string[]
   policyIds: string[]
+  /** Client capabilities msal declares (`clientCapabilities: ['cp1']` → `access_token.xms_cc.values`). */
+  capabilities: string[]
 }
 
 export class ClaimsRequestError extends Error {}
@@ -31,7 +33,7 @@ function valuesOf(request: unknown, name: string): string[] {
 
 /** The contexts and policies a `claims` parameter asks for; throws ClaimsRequestError when it is malformed. */
 export function parseClaimsRequest(raw: string | undefined, tenant: TenantFile): ClaimsRequest {
-  if (raw === undefined || raw === '') return { contexts: [], policyIds: [] }
+  if (raw === undefined || raw === '') return { contexts: [], policyIds: [], capabilities: [] }
   let claims: unknown
   try {
     claims = JSON.parse(raw)
@@ -40,11 +42,15 @@ export function parseClaimsRequest(raw: string | undefined, tenant: TenantFile):
   }
   if (!isObject(claims)) throw new ClaimsRequestError("The 'claims' parameter must be a JSON object.")
   const accessToken = member(claims, 'access_token')
-  if (accessToken === undefined || accessToken === null) return { contexts: [], policyIds: [] }
+  if (accessToken === undefined || accessToken === null) return { contexts: [], policyIds: [], capabilities: [] }
   if (!isObject(accessToken)) throw new ClaimsRequestError("The 'claims' parameter is not valid: access_token must be an object.")
   const contexts = valuesOf(member(accessToken, 'acrs'), 'acrs')
   // Entra's documented context ids are c1..c99; one the tenant does not define cannot be satisfied.
   const unknown = contexts.filter((id) => !tenant.authenticationContexts.some((context) => context.id === id))
   if (unknown.length > 0) throw new ClaimsRequestError(`The authentication context '${unknown.join("', '")}' is not defined in this tenant.`)
-  return { contexts, policyIds: valuesOf(member(accessToken, 'capolids'), 'capolids') }
+  return {
+    contexts,
+    policyIds: valuesOf(member(accessToken, 'capolids'), 'capolids'),
+    capabilities: valuesOf(member(accessToken, 'xms_cc'), 'xms_cc'),
+  }
 }

@@ -9,6 +9,8 @@ export interface AuthEvidence {
   amr: string[]
   /** When MFA was last done (epoch seconds). */
   mfaAt?: number
+  /** An emailed one-time passcode was part of the sign-in (refresh tokens then live 24 hours). */
+  emailOtp?: boolean
 }
 
 export interface AccessDecision {

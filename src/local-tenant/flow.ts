@@ -89,7 +89,7 @@ export function issueCode(context: TenantContext, reply: FastifyReply, interacti
   const code = context.state.newSecret()
   context.state.codes.set(code, {
     request: interaction.request, userId: session.userId!, sessionId: session.id, authTime: session.authTime!,
-    amr: [...session.amr], mfaAt: session.mfaAt, expiresAt: context.state.now() + codeLifetimeSeconds,
+    amr: [...session.amr], mfaAt: session.mfaAt, emailOtp: session.emailOtp, expiresAt: context.state.now() + codeLifetimeSeconds,
   })
   return returnToApp(reply, interaction.request, { code })
 }

@@ -53,7 +53,14 @@ export interface RefreshRecord extends AuthEvidence {
   sessionId?: string
   authTime: number
   familyId: string
+  /** Redeemed once already (matters only with strictRefreshTokenReuseDetection). */
   used: boolean
+  issuedAt: number
+  expiresAt: number
+}
+
+/** How the user behind an API access token signed in, by the token's `uti`, for on-behalf-of requests. */
+export interface IssuedAccessToken extends AuthEvidence {
   expiresAt: number
 }
 
@@ -76,13 +83,21 @@ export function createTenantState() {
   const passwordFailures = new Map<string, { count: number; lockedUntil: number }>()
   const mfaNotBefore = new Map<string, number>()
   const tokensNotBefore = new Map<string, number>()
+  /** Refresh tokens issued before this time (per user) are revoked, as after "revoke sessions". */
+  const refreshNotBefore = new Map<string, number>()
+  const issuedAccessTokens = new Map<string, IssuedAccessToken>()
   // The tenant's own clock (lockouts, codes, sessions, refresh tokens); tests move it forward.
   let clockOffset = 0
   const now = () => seconds() + clockOffset
 
   return {
     sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
+    refreshNotBefore, issuedAccessTokens,
     now,
+    rememberAccessToken(uti: string, record: IssuedAccessToken) {
+      if (issuedAccessTokens.size > 10_000) for (const [key, old] of issuedAccessTokens) if (old.expiresAt < seconds()) issuedAccessTokens.delete(key)
+      issuedAccessTokens.set(uti, record)
+    },
     advanceClock(bySeconds: number) {
       clockOffset += bySeconds
     },
@@ -96,12 +111,12 @@ export function createTenantState() {
     newId: () => randomUUID(),
     newSecret: () => randomBytes(32).toString('base64url'),
     newOneTimeCode: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
-    /** Retires a whole refresh token family: what Entra does when a rotated token is replayed. */
+    /** Retires a whole refresh token family (strict reuse detection, off by default as in Entra). */
     revokeFamily(familyId: string) {
       for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
     },
     reset() {
-      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore]) store.clear()
+      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, issuedAccessTokens]) store.clear()
       mailbox.length = 0
       clockOffset = 0
     },

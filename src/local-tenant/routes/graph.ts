@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
+import { GraphError, sendGraphError } from '../graph-error.ts'
 import { graphResource } from '../tenant-file.ts'
 
 // Microsoft Graph /v1.0/me on the back channel: token checks, Graph's error shape and codes.
@@ -11,28 +11,6 @@ const readScopes = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All']
 const writable = new Set(['displayName', 'givenName', 'surname', 'jobTitle', 'mobilePhone', 'officeLocation', 'preferredLanguage'])
 const readOnly = new Set(['id', 'mail', 'userPrincipalName', 'businessPhones', '@odata.context'])
 const limits: Record<string, number> = { displayName: 256, givenName: 64, surname: 64, jobTitle: 128, mobilePhone: 64, officeLocation: 128, preferredLanguage: 16 }
-
-class GraphError extends Error {
-  status: number
-  code: string
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
-
-function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError) {
-  const clientRequestId = request.headers['client-request-id']
-  const requestId = randomUUID()
-  return reply.code(error.status).header('request-id', requestId).send({
-    error: {
-      code: error.code,
-      message: error.message,
-      innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId },
-    },
-  })
-}
 
 /** `$select` at most once, as OData requires (a repeated option arrives as an array). */
 function selectOption(query: unknown): string | undefined {

@@ -26,10 +26,10 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     }
   }
 
-  const signIn = (request: FastifyRequest, reply: FastifyReply, interaction: Interaction, userId: string, amr: string[]) => {
+  const signIn = (request: FastifyRequest, reply: FastifyReply, interaction: Interaction, userId: string, amr: string[], emailOtp = false) => {
     const session = tenantSession(context, request, reply)
     const now = state.now()
-    Object.assign(session, { userId, authTime: now, amr, mfaAt: amr.includes('mfa') ? now : undefined })
+    Object.assign(session, { userId, authTime: now, amr, mfaAt: amr.includes('mfa') ? now : undefined, emailOtp })
     return continueSignedIn(context, request, reply, interaction, session)
   }
 
@@ -76,7 +76,7 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     if (result === 'exhausted') return page('Too many incorrect codes. Select "Send a new code".')
     const session = tenantSession(context, request, reply)
     const now = state.now()
-    Object.assign(session, { userId: interaction.userId, amr: ['pwd', 'mfa'], mfaAt: now, authTime: session.authTime ?? now })
+    Object.assign(session, { userId: interaction.userId, amr: ['pwd', 'mfa'], mfaAt: now, authTime: session.authTime ?? now, emailOtp: true })
     return issueCode(context, reply, interaction, session)
   }))
 
@@ -126,6 +126,6 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     if (displayName.length < 1 || displayName.length > 256) return page('Enter a display name (up to 256 characters).')
     if (directory.byEmail(interaction.email)) return page('An account with this email address already exists.')
     const user = directory.create({ email: interaction.email, password, displayName })
-    return signIn(request, reply, interaction, user.id, ['pwd'])
+    return signIn(request, reply, interaction, user.id, ['pwd'], true)
   }))
 }
