@@ -219,6 +219,9 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     ['client_credentials', clientCredentials],
   ])
 
+  app.get('/:tenant/oauth2/v2.0/token', async (_request, reply) =>
+    sendOAuthError(reply, invalidRequest(900561, 'The endpoint only accepts POST, OPTIONS requests. Received a GET request.')))
+
   app.post('/:tenant/oauth2/v2.0/token', async (request, reply) => {
     const raw = (request.body ?? {}) as Record<string, unknown>
     const body: TokenBody = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, text(value)]))
