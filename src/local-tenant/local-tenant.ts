@@ -34,6 +34,10 @@ export interface LocalTenant {
   httpsOrigin: string
   /** Where discovery sends browsers (authorize, logout): httpOrigin, or httpsOrigin with pagesOnHttps. */
   browserOrigin: string
+  /** The ports the servers listen on (httpsOrigin may name another with publicHttpsPort). */
+  boundPorts: { http: number; https: number }
+  /** The issuer of ID and v2 access tokens. */
+  issuer: string
   /** What msal gets: `${httpsOrigin}/${tenantId}` */
   authority: string
   /** host:port for msal's knownAuthorities */
@@ -140,6 +144,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     httpOrigin: origins.http,
     httpsOrigin: origins.https,
     browserOrigin: origins.browser,
+    boundPorts: { http: boundPort(front), https: boundPort(back) },
+    issuer: issuer(),
     authority: `${origins.https}/${tid}`,
     knownAuthority: new URL(origins.https).host,
     graphBaseUrl: `${origins.https}/v1.0`,
