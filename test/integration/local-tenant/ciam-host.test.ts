@@ -53,7 +53,7 @@ t.test('a {sub}.ciamlogin.com tenant', async (t) => {
   t.test('the certificate names both contoso.ciamlogin.com and {tid}.ciamlogin.com', async (t) => {
     const names = await new Promise<string>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port: tenant.boundPorts.https, servername: `${tid}.ciamlogin.com`, ca: tenant.caCertificatePem }, () => {
-        resolve(socket.getPeerCertificate().subjectaltname)
+        resolve(socket.getPeerCertificate().subjectaltname ?? '')
         socket.end()
       })
       socket.on('error', reject)
