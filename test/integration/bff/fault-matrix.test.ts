@@ -172,7 +172,11 @@ t.test('a frozen tenant with a token due answers 504, never sends a refresh toke
   // Tokens that live 200 s are due for renewal at once (msal renews 300 s early): every page refreshes.
   const tenant = await startTenantProcess(t, {
     redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
-    editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200),
+    editTenant: (file) => {
+      file.settings.accessTokenLifetimeSeconds = 200
+      // Entra keeps an old refresh token valid; the strict mode makes any reuse visible here.
+      file.settings.strictRefreshTokenReuseDetection = true
+    },
   })
   const config = bffConfig(tenant as unknown as LocalTenant, port, 'http://127.0.0.1:9', { deadlines })
   const app = await buildBff(config)
