@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
-import { renderPage } from '../plugins/views.ts'
+import type { MessageId } from '../i18n/messages-en.ts'
+import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 
@@ -10,15 +11,17 @@ import type { PendingAuthorization } from '../session-data.ts'
 
 interface RedirectQuery { code?: string; state?: string; error?: string; error_description?: string }
 
-function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-  return renderPage(request, reply.code(status), 'error', { title: 'Sign-in did not complete', message, supportId: request.id, retry: true })
+function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, messageId: MessageId, values?: Record<string, string>) {
+  const { t } = textsFor(request)
+  return renderPage(request, reply.code(status), 'error', { title: t('signIn.failed'), message: t(messageId, values), supportId: request.id, retry: true })
 }
 
 export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity) {
   const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
 
   async function startAuthorization(request: FastifyRequest, reply: FastifyReply, options: Parameters<Identity['authorizationUrl']>[0]) {
-    const { url, pending } = await identity.authorizationUrl(options)
+    // The tenant's pages speak the user's language too (ui_locales).
+    const { url, pending } = await identity.authorizationUrl({ ...options, uiLocales: textsFor(request).language })
     request.session.pendingAuthorization = pending
     return reply.redirect(url, 302)
   }
@@ -46,16 +49,16 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
-      return failedSignIn(request, reply, 400, 'This sign-in response has expired or was already used. Sign in again.')
+      return failedSignIn(request, reply, 400, 'signIn.expired')
     }
     if (query.error) {
       if (pending.purpose === 'step-up') {
-        request.session.notice = 'Verification was not completed. Your changes are kept; select Edit to try again.'
+        request.session.notice = 'notice.stepUpCancelled'
         return reply.redirect('/profile', 302)
       }
-      return failedSignIn(request, reply, 400, `The sign-in service reported: ${query.error_description ?? query.error}`)
+      return failedSignIn(request, reply, 400, 'signIn.tenantReported', { detail: query.error_description ?? query.error })
     }
-    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'The sign-in response has no authorization code.')
+    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'signIn.noCode')
 
     const previous = request.session.user
     const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
@@ -64,21 +67,21 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       result = await identity.redeemCode(cacheKey, query.code, pending)
     } catch (error) {
       request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
-      return failedSignIn(request, reply, 400, 'The sign-in could not be completed. Sign in again.')
+      return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
     if (pending.purpose === 'step-up') {
       if (!previous || result.account?.homeAccountId !== previous.homeAccountId) {
         await identity.forget(cacheKey)
         await request.session.destroy()
-        return failedSignIn(request, reply, 403, 'The verification was done by a different account. Sign in again.')
+        return failedSignIn(request, reply, 403, 'signIn.differentAccount')
       }
       // MFA evidence. The tenant issued a service token for the challenge's claims, which its
       // Conditional Access allows only after MFA; where the ID token lists `amr` (the local
       // tenant always; Entra when present) it must name "mfa". /profile?edit=1 then asks for the
       // service token silently, and a tenant still unsatisfied answers with the step-up again.
       if (Array.isArray(claims.amr) && !claims.amr.includes('mfa')) {
-        return failedSignIn(request, reply, 403, 'The verification did not include a second factor. Try again.')
+        return failedSignIn(request, reply, 403, 'signIn.noSecondFactor')
       }
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
       await identity.forget(request.session.tokenCacheKey)
@@ -94,7 +97,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
     }
-    if (pending.purpose === 'step-up') request.session.notice = 'Thanks, you are verified.'
+    if (pending.purpose === 'step-up') request.session.notice = 'notice.verified'
     return reply.redirect(pending.returnTo, 302)
   })
 
