@@ -86,8 +86,9 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
       await identity.forget(request.session.tokenCacheKey)
     }
-    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft stays.
-    await request.session.regenerate(['draft'])
+    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft and the
+    // picked language stay.
+    await request.session.regenerate(['draft', 'language'])
     request.session.createdAt = Date.now()
     request.session.tokenCacheKey = cacheKey
     const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
