@@ -45,7 +45,7 @@ t.test('focus and address after each step of the editor, with JavaScript', async
     t.match(await focusedElement(page), { tag: 'div', id: 'error-summary' })
     const link = page.locator('#error-summary a')
     t.equal(await link.getAttribute('href'), '#field-displayName')
-    t.equal((await link.textContent())?.trim(), 'Display name is required.')
+    t.equal((await link.textContent())?.trim(), 'Display name', 'the summary names the field')
     await link.click()
     t.match(await focusedElement(page), { tag: 'input', id: 'field-displayName' }, 'the link moves to the field')
     t.equal(await page.getByText('Thanks, you are verified.').count(), 0, 'the step-up notice went with the swap')
