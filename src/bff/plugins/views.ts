@@ -61,11 +61,13 @@ function pageContext(request: FastifyRequest, reply: FastifyReply) {
 }
 
 export async function renderPage(request: FastifyRequest, reply: FastifyReply, page: string, data: Record<string, unknown> = {}) {
-  const html = await reply.viewAsync(`pages/${page}.hbs`, { ...pageContext(request, reply), ...data }, { layout: 'layouts/main.hbs' })
-  return reply.type('text/html; charset=utf-8').send(html)
+  const context = pageContext(request, reply)
+  const html = await reply.viewAsync(`pages/${page}.hbs`, { ...context, ...data }, { layout: 'layouts/main.hbs' })
+  return reply.type('text/html; charset=utf-8').header('content-language', context.lang).send(html)
 }
 
 export async function renderFragment(reply: FastifyReply, partial: string, data: Record<string, unknown> = {}) {
-  const html = await reply.viewAsync(`partials/${partial}.hbs`, { t: textsFor(reply.request).t, ...data })
-  return reply.type('text/html; charset=utf-8').send(html)
+  const { language, t } = textsFor(reply.request)
+  const html = await reply.viewAsync(`partials/${partial}.hbs`, { t, ...data })
+  return reply.type('text/html; charset=utf-8').header('content-language', language).send(html)
 }
