@@ -60,12 +60,12 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     return renderPage(request, reply, 'profile', { editing: true, profile: request.session.profile, ...data })
   }
 
-  /** A failure the user can see, from the table; Retry-After when it says so. */
-  function failureProblem(request: FastifyRequest, reply: FastifyReply, failure: DependencyFailure, kept: MessageId): { status: number; problem: string } {
+  /** A failure the user can see, from the table, followed by what to do next; Retry-After when it says so. */
+  function failureProblem(request: FastifyRequest, reply: FastifyReply, failure: DependencyFailure, advice: MessageId): { status: number; problem: string } {
     const { t } = textsFor(request)
     const { status, message, retryAfterSeconds } = answerFor(failure, t)
     if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
-    return { status, problem: `${message} ${t(kept, { kept: 'no' })}` }
+    return { status, problem: `${message} ${t(advice, { kept: 'no' })}` }
   }
 
   async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
