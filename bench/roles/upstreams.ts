@@ -22,6 +22,7 @@ const password = 'Bench-Passw0rd!'
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-tenant-'))
 const tenantFile = await readTenantFile()
 tenantFile.settings.signInRequestsPerMinute = 1_000_000
+tenantFile.settings.oneTimeCodesPerHour = 1_000_000
 tenantFile.users = Array.from({ length: userCount }, (_, index) => ({
   id: randomUUID(), email: `bench-user-${index}@contoso.test`, password,
   displayName: `Bench User ${index}`, givenName: 'Bench', surname: `User ${index}`,

@@ -12,6 +12,7 @@ export interface Env {
   REQUEST_TIMEOUT_SECONDS: number
   HEADERS_TIMEOUT_SECONDS: number
   KEEP_ALIVE_TIMEOUT_SECONDS: number
+  RESPONSE_DEADLINE_SECONDS: number
   TRUST_PROXY?: string
 
   TENANT_SUBDOMAIN?: string
@@ -63,6 +64,7 @@ export const envSchema = {
     REQUEST_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
     HEADERS_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 10 },
     KEEP_ALIVE_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 72 },
+    RESPONSE_DEADLINE_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 20 },
     // false, true or addresses/CIDRs of the TLS-terminating proxy; parsed by trust-proxy.ts.
     TRUST_PROXY: { type: 'string', minLength: 1 },
 

@@ -74,6 +74,7 @@ export const de: Record<MessageId, string> = {
   'signIn.notCompleted': 'Die Anmeldung konnte nicht abgeschlossen werden. Melden Sie sich erneut an.',
   'signIn.differentAccount': 'Die Bestätigung erfolgte mit einem anderen Konto. Melden Sie sich erneut an.',
   'signIn.noSecondFactor': 'Die Bestätigung enthielt keinen zweiten Faktor. Versuchen Sie es noch einmal.',
+  'signIn.stillNeedsSecondFactor': 'Die Bestätigung wurde nicht akzeptiert: Der Anmeldedienst verlangt weiterhin einen zweiten Faktor. Ihre Änderungen bleiben erhalten; wählen Sie „Bearbeiten“, um es erneut zu versuchen.',
 
   'failure.tenant-unreachable': 'Wir konnten den Anmeldedienst nicht erreichen.',
   'failure.tenant-timeout': 'Der Anmeldedienst braucht zu lange für eine Antwort.',

@@ -73,6 +73,7 @@ export const en = {
   'signIn.notCompleted': 'The sign-in could not be completed. Sign in again.',
   'signIn.differentAccount': 'The verification was done by a different account. Sign in again.',
   'signIn.noSecondFactor': 'The verification did not include a second factor. Try again.',
+  'signIn.stillNeedsSecondFactor': 'The verification was not accepted: the sign-in service still asks for a second factor. Your changes are kept; select Edit to try again.',
 
   'failure.tenant-unreachable': 'We could not reach the sign-in service.',
   'failure.tenant-timeout': 'The sign-in service is taking too long to answer.',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { InteractionRequiredAuthError } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
@@ -67,6 +68,11 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       result = await identity.redeemCode(cacheKey, query.code, pending)
     } catch (error) {
       request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
+      if (pending.purpose === 'step-up' && error instanceof InteractionRequiredAuthError && error.claims) {
+        // The tenant answered the redemption with a new challenge: no second factor counted.
+        request.session.stepUpClaims = error.claims
+        return failedSignIn(request, reply, 403, 'signIn.stillNeedsSecondFactor')
+      }
       return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
@@ -76,11 +82,13 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
         await request.session.destroy()
         return failedSignIn(request, reply, 403, 'signIn.differentAccount')
       }
-      // MFA evidence. The tenant issued a service token for the challenge's claims, which its
-      // Conditional Access allows only after MFA; where the ID token lists `amr` (the local
-      // tenant always; Entra when present) it must name "mfa". /profile?edit=1 then asks for the
+      // MFA evidence without `amr`, which Entra's v2.0 ID tokens do not carry: the redemption
+      // asked for the service token with the challenge's claims and the tenant issued it, which
+      // its Conditional Access (or authentication context) allows only after a second factor.
+      // With no stored challenge nothing was asked, so nothing is proven. Where the ID token does
+      // list `amr` (v1.0 tokens) it must name "mfa" too. /profile?edit=1 then asks for the
       // service token silently, and a tenant still unsatisfied answers with the step-up again.
-      if (Array.isArray(claims.amr) && !claims.amr.includes('mfa')) {
+      if (pending.claims === undefined || (Array.isArray(claims.amr) && !claims.amr.includes('mfa'))) {
         return failedSignIn(request, reply, 403, 'signIn.noSecondFactor')
       }
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
