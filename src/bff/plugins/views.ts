@@ -47,13 +47,21 @@ export function textsFor(request: FastifyRequest) {
   return { language, t: translator(language) }
 }
 
+/**
+ * Where the language picker comes back to: this page, except a sign-in callback (its URL holds
+ * the authorization code, which must not be copied into links) or a form post (not repeatable).
+ */
+function pickerReturnTo(request: FastifyRequest): string {
+  if (request.method !== 'GET') return request.url.startsWith('/profile') ? '/profile' : '/'
+  return request.url.startsWith('/auth/') ? '/' : request.url
+}
+
 /** Data every full page needs: the user, the CSRF token htmx sends, the language and its picker. */
 function pageContext(request: FastifyRequest, reply: FastifyReply) {
   // No session when its store is down: the error page still renders, signed out.
   const user = request.session?.user
   const { language, t } = textsFor(request)
-  // The picker comes back to this page; after a form post (not repeatable) to the profile.
-  const returnTo = encodeURIComponent(request.method === 'GET' ? request.url : '/profile')
+  const returnTo = encodeURIComponent(pickerReturnTo(request))
   return {
     user, csrfToken: user ? reply.generateCsrf() : undefined, t, lang: language, dir: directionOf(language),
     languages: languages.map((code) => ({ code, name: t(`language.${code}`), current: code === language, returnTo })),

@@ -40,4 +40,7 @@ t.test('the picker knows only shipped languages and returns only to this site', 
   const browser = new BffBrowser(stack.url, stack.tenant)
   t.equal((await browser.get('/language/xx')).status, 404)
   t.equal((await browser.get('/language/de?returnTo=%2F%2Fevil.example')).location, '/')
+  const callback = await browser.get('/auth/redirect?state=unknown&code=secret-code')
+  t.notMatch(callback.body, /secret-code/, 'a sign-in callback page does not copy its code into the picker')
+  t.match(callback.body, /href="\/language\/en\?returnTo=%2F"/)
 })
