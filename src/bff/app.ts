@@ -19,6 +19,7 @@ import { registerViews } from './plugins/views.ts'
 import { authRoutes } from './routes/auth.ts'
 import { healthRoutes, type DependencyCheck } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
+import { languageRoutes } from './routes/language.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
 
@@ -64,6 +65,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new DependencyFailure('request-deadline'))
 
   homeRoutes(app, identity)
+  languageRoutes(app)
   authRoutes(app, config, identity)
   profileRoutes(app, config, {
     identity,

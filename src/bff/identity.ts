@@ -121,7 +121,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
 
   return {
     /** Starts an authorization: PKCE S256, state and nonce, all fresh; the caller keeps `pending` in the session. */
-    async authorizationUrl(options: { purpose: PendingAuthorization['purpose']; returnTo: string; scopes: string[]; claims?: string; loginHint?: string; prompt?: 'create' | 'login' }) {
+    async authorizationUrl(options: { purpose: PendingAuthorization['purpose']; returnTo: string; scopes: string[]; claims?: string; loginHint?: string; prompt?: 'create' | 'login'; uiLocales?: string }) {
       const pkce = await crypto.generatePkceCodes()
       const pending: PendingAuthorization = {
         state: crypto.createNewGuid(), nonce: crypto.createNewGuid(), codeVerifier: pkce.verifier, purpose: options.purpose,
@@ -133,6 +133,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
         scopes: options.scopes, redirectUri: config.redirectUri, state: pending.state, nonce: pending.nonce,
         codeChallenge: pkce.challenge, codeChallengeMethod: 'S256', claims: options.claims, loginHint: options.loginHint,
         prompt: options.prompt, responseMode: 'query',
+        ...(options.uiLocales ? { extraQueryParameters: { ui_locales: options.uiLocales } } : {}),
       })
       return { url, pending }
     },

@@ -3,25 +3,26 @@ import { InteractionRequiredAuthError } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
-import { renderPage } from '../plugins/views.ts'
+import type { MessageId } from '../i18n/messages-en.ts'
+import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
 
-const stillNeedsSecondFactor = 'The verification was not accepted: the sign-in service still asks for a second factor. Your changes are kept; select Edit to try again.'
-
 interface RedirectQuery { code?: string; state?: string; error?: string; error_description?: string }
 
-function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-  return renderPage(request, reply.code(status), 'error', { title: 'Sign-in did not complete', message, supportId: request.id, retry: true })
+function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, messageId: MessageId, values?: Record<string, string>) {
+  const { t } = textsFor(request)
+  return renderPage(request, reply.code(status), 'error', { title: t('signIn.failed'), message: t(messageId, values), supportId: request.id, retry: true })
 }
 
 export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity) {
   const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
 
   async function startAuthorization(request: FastifyRequest, reply: FastifyReply, options: Parameters<Identity['authorizationUrl']>[0]) {
-    const { url, pending } = await identity.authorizationUrl(options)
+    // The tenant's pages speak the user's language too (ui_locales).
+    const { url, pending } = await identity.authorizationUrl({ ...options, uiLocales: textsFor(request).language })
     request.session.pendingAuthorization = pending
     return reply.redirect(url, 302)
   }
@@ -49,16 +50,16 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
-      return failedSignIn(request, reply, 400, 'This sign-in response has expired or was already used. Sign in again.')
+      return failedSignIn(request, reply, 400, 'signIn.expired')
     }
     if (query.error) {
       if (pending.purpose === 'step-up') {
-        request.session.notice = 'Verification was not completed. Your changes are kept; select Edit to try again.'
+        request.session.notice = 'notice.stepUpCancelled'
         return reply.redirect('/profile', 302)
       }
-      return failedSignIn(request, reply, 400, `The sign-in service reported: ${query.error_description ?? query.error}`)
+      return failedSignIn(request, reply, 400, 'signIn.tenantReported', { detail: query.error_description ?? query.error })
     }
-    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'The sign-in response has no authorization code.')
+    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'signIn.noCode')
 
     const previous = request.session.user
     const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
@@ -70,16 +71,16 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       if (pending.purpose === 'step-up' && error instanceof InteractionRequiredAuthError && error.claims) {
         // The tenant answered the redemption with a new challenge: no second factor counted.
         request.session.stepUpClaims = error.claims
-        return failedSignIn(request, reply, 403, stillNeedsSecondFactor)
+        return failedSignIn(request, reply, 403, 'signIn.stillNeedsSecondFactor')
       }
-      return failedSignIn(request, reply, 400, 'The sign-in could not be completed. Sign in again.')
+      return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
     if (pending.purpose === 'step-up') {
       if (!previous || result.account?.homeAccountId !== previous.homeAccountId) {
         await identity.forget(cacheKey)
         await request.session.destroy()
-        return failedSignIn(request, reply, 403, 'The verification was done by a different account. Sign in again.')
+        return failedSignIn(request, reply, 403, 'signIn.differentAccount')
       }
       // MFA evidence without `amr`, which Entra's v2.0 ID tokens do not carry: the redemption
       // asked for the service token with the challenge's claims and the tenant issued it, which
@@ -88,13 +89,14 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       // list `amr` (v1.0 tokens) it must name "mfa" too. /profile?edit=1 then asks for the
       // service token silently, and a tenant still unsatisfied answers with the step-up again.
       if (pending.claims === undefined || (Array.isArray(claims.amr) && !claims.amr.includes('mfa'))) {
-        return failedSignIn(request, reply, 403, 'The verification did not include a second factor. Try again.')
+        return failedSignIn(request, reply, 403, 'signIn.noSecondFactor')
       }
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
       await identity.forget(request.session.tokenCacheKey)
     }
-    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft stays.
-    await request.session.regenerate(['draft'])
+    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft and the
+    // picked language stay.
+    await request.session.regenerate(['draft', 'language'])
     request.session.createdAt = Date.now()
     request.session.tokenCacheKey = cacheKey
     const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
@@ -104,7 +106,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
     }
-    if (pending.purpose === 'step-up') request.session.notice = 'Thanks, you are verified.'
+    if (pending.purpose === 'step-up') request.session.notice = 'notice.verified'
     return reply.redirect(pending.returnTo, 302)
   })
 
