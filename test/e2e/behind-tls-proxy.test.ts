@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { startTestBff } from '../helpers/bff.ts'
 import { launchBrowser } from '../helpers/browser.ts'
+import { openEditorThroughStepUp, signInOnTenantPages } from '../helpers/browser-journey.ts'
 import { startTestTenant } from '../helpers/local-tenant.ts'
 import { startTlsProxy } from '../helpers/nginx.ts'
 import { freePort } from '../helpers/ports.ts'
@@ -37,10 +38,7 @@ t.test('the whole journey works in Chromium through a TLS-terminating nginx and 
 
   await page.goto(origin)
   await page.getByRole('link', { name: 'Sign In' }).click()
-  await page.getByLabel('Email address').fill(tenant.demoUser.email)
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByLabel('Password').fill(tenant.demoUser.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signInOnTenantPages(page, tenant.demoUser)
   await page.getByRole('heading', { name: 'Hi Demo User' }).waitFor()
   t.equal(new URL(page.url()).origin, origin, 'signed in, back on the https origin')
 
@@ -51,25 +49,8 @@ t.test('the whole journey works in Chromium through a TLS-terminating nginx and 
   t.equal(sessionCookie?.path, '/', 'Path=/')
   t.equal(sessionCookie?.sameSite, 'Lax', 'SameSite=Lax')
 
-  await page.getByRole('main').getByRole('link', { name: 'Edit profile' }).click()
-  await page.getByText('demo@contoso.test').waitFor()
-  await page.getByRole('link', { name: 'Edit', exact: true }).click()
-  const verify = page.getByRole('link', { name: "Verify it's you" })
-  await verify.waitFor()
-  t.pass('the editor answered the step-up fragment')
-  await verify.click()
-
-  await page.getByLabel('Enter code').waitFor()
-  const mailbox = await context.newPage()
-  await mailbox.goto(`${tenant.httpOrigin}/mailbox`)
-  const code = (await mailbox.locator('.code').first().textContent())!.trim()
-  t.match(code, /^\d{6}$/, 'the code came from the dev mailbox')
-  await mailbox.close()
-  await page.getByLabel('Enter code').fill(code)
-  await page.getByRole('button', { name: 'Verify' }).click()
-
+  await openEditorThroughStepUp(t, page, context, { email: tenant.demoUser.email, mailboxUrl: `${tenant.httpOrigin}/mailbox` })
   const displayName = page.getByLabel('Display name')
-  await displayName.waitFor()
   t.equal(await displayName.inputValue(), 'Demo User', 'back in the editor after step-up, with the draft')
   await displayName.fill('Demo Behind Proxy')
   await page.getByRole('button', { name: 'Save' }).click()

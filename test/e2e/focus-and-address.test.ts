@@ -1,6 +1,7 @@
 import t from 'tap'
 import { startTestStack } from '../helpers/bff.ts'
 import { launchBrowser } from '../helpers/browser.ts'
+import { signInOnTenantPages } from '../helpers/browser-journey.ts'
 import { addressOf, focusedElement } from '../helpers/focus.ts'
 
 // After every swap the focus is where the user's attention goes (WAI-ARIA practices) and the
@@ -16,10 +17,7 @@ t.test('focus and address after each step of the editor, with JavaScript', async
   const { email, password } = stack.tenant.demoUser
 
   await page.goto(`${stack.url}/profile`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await signInOnTenantPages(page, { email, password })
   await page.getByText(email).waitFor()
 
   t.test('the step-up fragment: its heading', async (t) => {

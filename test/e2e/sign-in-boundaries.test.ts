@@ -1,16 +1,9 @@
-import type { Page } from 'playwright-core'
 import t from 'tap'
 import { startTestStack } from '../helpers/bff.ts'
 import { launchBrowser } from '../helpers/browser.ts'
+import { signInOnTenantPages } from '../helpers/browser-journey.ts'
 
 // What a real browser keeps and where it lands around sign-in and sign-out.
-
-async function signInOnTenantPages(page: Page, user: { email: string; password: string }) {
-  await page.getByLabel('Email address').fill(user.email)
-  await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByLabel('Password').fill(user.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-}
 
 t.test('Back after sign-out shows neither the profile nor the ID token claims', async (t) => {
   const browser = await launchBrowser(t)

@@ -1,4 +1,4 @@
-import type { BrowserContext } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import type { Test } from 'tap'
 
 // The user's journey through the real pages, for tests that run the product somewhere other than
@@ -12,19 +12,18 @@ export interface JourneyTarget {
   newDisplayName: string
 }
 
-export async function signInEditAndSignOut(t: Test, context: BrowserContext, target: JourneyTarget): Promise<void> {
-  const page = await context.newPage()
-  await page.goto(target.appUrl)
-  await page.getByRole('link', { name: 'Sign In' }).click()
-  await page.getByLabel('Email address').fill(target.user.email)
+/** On the tenant's sign-in pages: email, Next, password, Sign in. */
+export async function signInOnTenantPages(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('Email address').fill(user.email)
   await page.getByRole('button', { name: 'Next' }).click()
-  await page.getByLabel('Password').fill(target.user.password)
+  await page.getByLabel('Password').fill(user.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.getByRole('heading', { name: /^Hi / }).waitFor()
-  t.pass('signed in through the tenant pages')
+}
 
+/** From the signed-in home page: Edit profile, Edit, the 401 step-up fragment, the mailed code, back in the editor. */
+export async function openEditorThroughStepUp(t: Test, page: Page, context: BrowserContext, target: { email: string; mailboxUrl: string }): Promise<void> {
   await page.getByRole('main').getByRole('link', { name: 'Edit profile' }).click()
-  await page.getByText(target.user.email).waitFor()
+  await page.getByText(target.email).waitFor()
   await page.getByRole('link', { name: 'Edit', exact: true }).click()
   const verify = page.getByRole('link', { name: "Verify it's you" })
   await verify.waitFor()
@@ -39,10 +38,19 @@ export async function signInEditAndSignOut(t: Test, context: BrowserContext, tar
   await mailbox.close()
   await page.getByLabel('Enter code').fill(code)
   await page.getByRole('button', { name: 'Verify' }).click()
+  await page.getByLabel('Display name').waitFor()
+}
 
-  const displayName = page.getByLabel('Display name')
-  await displayName.waitFor()
-  await displayName.fill(target.newDisplayName)
+export async function signInEditAndSignOut(t: Test, context: BrowserContext, target: JourneyTarget): Promise<void> {
+  const page = await context.newPage()
+  await page.goto(target.appUrl)
+  await page.getByRole('link', { name: 'Sign In' }).click()
+  await signInOnTenantPages(page, target.user)
+  await page.getByRole('heading', { name: /^Hi / }).waitFor()
+  t.pass('signed in through the tenant pages')
+
+  await openEditorThroughStepUp(t, page, context, { email: target.user.email, mailboxUrl: target.mailboxUrl })
+  await page.getByLabel('Display name').fill(target.newDisplayName)
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByRole('status').filter({ hasText: 'Your profile was saved.' }).waitFor()
   t.equal((await page.locator('[data-field="displayName"]').textContent())?.trim(), target.newDisplayName, 'the saved name is on the card')
