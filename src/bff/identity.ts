@@ -6,6 +6,7 @@ import { createMsalApp } from '../lib/msal-app.ts'
 import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
 import { DependencyFailure, fromMsal } from './failures.ts'
+import { bffMetrics } from './metrics.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
 
 // Everything the BFF asks of Entra, through msal-node. One confidential client per operation,
@@ -154,15 +155,20 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
      */
     async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[]): Promise<AuthenticationResult> {
       const hot = hotTokens.get(cacheKey)?.get(scopes.join(' '))
-      if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) return hot.result
+      if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) {
+        bffMetrics.tokenAcquired('cache_hit')
+        return hot.result
+      }
       return underLock(cacheKey, async () => {
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
           const result = await msal.acquireTokenSilent({ account, scopes, correlationId: randomUUID() })
           remember(cacheKey, scopes, result)
+          bffMetrics.tokenAcquired(result.fromCache ? 'cache_hit' : 'refresh')
           return result
         } catch (error) {
+          bffMetrics.tokenAcquired(error instanceof InteractionRequiredAuthError ? 'interaction_required' : 'error')
           if (error instanceof InteractionRequiredAuthError) {
             if (error.claims) throw new StepUpRequiredError(error.claims)
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)

@@ -7,6 +7,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import handlebars from 'handlebars'
 import type { LocalTenantConfig } from '../config/types.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { requestIds } from '../lib/telemetry/request-id.ts'
+import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { withServerTimeouts } from '../lib/server-timeouts.ts'
 import { loadTlsMaterial } from './certificates.ts'
 import { loadClientSecrets } from './client-secrets.ts'
@@ -105,7 +107,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     }
   }
 
-  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024 }, config.timeouts))
+  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024, genReqId: requestIds({ acceptClientRequestId: false }) }, config.timeouts))
+  await instrumentRole(front, 'local-tenant')
   front.setErrorHandler(errorHandler)
   await front.register(cookie)
   await front.register(formbody)
@@ -123,7 +126,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   })
   front.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tid, subdomain: tenant.tenant.subdomain }))
 
-  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024 }, config.timeouts))
+  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024, genReqId: requestIds({ acceptClientRequestId: true }) }, config.timeouts))
+  await instrumentRole(back, 'local-tenant')
   back.setErrorHandler(errorHandler)
   await back.register(formbody)
   back.addHook('preHandler', tenantCheck)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
+import { bffMetrics } from '../metrics.ts'
 import { renderPage } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
@@ -36,6 +37,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const { user, stepUpClaims } = request.session
     if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fprofile', 302)
     // Claims come only from the challenge stored server-side, never from this URL.
+    bffMetrics.stepUp('started', request.session.stepUpSource)
     return startAuthorization(request, reply, {
       purpose: 'step-up', returnTo: '/profile?edit=1', scopes: [config.profileService.scope], claims: stepUpClaims, loginHint: user.username,
     })
@@ -44,12 +46,14 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
   app.get('/auth/redirect', limited, async (request, reply) => {
     const query = request.query as RedirectQuery
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
+    const stepUpSource = request.session.stepUpSource
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
       return failedSignIn(request, reply, 400, 'This sign-in response has expired or was already used. Sign in again.')
     }
     if (query.error) {
       if (pending.purpose === 'step-up') {
+        bffMetrics.stepUp('cancelled', stepUpSource)
         request.session.notice = 'Verification was not completed. Your changes are kept; select Edit to try again.'
         return reply.redirect('/profile', 302)
       }
@@ -64,11 +68,13 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       result = await identity.redeemCode(cacheKey, query.code, pending)
     } catch (error) {
       request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
+      if (pending.purpose === 'step-up') bffMetrics.stepUp('failed', stepUpSource)
       return failedSignIn(request, reply, 400, 'The sign-in could not be completed. Sign in again.')
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
     if (pending.purpose === 'step-up') {
       if (!previous || result.account?.homeAccountId !== previous.homeAccountId) {
+        bffMetrics.stepUp('refused', stepUpSource)
         await identity.forget(cacheKey)
         await request.session.destroy()
         return failedSignIn(request, reply, 403, 'The verification was done by a different account. Sign in again.')
@@ -78,6 +84,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       // tenant always; Entra when present) it must name "mfa". /profile?edit=1 then asks for the
       // service token silently, and a tenant still unsatisfied answers with the step-up again.
       if (Array.isArray(claims.amr) && !claims.amr.includes('mfa')) {
+        bffMetrics.stepUp('refused', stepUpSource)
         return failedSignIn(request, reply, 403, 'The verification did not include a second factor. Try again.')
       }
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
@@ -94,7 +101,10 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
     }
-    if (pending.purpose === 'step-up') request.session.notice = 'Thanks, you are verified.'
+    if (pending.purpose === 'step-up') {
+      bffMetrics.stepUp('completed', stepUpSource)
+      request.session.notice = 'Thanks, you are verified.'
+    }
     return reply.redirect(pending.returnTo, 302)
   })
 

@@ -8,6 +8,7 @@ import { editorFields } from '../editor-fields.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
 import { StepUpRequiredError, type Identity } from '../identity.ts'
+import { bffMetrics, type StepUpSource } from '../metrics.ts'
 import { renderFragment, renderPage } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
 
@@ -40,8 +41,10 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes)
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
-  function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string) {
+  function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string, source: StepUpSource) {
     request.session.stepUpClaims = claims
+    request.session.stepUpSource = source
+    bffMetrics.stepUp('challenged', source)
     if (!isHtmx(request)) return reply.redirect('/auth/step-up', 303)
     return renderFragment(reply.code(401), 'step-up', { csrfToken: reply.generateCsrf() })
   }
@@ -60,6 +63,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   /** A failure the user can see, from the table; Retry-After when it says so. */
   function failureProblem(reply: FastifyReply, failure: DependencyFailure, kept: string): { status: number; problem: string } {
     const { status, message, retryAfterSeconds } = answerFor(failure)
+    bffMetrics.upstreamFailed(failure.failure)
     if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
     return { status, problem: `${message} ${kept}` }
   }
@@ -100,6 +104,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     } catch (error) {
       if (!(error instanceof StepUpRequiredError)) throw error
       request.session.stepUpClaims = error.claims
+      request.session.stepUpSource = 'token-endpoint-ca'
+      bffMetrics.stepUp('challenged', 'token-endpoint-ca')
       return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
     }
     return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(values) })
@@ -111,7 +117,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     try {
       await token(request, serviceScopes)
     } catch (error) {
-      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
+      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
       throw error
     }
     const profile = request.session.profile ?? (await loadProfile(request))
@@ -137,7 +143,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     try {
       ({ accessToken } = await token(request, serviceScopes))
     } catch (error) {
-      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
+      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
       if (!(error instanceof DependencyFailure)) throw error
       request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
       const { status, problem } = failureProblem(reply, error, 'Your values are kept.')
@@ -156,7 +162,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       case 'invalid':
         return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
       case 'step-up':
-        return stepUp(request, reply, outcome.claims)
+        return stepUp(request, reply, outcome.claims, 'api-claims-challenge')
       default: {
         request.log.warn({ failure: outcome.failure, status: outcome.status }, 'edit profile service failed')
         const { status, problem } = failureProblem(reply, new DependencyFailure(outcome.failure), 'Your values are kept.')
