@@ -8,6 +8,8 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 const withoutQuery = ['url.full', 'url.path', 'http.url', 'http.target', 'url.original']
 const dropped = ['url.query', 'http.request.body', 'http.response.body']
 const droppedPrefixes = ['http.request.header.', 'http.response.header.', 'db.query.parameter.']
+// Redis keys hold session ids and token cache keys: a database statement keeps its command only.
+const commandOnly = ['db.statement', 'db.query.text']
 
 /** The URL or path before its query string and fragment. */
 function stripQuery(value: string): string {
@@ -19,6 +21,7 @@ export function redactAttributes(attributes: Record<string, unknown>) {
   for (const key of Object.keys(attributes)) {
     if (dropped.includes(key) || droppedPrefixes.some((prefix) => key.startsWith(prefix))) delete attributes[key]
     else if (withoutQuery.includes(key) && typeof attributes[key] === 'string') attributes[key] = stripQuery(attributes[key])
+    else if (commandOnly.includes(key) && typeof attributes[key] === 'string') attributes[key] = attributes[key].trim().split(/\s+/, 1)[0]
   }
 }
 
