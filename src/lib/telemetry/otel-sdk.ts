@@ -1,5 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel'
-import { metrics, type Span, type TracerProvider } from '@opentelemetry/api'
+import { context, metrics, propagation, trace, type Span, type TracerProvider } from '@opentelemetry/api'
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources'
@@ -123,6 +123,11 @@ export async function startOtel(config: TelemetryConfig, roles: TelemetryRole[])
       for (const instrumentation of instrumentations) instrumentation.disable()
       for (const plugin of requestSpans.values()) plugin.disable()
       await Promise.all([...new Set([...providers.values(), ...(processProvider ? [processProvider] : [])])].map((provider) => provider.shutdown()))
+      if (processProvider) {
+        trace.disable()
+        context.disable()
+        propagation.disable()
+      }
       if (meterProvider) {
         await meterProvider.shutdown()
         metrics.disable()

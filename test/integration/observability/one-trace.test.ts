@@ -1,3 +1,4 @@
+import { get } from 'node:http'
 import t from 'tap'
 import { request } from 'undici'
 import { BffBrowser, bffConfig } from '../../helpers/bff.ts'
@@ -48,6 +49,8 @@ t.test('one save is one trace across the BFF, the edit profile service and the l
   const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Traced Name', givenName: 'Traced', surname: 'Name' } })
   t.equal(saved.status, 200, 'saved after step-up')
   const sessionCookie = [...browser.cookies.values()][0]
+  // node:http is not instrumented here: this request comes without a traceparent.
+  await new Promise<void>((resolve, reject) => get(`${config.publicOrigin}/healthz`, (response) => response.resume().on('end', resolve)).on('error', reject))
 
   const scraped = await request(`http://127.0.0.1:${metricsPort}/metrics`)
   const metricsText = await scraped.body.text()
@@ -80,6 +83,11 @@ t.test('one save is one trace across the BFF, the edit profile service and the l
     .find((entry) => entry?.msg === 'incoming request' && entry.req?.method === 'PATCH' && entry.reqId === traceId)
   t.ok(saveLine, 'the save\'s request id in the BFF log is its trace id')
   t.match(log, new RegExp(`"trace_id":"${traceId}","span_id":"[0-9a-f]{16}"`), 'log lines inside the request carry trace_id and span_id')
+  const untraced = bff.output.map((line) => { try { return JSON.parse(line) } catch { return undefined } })
+    .find((entry) => entry?.msg === 'incoming request' && entry.req?.url === '/healthz')
+  const rootSpan = sink.spans.find((span) => span.service === 'bff' && span.name === 'GET /healthz')
+  t.equal(rootSpan?.traceId, untraced?.reqId, 'a request without traceparent gets a new trace id, and it is the request id')
+  t.equal(rootSpan?.parentSpanId, undefined, 'and its span is a root')
   t.notMatch(log, jwtShape, 'no JWT in the BFF log')
   t.notOk(codes.some((code) => log.includes(code)), 'no authorization code in the BFF log')
 
@@ -87,5 +95,8 @@ t.test('one save is one trace across the BFF, the edit profile service and the l
   t.equal(count('challenged', 'token-endpoint-ca'), 1, 'one step-up challenged by Conditional Access at the token endpoint')
   t.equal(count('started', 'token-endpoint-ca'), 1, 'one step-up started')
   t.equal(count('completed', 'token-endpoint-ca'), 1, 'one step-up completed')
+  const tokens = (result: string) => Number(metricsText.match(new RegExp(`^bff_token_acquisitions_total\\{result="${result}"[^}]*\\} (\\d+)`, 'm'))?.[1] ?? 0)
+  t.equal(tokens('interaction_required'), 1, 'one token acquisition needed interaction (the step-up)')
+  t.ok(tokens('cache_hit') >= 1, 'later ones came from the cache')
   t.match(metricsText, /^http_server_request_duration_count\{[^}]*http_route="\/profile"[^}]*\} \d+/m, 'request durations are recorded per route')
 })
