@@ -10,6 +10,8 @@ const dropped = ['url.query', 'http.request.body', 'http.response.body']
 const droppedPrefixes = ['http.request.header.', 'http.response.header.', 'db.query.parameter.']
 // Redis keys hold session ids and token cache keys: a database statement keeps its command only.
 const commandOnly = ['db.statement', 'db.query.text']
+// Last line of defence for free text (exception messages, stack traces): anything JWT-shaped.
+const jwt = /eyJ[\w-]{4,}\.[\w-]{4,}(\.[\w-]*)?/g
 
 /** The URL or path before its query string and fragment. */
 function stripQuery(value: string): string {
@@ -22,6 +24,7 @@ export function redactAttributes(attributes: Record<string, unknown>) {
     if (dropped.includes(key) || droppedPrefixes.some((prefix) => key.startsWith(prefix))) delete attributes[key]
     else if (withoutQuery.includes(key) && typeof attributes[key] === 'string') attributes[key] = stripQuery(attributes[key])
     else if (commandOnly.includes(key) && typeof attributes[key] === 'string') attributes[key] = attributes[key].trim().split(/\s+/, 1)[0]
+    else if (typeof attributes[key] === 'string' && attributes[key].includes('eyJ')) attributes[key] = attributes[key].replace(jwt, '[redacted]')
   }
 }
 

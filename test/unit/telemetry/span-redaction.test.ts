@@ -25,3 +25,9 @@ t.test('a database statement keeps its command, never its keys or values', async
   redactAttributes(attributes)
   t.same(attributes, { 'db.statement': 'GET', 'db.query.text': 'SET' })
 })
+
+t.test('JWT-shaped text in any attribute (an exception message, a stack) is blanked out', async (t) => {
+  const attributes: Record<string, unknown> = { 'exception.message': 'token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl was refused' }
+  redactAttributes(attributes)
+  t.same(attributes, { 'exception.message': 'token [redacted] was refused' })
+})
