@@ -107,7 +107,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     }
   }
 
-  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024, genReqId: requestIds({ acceptClientRequestId: false }) }, config.timeouts))
+  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
   await instrumentRole(front, 'local-tenant')
   front.setErrorHandler(errorHandler)
   await front.register(cookie)
@@ -126,7 +126,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   })
   front.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tid, subdomain: tenant.tenant.subdomain }))
 
-  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024, genReqId: requestIds({ acceptClientRequestId: true }) }, config.timeouts))
+  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024, genReqId: requestIds({ acceptClientRequestId: true, acceptTraceContext: true }) }, config.timeouts))
   await instrumentRole(back, 'local-tenant')
   back.setErrorHandler(errorHandler)
   await back.register(formbody)

@@ -54,7 +54,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     // and every field's problem at once (the body is small, so allErrors costs nothing).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // The caller's trace id or client-request-id, carried through to Graph (one id across the hops).
-    genReqId: requestIds({ acceptClientRequestId: true }),
+    genReqId: requestIds({ acceptClientRequestId: true, acceptTraceContext: true }),
   }, config.timeouts))
   await instrumentRole(app, 'profile-service')
   app.addHook('onClose', async () => agent.close())

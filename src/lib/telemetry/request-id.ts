@@ -48,9 +48,16 @@ function newTraceId(): string {
  * Fastify's genReqId for a role. Tracing on: the incoming traceparent's trace id, else a fresh
  * one the request span will carry. Tracing off: a UUID. `acceptClientRequestId` (internal APIs,
  * the tenant) keeps a caller's well-formed `client-request-id`, as Microsoft's services do.
+ * Without `acceptTraceContext` (the public edge) a caller's trace context is removed before the
+ * request span reads it: outsiders neither choose our trace and request ids nor force sampling.
  */
-export function requestIds(options: { acceptClientRequestId: boolean }) {
+export function requestIds(options: { acceptClientRequestId: boolean; acceptTraceContext: boolean }) {
   return (request: IncomingMessage): string => {
+    if (!options.acceptTraceContext) {
+      delete request.headers.traceparent
+      delete request.headers.tracestate
+      delete request.headers.baggage
+    }
     if (tracing) {
       const traceId = traceIdOf(request.headers.traceparent)
       if (traceId) return traceId

@@ -11,7 +11,7 @@ const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
 t.afterEach(() => useTraceIdsAsRequestIds(false))
 
 t.test('with tracing off every request gets a fresh UUID', async (t) => {
-  const genReqId = requestIds({ acceptClientRequestId: false })
+  const genReqId = requestIds({ acceptClientRequestId: false, acceptTraceContext: true })
   const ids = new Set(Array.from({ length: 100 }, () => genReqId(incoming({}))))
   t.equal(ids.size, 100)
   for (const id of ids) t.match(id, uuid)
@@ -19,19 +19,19 @@ t.test('with tracing off every request gets a fresh UUID', async (t) => {
 
 t.test('an internal API keeps the caller\'s well-formed client-request-id, a public one does not', async (t) => {
   const given = '3f2c1d9e-8a7b-4c6d-9e0f-112233445566'
-  t.equal(requestIds({ acceptClientRequestId: true })(incoming({ 'client-request-id': given })), given)
-  t.not(requestIds({ acceptClientRequestId: false })(incoming({ 'client-request-id': given })), given)
-  t.match(requestIds({ acceptClientRequestId: true })(incoming({ 'client-request-id': 'bad id <script>' })), uuid, 'a malformed one is replaced')
+  t.equal(requestIds({ acceptClientRequestId: true, acceptTraceContext: true })(incoming({ 'client-request-id': given })), given)
+  t.not(requestIds({ acceptClientRequestId: false, acceptTraceContext: true })(incoming({ 'client-request-id': given })), given)
+  t.match(requestIds({ acceptClientRequestId: true, acceptTraceContext: true })(incoming({ 'client-request-id': 'bad id <script>' })), uuid, 'a malformed one is replaced')
 })
 
 t.test('with tracing on the request id is the incoming traceparent\'s trace id', async (t) => {
   useTraceIdsAsRequestIds(true)
-  t.equal(requestIds({ acceptClientRequestId: true })(incoming({ traceparent, 'client-request-id': 'caller-chosen-id' })), '4bf92f3577b34da6a3ce929d0e0e4736')
+  t.equal(requestIds({ acceptClientRequestId: true, acceptTraceContext: true })(incoming({ traceparent, 'client-request-id': 'caller-chosen-id' })), '4bf92f3577b34da6a3ce929d0e0e4736')
 })
 
 t.test('with tracing on and no traceparent the request id is the trace id offered to the request span', async (t) => {
   useTraceIdsAsRequestIds(true)
-  const id = requestIds({ acceptClientRequestId: false })(incoming({}))
+  const id = requestIds({ acceptClientRequestId: false, acceptTraceContext: true })(incoming({}))
   t.match(id, /^[0-9a-f]{32}$/)
   t.equal(takePendingTraceId(), id, 'the next root span takes it')
   t.equal(takePendingTraceId(), undefined, 'only once')
@@ -39,7 +39,7 @@ t.test('with tracing on and no traceparent the request id is the trace id offere
 
 t.test('an offered trace id nobody took is withdrawn after the current turn', async (t) => {
   useTraceIdsAsRequestIds(true)
-  requestIds({ acceptClientRequestId: false })(incoming({}))
+  requestIds({ acceptClientRequestId: false, acceptTraceContext: true })(incoming({}))
   await Promise.resolve()
   t.equal(takePendingTraceId(), undefined)
 })
@@ -55,4 +55,12 @@ t.test('a malformed or all-zero traceparent is ignored', async (t) => {
 t.test('Graph gets a trace id as a GUID, and any other id unchanged', async (t) => {
   t.equal(asClientRequestId('4bf92f3577b34da6a3ce929d0e0e4736'), '4bf92f35-77b3-4da6-a3ce-929d0e0e4736')
   t.equal(asClientRequestId('3f2c1d9e-8a7b-4c6d-9e0f-112233445566'), '3f2c1d9e-8a7b-4c6d-9e0f-112233445566')
+})
+
+t.test('the public edge drops a caller\'s trace context: the trace and the request id start here', async (t) => {
+  useTraceIdsAsRequestIds(true)
+  const request = incoming({ traceparent, tracestate: 'vendor=1', baggage: 'user=x' })
+  const id = requestIds({ acceptClientRequestId: false, acceptTraceContext: false })(request)
+  t.not(id, '4bf92f3577b34da6a3ce929d0e0e4736')
+  t.same(request.headers, {}, 'the request span sees no traceparent, tracestate or baggage')
 })
