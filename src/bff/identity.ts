@@ -138,12 +138,12 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     },
 
     /** Redeems the code into the token cache under `cacheKey`; msal checks the nonce. */
-    async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization): Promise<AuthenticationResult> {
+    async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization, correlationId: string = randomUUID()): Promise<AuthenticationResult> {
       return underLock(cacheKey, async () => {
         hotTokens.delete(cacheKey) // a new sign-in or step-up: the next request reads the new cache
         const msal = await msalFor(cacheKey)
         return msal.acquireTokenByCode(
-          { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims },
+          { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
           { code, state: pending.state },
         ).catch((error) => { throw mapMsalError(error) })
       })
@@ -151,9 +151,10 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
 
     /**
      * A token from the session's cache, refreshed when needed. Serialised per session so
-     * concurrent requests never redeem the same refresh token twice.
+     * concurrent requests never redeem the same refresh token twice. msal sends `correlationId`
+     * as client-request-id: Entra's sign-in logs can then be searched for the request's id.
      */
-    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[]): Promise<AuthenticationResult> {
+    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[], correlationId: string = randomUUID()): Promise<AuthenticationResult> {
       const hot = hotTokens.get(cacheKey)?.get(scopes.join(' '))
       if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) {
         bffMetrics.tokenAcquired('cache_hit')
@@ -163,7 +164,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
-          const result = await msal.acquireTokenSilent({ account, scopes, correlationId: randomUUID() })
+          const result = await msal.acquireTokenSilent({ account, scopes, correlationId })
           remember(cacheKey, scopes, result)
           bffMetrics.tokenAcquired(result.fromCache ? 'cache_hit' : 'refresh')
           return result

@@ -6,6 +6,7 @@ import { bffMetrics } from '../metrics.ts'
 import { renderPage } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
+import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
 
@@ -65,7 +66,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
     let result
     try {
-      result = await identity.redeemCode(cacheKey, query.code, pending)
+      result = await identity.redeemCode(cacheKey, query.code, pending, asClientRequestId(request.id))
     } catch (error) {
       request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
       if (pending.purpose === 'step-up') bffMetrics.stepUp('failed', stepUpSource)

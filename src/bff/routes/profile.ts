@@ -11,6 +11,7 @@ import { StepUpRequiredError, type Identity } from '../identity.ts'
 import { bffMetrics, type StepUpSource } from '../metrics.ts'
 import { renderFragment, renderPage } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
+import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 // The profile page, the inline editor (htmx fragments in #profile-panel), saving through the
 // edit profile service, and the 401 step-up fragment when MFA is asked for. Every page also
@@ -38,7 +39,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   const token = (request: FastifyRequest, scopes: string[]) =>
-    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes)
+    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes, asClientRequestId(request.id))
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
   function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string, source: StepUpSource) {
