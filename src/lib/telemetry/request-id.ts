@@ -34,6 +34,12 @@ export function takePendingTraceId(): string | undefined {
   return id
 }
 
+/** msal sends its correlation id as a `client-request-id` query parameter on token requests. */
+function clientRequestIdInQuery(url: string | undefined): string | undefined {
+  if (!url?.includes('client-request-id=')) return undefined
+  return new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('client-request-id') ?? undefined
+}
+
 function newTraceId(): string {
   let id = randomBytes(16).toString('hex')
   while (/^0+$/.test(id)) id = randomBytes(16).toString('hex')
@@ -62,8 +68,10 @@ export function requestIds(options: { acceptClientRequestId: boolean; acceptTrac
       const traceId = traceIdOf(request.headers.traceparent)
       if (traceId) return traceId
     }
-    const given = request.headers['client-request-id']
-    if (options.acceptClientRequestId && typeof given === 'string' && clientRequestIdShape.test(given)) return given
+    if (options.acceptClientRequestId) {
+      const given = request.headers['client-request-id'] ?? clientRequestIdInQuery(request.url)
+      if (typeof given === 'string' && clientRequestIdShape.test(given)) return given
+    }
     return tracing ? newTraceId() : randomUUID()
   }
 }

@@ -5,7 +5,7 @@ import { asClientRequestId, requestIds, takePendingTraceId, traceIdOf, useTraceI
 // Request ids: unique across replicas and restarts, and the trace id while tracing is on.
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-const incoming = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage
+const incoming = (headers: Record<string, string>, url = '/') => ({ headers, url }) as unknown as IncomingMessage
 const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
 
 t.afterEach(() => useTraceIdsAsRequestIds(false))
@@ -63,4 +63,9 @@ t.test('the public edge drops a caller\'s trace context: the trace and the reque
   const id = requestIds({ acceptClientRequestId: false, acceptTraceContext: false })(request)
   t.not(id, '4bf92f3577b34da6a3ce929d0e0e4736')
   t.same(request.headers, {}, 'the request span sees no traceparent, tracestate or baggage')
+})
+
+t.test('the client-request-id msal puts in the token request\'s query string is kept too', async (t) => {
+  const given = '3f2c1d9e-8a7b-4c6d-9e0f-112233445566'
+  t.equal(requestIds({ acceptClientRequestId: true, acceptTraceContext: true })(incoming({}, `/tid/oauth2/v2.0/token?client-request-id=${given}`)), given)
 })
