@@ -29,16 +29,23 @@ function valueOf(value: OtlpValue): unknown {
 
 const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map(({ key, value }) => [key, valueOf(value)]))
 
-/** Starts the sink on a loopback port; `raw` keeps every body exactly as received. */
+/** Starts the sink on a loopback port; `raw` keeps every body as received, `received` what came where; JSON spans are decoded. */
 export async function startOtlpSink(t: Test) {
   const spans: SinkSpan[] = []
   const raw: string[] = []
+  const received: { path: string; contentType: string; bytes: number }[] = []
   const server = createServer((request, response) => {
     let body = ''
-    request.on('data', (chunk) => (body += chunk))
+    let bytes = 0
+    request.on('data', (chunk: Buffer) => {
+      body += chunk
+      bytes += chunk.length
+    })
     request.on('end', () => {
       raw.push(body)
-      if (request.url === '/v1/traces') {
+      const contentType = request.headers['content-type'] ?? ''
+      received.push({ path: request.url ?? '', contentType, bytes })
+      if (request.url === '/v1/traces' && contentType.startsWith('application/json')) {
         const traces = JSON.parse(body) as OtlpTraces
         for (const resourceSpans of traces.resourceSpans ?? []) {
           const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'])
@@ -55,5 +62,5 @@ export async function startOtlpSink(t: Test) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const address = server.address()
-  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, spans, raw }
+  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, spans, raw, received }
 }
