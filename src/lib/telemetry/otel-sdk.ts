@@ -41,6 +41,8 @@ async function metricReaders(config: TelemetryConfig): Promise<MetricReader[]> {
   return readers
 }
 
+const shutdownDeadlineMs = 3_000
+
 /** `GET /profile/:id` as the span name (the route template, never the raw URL), and the path without its query. */
 function nameRequestSpan(span: Span, request: FastifyRequest) {
   const route = request.routeOptions.url
@@ -122,16 +124,21 @@ export async function startOtel(config: TelemetryConfig, roles: TelemetryRole[])
     async shutdown() {
       for (const instrumentation of instrumentations) instrumentation.disable()
       for (const plugin of requestSpans.values()) plugin.disable()
-      await Promise.all([...new Set([...providers.values(), ...(processProvider ? [processProvider] : [])])].map((provider) => provider.shutdown()))
+      // Flushing is best effort and bounded: an unreachable collector (the exporter retries for up
+      // to 10 s) must neither crash a clean stop nor use up the graceful-shutdown delay.
+      const stopping = [...new Set([...providers.values(), ...(processProvider ? [processProvider] : [])]), ...(meterProvider ? [meterProvider] : [])]
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), shutdownDeadlineMs).unref()))
+      const outcome = await Promise.race([Promise.allSettled(stopping.map((provider) => provider.shutdown())), deadline])
+      clearTimeout(timer)
+      const failure = outcome === 'late' ? `not done in ${shutdownDeadlineMs} ms` : outcome.find((result) => result.status === 'rejected')?.reason
+      if (failure) process.stderr.write(`telemetry: the last export did not complete at shutdown (${(failure as Error).message ?? failure})\n`)
       if (processProvider) {
         trace.disable()
         context.disable()
         propagation.disable()
       }
-      if (meterProvider) {
-        await meterProvider.shutdown()
-        metrics.disable()
-      }
+      if (meterProvider) metrics.disable()
     },
   }
 }
