@@ -1,4 +1,6 @@
 import Fastify from 'fastify'
+import { languages } from '../../src/bff/i18n/language.ts'
+import { translator } from '../../src/bff/i18n/translator.ts'
 import { registerViews } from '../../src/bff/plugins/views.ts'
 import { createGraphClient, type GraphProfile } from '../../src/lib/graph-client.ts'
 import { createHttpAgent } from '../../src/lib/http-agent.ts'
@@ -21,8 +23,12 @@ const user = { name: 'Bench User 0', username: 'bench-user-0@contoso.test' }
 // The page carries a CSRF token like the BFF's; a constant here, since nothing is submitted.
 const csrfToken = 'bench-baseline-csrf-token-of-realistic-length-0000'
 
+// The page's texts and language picker, as the BFF passes them (English).
+const t = translator('en')
+const texts = { t, lang: 'en', dir: 'ltr', languages: languages.map((code) => ({ code, name: t(`language.${code}`), current: code === 'en', returnTo: '%2Fprofile' })) }
+
 function pageData(profile: Pick<GraphProfile, 'id' | 'displayName' | 'givenName' | 'surname' | 'mail'>) {
-  return { user, csrfToken, profile: { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' } }
+  return { ...texts, user, csrfToken, profile: { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' } }
 }
 
 const remembered = pageData(await graph.getMe(graphToken, 'bench-warmup'))

@@ -25,6 +25,7 @@ const telemetry = await startTelemetry(process.env, ['local-tenant', 'profile-se
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-tenant-'))
 const tenantFile = await readTenantFile()
 tenantFile.settings.signInRequestsPerMinute = 1_000_000
+tenantFile.settings.oneTimeCodesPerHour = 1_000_000
 tenantFile.users = Array.from({ length: userCount }, (_, index) => ({
   id: randomUUID(), email: `bench-user-${index}@contoso.test`, password,
   displayName: `Bench User ${index}`, givenName: 'Bench', surname: `User ${index}`,

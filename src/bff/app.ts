@@ -8,11 +8,12 @@ import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole } from '../lib/telemetry/telemetry.ts'
-import { withServerTimeouts } from '../lib/server-timeouts.ts'
+import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
 import { createIdentity } from './identity.ts'
 import { registerCachePolicy } from './plugins/cache-policy.ts'
+import { DependencyFailure } from './failures.ts'
 import { registerErrorHandler } from './plugins/error-handler.ts'
 import { registerSecurity } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
@@ -20,6 +21,7 @@ import { registerViews } from './plugins/views.ts'
 import { authRoutes } from './routes/auth.ts'
 import { healthRoutes, type DependencyCheck } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
+import { languageRoutes } from './routes/language.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
 
@@ -42,7 +44,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   // With REDIS_URL: sessions, token caches and locks shared by every replica (issue 6).
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore
-    ? await (await import('./redis-stores.ts')).createRedisStores(config.session, app.log)
+    ? await (await import('./redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs })
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())
   const stores: BffStores = { ...redis, ...given, dependencies: { ...redis?.dependencies, ...given.dependencies } }
@@ -51,7 +53,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   const identity = createIdentity({
     config, dispatcher: agent, metadata,
     tokenCaches: stores.tokenCaches ?? createMemoryTokenCacheStore(),
-    locks: stores.locks ?? createMemorySessionLock(),
+    locks: stores.locks ?? createMemorySessionLock(config.deadlines?.lockWaitMs),
   })
 
   app.addHook('onClose', async () => agent.close())
@@ -63,13 +65,15 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   await app.register(formbody)
   await registerViews(app, config.viewCache)
   registerErrorHandler(app)
+  answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new DependencyFailure('request-deadline'))
 
   homeRoutes(app, identity)
+  languageRoutes(app)
   authRoutes(app, config, identity)
   profileRoutes(app, config, {
     identity,
-    graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent }),
-    editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent }),
+    graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.deadlines?.graphMs }),
+    editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent, timeoutMs: config.deadlines?.profileServiceMs }),
   })
   healthRoutes(app, {
     tenant: async () => (await metadata.get().then(() => undefined, () => 'metadata could not be loaded')),

@@ -1,7 +1,9 @@
 import { isTimeout } from '../lib/upstream-errors.ts'
+import type { Translate } from './i18n/translator.ts'
 
 // Every way a dependency can fail, in one table: the status the user's request answers with and
-// the product's own sentence. Upstream text never reaches a page; the support id always does.
+// the product's own sentence (its text in the message catalog, `failure.<class>`). Upstream
+// text never reaches a page; the support id always does.
 
 export type FailureClass =
   | 'tenant-unreachable' | 'tenant-timeout'
@@ -10,21 +12,22 @@ export type FailureClass =
   | 'store-unavailable' | 'store-busy'
   | 'request-deadline'
 
-interface FailureAnswer { status: number; message: string; retryAfterSeconds?: number }
+interface FailureRow { status: number; retryAfterSeconds?: number }
+interface FailureAnswer extends FailureRow { message: string }
 
-export const failureAnswers: Record<FailureClass, FailureAnswer> = {
-  'tenant-unreachable': { status: 502, message: 'We could not reach the sign-in service.' },
-  'tenant-timeout': { status: 504, message: 'The sign-in service is taking too long to answer.', retryAfterSeconds: 5 },
-  'graph-unavailable': { status: 502, message: 'We could not reach Microsoft Graph, where your profile is kept.' },
-  'graph-timeout': { status: 504, message: 'Microsoft Graph, where your profile is kept, is taking too long to answer.', retryAfterSeconds: 5 },
-  'graph-throttled': { status: 503, message: 'Microsoft Graph is busy right now.', retryAfterSeconds: 10 },
-  'graph-refused': { status: 502, message: 'Microsoft Graph did not accept our request for your profile.' },
-  'service-unreachable': { status: 502, message: 'The profile service could not be reached.' },
-  'service-timeout': { status: 504, message: 'The profile service did not answer in time.', retryAfterSeconds: 5 },
-  'service-failed': { status: 502, message: 'The profile service could not save your changes.' },
-  'store-unavailable': { status: 503, message: 'The service is briefly unavailable.', retryAfterSeconds: 5 },
-  'store-busy': { status: 503, message: 'Another request of yours is still being handled.', retryAfterSeconds: 2 },
-  'request-deadline': { status: 504, message: 'This took longer than it should.', retryAfterSeconds: 5 },
+export const failureAnswers: Record<FailureClass, FailureRow> = {
+  'tenant-unreachable': { status: 502 },
+  'tenant-timeout': { status: 504, retryAfterSeconds: 5 },
+  'graph-unavailable': { status: 502 },
+  'graph-timeout': { status: 504, retryAfterSeconds: 5 },
+  'graph-throttled': { status: 503, retryAfterSeconds: 10 },
+  'graph-refused': { status: 502 },
+  'service-unreachable': { status: 502 },
+  'service-timeout': { status: 504, retryAfterSeconds: 5 },
+  'service-failed': { status: 502 },
+  'store-unavailable': { status: 503, retryAfterSeconds: 5 },
+  'store-busy': { status: 503, retryAfterSeconds: 2 },
+  'request-deadline': { status: 504, retryAfterSeconds: 5 },
 }
 
 /** A dependency failed in a known way; `retryAfterSeconds` overrides the table (an upstream's Retry-After). */
@@ -48,8 +51,8 @@ export function fromMsal(error: unknown): DependencyFailure | undefined {
   return new DependencyFailure(timedOut ? 'tenant-timeout' : 'tenant-unreachable', { cause: error })
 }
 
-/** The answer for a failure: the table's row, with a Retry-After the upstream asked for. */
-export function answerFor(error: DependencyFailure): FailureAnswer {
+/** The answer for a failure: the table's row in the user's language, with a Retry-After the upstream asked for. */
+export function answerFor(error: DependencyFailure, t: Translate): FailureAnswer {
   const row = failureAnswers[error.failure]
-  return { ...row, retryAfterSeconds: error.retryAfterSeconds ?? row.retryAfterSeconds }
+  return { ...row, message: t(`failure.${error.failure}`), retryAfterSeconds: error.retryAfterSeconds ?? row.retryAfterSeconds }
 }

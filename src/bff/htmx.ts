@@ -20,3 +20,8 @@ export const fromEditor = (request: FastifyRequest) => String(request.headers['h
 export function retargetToEditorProblem(reply: FastifyReply) {
   return reply.header('HX-Retarget', '#editor-problem').header('HX-Reswap', 'innerHTML')
 }
+
+/** The address bar shows `path` after this swap, without a new history entry (HX-Replace-Url). */
+export function replaceUrl(reply: FastifyReply, path: string) {
+  return reply.header('HX-Replace-Url', path)
+}

@@ -46,7 +46,7 @@ export interface IdentityDeps {
  * client's token-call timeout) and keeps the session's lock until it settles, so a slow tenant
  * answers this request with a clear 504, and the refresh token it redeems is never sent twice.
  */
-const tokenWaitMs = 8_000
+const defaultTokenWaitMs = 8_000
 
 /** Waits for `work` up to `ms`; past that the caller gets `onTimeout()`, and the work goes on. */
 function waitAtMost<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -89,14 +89,15 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
    * the token call by tokenWaitMs (tenant-timeout) — but the lock is held until the call settles.
    */
   function underLock<T>(cacheKey: string, call: () => Promise<T>): Promise<T> {
-    let started!: (call: Promise<T>) => void
-    const callStarted = new Promise<Promise<T>>((resolve) => (started = resolve))
+    // Boxed: resolving a promise with a promise would wait for it, not hand it over.
+    let started!: (call: { running: Promise<T> }) => void
+    const callStarted = new Promise<{ running: Promise<T> }>((resolve) => (started = resolve))
     const locked = locks.withLock(cacheKey, () => {
       const running = call()
-      started(running)
+      started({ running })
       return running
     })
-    const answered = callStarted.then((running) => waitAtMost(running, tokenWaitMs, () => new DependencyFailure('tenant-timeout')))
+    const answered = callStarted.then(({ running }) => waitAtMost(running, config.deadlines?.tokenWaitMs ?? defaultTokenWaitMs, () => new DependencyFailure('tenant-timeout')))
     answered.catch(() => {})
     return Promise.race([locked, answered])
   }
@@ -121,7 +122,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
 
   return {
     /** Starts an authorization: PKCE S256, state and nonce, all fresh; the caller keeps `pending` in the session. */
-    async authorizationUrl(options: { purpose: PendingAuthorization['purpose']; returnTo: string; scopes: string[]; claims?: string; loginHint?: string; prompt?: 'create' | 'login' }) {
+    async authorizationUrl(options: { purpose: PendingAuthorization['purpose']; returnTo: string; scopes: string[]; claims?: string; loginHint?: string; prompt?: 'create' | 'login'; uiLocales?: string }) {
       const pkce = await crypto.generatePkceCodes()
       const pending: PendingAuthorization = {
         state: crypto.createNewGuid(), nonce: crypto.createNewGuid(), codeVerifier: pkce.verifier, purpose: options.purpose,
@@ -133,6 +134,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
         scopes: options.scopes, redirectUri: config.redirectUri, state: pending.state, nonce: pending.nonce,
         codeChallenge: pkce.challenge, codeChallengeMethod: 'S256', claims: options.claims, loginHint: options.loginHint,
         prompt: options.prompt, responseMode: 'query',
+        ...(options.uiLocales ? { extraQueryParameters: { ui_locales: options.uiLocales } } : {}),
       })
       return { url, pending }
     },

@@ -29,7 +29,7 @@ function sessionTtlSeconds(config: BffSessionConfig) {
   }
 }
 
-export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, guardOptions: StoreGuardOptions = {}): Promise<BffStores & { close(): Promise<void> }> {
+export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number } = {}): Promise<BffStores & { close(): Promise<void> }> {
   let lastLogged = 0
   const client = createRedisClient({
     url: config.redisUrl!,
@@ -45,7 +45,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
   client.connect().catch(() => {})
 
   const prefix = config.redisKeyPrefix ?? 'bff:'
-  const storeGuard = createStoreGuard(guardOptions)
+  const storeGuard = createStoreGuard(options)
   const guard = <T>(work: () => Promise<T>): Promise<T> => storeGuard.run(work)
   const redisStore = new RedisStore({ client, prefix: `${prefix}session:`, ttl: sessionTtlSeconds(config) })
   const answer = (callback: Callback) => (promise: Promise<unknown>) => void promise.then((value) => callback(undefined, value), callback)
@@ -71,7 +71,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     sizeOf: (key) => guard(async () => Number(await client.strLen(tokenKey(key)))),
   }
 
-  const lock = createRedisLock(client, { prefix: `${prefix}lock:`, guard })
+  const lock = createRedisLock(client, { prefix: `${prefix}lock:`, guard, waitMs: options.lockWaitMs })
   return {
     sessionStore,
     tokenCaches,

@@ -1,5 +1,6 @@
 import type {} from '@fastify/session'
 import type { ProfileDraft } from '../lib/profile-rules.ts'
+import type { Language } from './i18n/language.ts'
 import type { StepUpSource } from './metrics.ts'
 
 // What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
@@ -16,6 +17,9 @@ export interface PendingAuthorization {
   claims?: string
   expiresAt: number
 }
+
+/** The one-time notices, by their message id. */
+export type NoticeId = 'notice.saved' | 'notice.verified' | 'notice.stepUpCancelled'
 
 export interface ProfileSnapshot {
   id: string
@@ -55,8 +59,10 @@ declare module 'fastify' {
     stepUpSource?: StepUpSource
     /** Profile values typed before a step-up or a failure, restored in the editor. */
     draft?: Partial<ProfileDraft>
-    /** A one-time message shown on the next page (e.g. after step-up). */
-    notice?: string
+    /** A one-time message shown on the next page (e.g. after step-up), as a catalog id. */
+    notice?: NoticeId
+    /** The language the user picked; without one, Accept-Language decides. */
+    language?: Language
     /** The profile as last read from Graph or saved, so the editor opens without another Graph call. */
     profile?: ProfileSnapshot
   }

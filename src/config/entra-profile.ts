@@ -7,6 +7,8 @@ import { serverTimeouts } from './timeouts.ts'
 import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 import type { BffConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
 
+const microsoftGraph = 'https://graph.microsoft.com/v1.0'
+
 // Configuration for a real External ID tenant: everything comes from the environment.
 // Each role checks only the variables it needs, so one container can run one role.
 
@@ -40,7 +42,7 @@ export function entraBffConfig(env: Env): BffConfig {
     credential: clientCredential('BFF', env.BFF_CLIENT_SECRET, env.BFF_CLIENT_CERTIFICATE_KEY_FILE, env.BFF_CLIENT_CERTIFICATE_THUMBPRINT),
     redirectUri: env.BFF_REDIRECT_URI ?? `${publicOrigin}/auth/redirect`,
     postLogoutRedirectUri: env.BFF_POST_LOGOUT_REDIRECT_URI ?? `${publicOrigin}/`,
-    graphBaseUrl: env.GRAPH_BASE_URL,
+    graphBaseUrl: env.GRAPH_BASE_URL ?? microsoftGraph,
     profileService: { baseUrl: env.PROFILE_SERVICE_URL!, scope: env.PROFILE_SERVICE_SCOPE! },
     session: {
       secrets: strongSessionSecrets(env.SESSION_SECRETS!),
@@ -71,7 +73,7 @@ export function entraProfileServiceConfig(env: Env): ProfileServiceConfig {
     ),
     requiredScope: env.PROFILE_SERVICE_SCOPE!.split('/').pop()!,
     requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
-    graphBaseUrl: env.GRAPH_BASE_URL,
+    graphBaseUrl: env.GRAPH_BASE_URL ?? microsoftGraph,
     logLevel: env.LOG_LEVEL,
     timeouts: serverTimeouts(env),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

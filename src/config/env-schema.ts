@@ -12,12 +12,13 @@ export interface Env {
   REQUEST_TIMEOUT_SECONDS: number
   HEADERS_TIMEOUT_SECONDS: number
   KEEP_ALIVE_TIMEOUT_SECONDS: number
+  RESPONSE_DEADLINE_SECONDS: number
   TRUST_PROXY?: string
 
   TENANT_SUBDOMAIN?: string
   TENANT_ID?: string
   AUTHORITY?: string
-  GRAPH_BASE_URL: string
+  GRAPH_BASE_URL?: string
 
   BFF_HOST: string
   BFF_PORT: number
@@ -63,13 +64,15 @@ export const envSchema = {
     REQUEST_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
     HEADERS_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 10 },
     KEEP_ALIVE_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 72 },
+    RESPONSE_DEADLINE_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 20 },
     // false, true or addresses/CIDRs of the TLS-terminating proxy; parsed by trust-proxy.ts.
     TRUST_PROXY: { type: 'string', minLength: 1 },
 
     TENANT_SUBDOMAIN: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
     TENANT_ID: { type: 'string', pattern: guid },
     AUTHORITY: { type: 'string', pattern: '^https://[^/?#]+/[^?#]+$' },
-    GRAPH_BASE_URL: { type: 'string', pattern: '^https?://', default: 'https://graph.microsoft.com/v1.0' },
+    // No default here: the entra profile uses Microsoft Graph, the local profile the local tenant's.
+    GRAPH_BASE_URL: { type: 'string', pattern: '^https?://' },
 
     BFF_HOST: { type: 'string', default: '127.0.0.1' },
     BFF_PORT: { ...port, default: 3000 },

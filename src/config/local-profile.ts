@@ -81,7 +81,7 @@ export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConf
     credential: { kind: 'secret', clientSecret: tenant.apps.bff.clientSecret },
     redirectUri: env.BFF_REDIRECT_URI ?? `${publicOrigin}/auth/redirect`,
     postLogoutRedirectUri: env.BFF_POST_LOGOUT_REDIRECT_URI ?? `${publicOrigin}/`,
-    graphBaseUrl: tenant.graphBaseUrl,
+    graphBaseUrl: env.GRAPH_BASE_URL ?? tenant.graphBaseUrl,
     profileService: { baseUrl: serviceUrl, scope: tenant.apps.profileService.scope },
     session: {
       // Local development: fresh secrets per run unless given, so nothing secret is ever committed.
@@ -109,7 +109,7 @@ export function localProfileServiceConfig(env: Env, tenant: LocalTenantConnectio
     credential: { kind: 'secret', clientSecret: tenant.apps.profileService.clientSecret },
     requiredScope: tenant.apps.profileService.scope.split('/').pop()!,
     requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
-    graphBaseUrl: tenant.graphBaseUrl,
+    graphBaseUrl: env.GRAPH_BASE_URL ?? tenant.graphBaseUrl,
     logLevel: env.LOG_LEVEL,
     timeouts: serverTimeouts(env),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

@@ -19,8 +19,12 @@ export interface LocalTenantConfig {
   bindAddress: string
   /** Browser-facing pages (authorize, sign-in UI, logout, mailbox) on plain http. 0 = any free port. */
   httpPort: number
-  /** Back channel (discovery, token, keys, Graph) on https with the local CA. 0 = any free port. */
+  /** Everything (discovery, token, keys, Graph, and the browser pages) on https with the local CA. 0 = any free port. */
   httpsPort: number
+  /** The https port URLs name when it differs from the bound one (a port mapping; tests bind 0 and name 443). */
+  publicHttpsPort?: number
+  /** Discovery sends browsers to the https origin. Default: only when the host name is {sub}.ciamlogin.com. */
+  pagesOnHttps?: boolean
   /** Test-only hooks (reset, read codes, stale MFA, expire tokens). Never on by default. */
   testApi: boolean
   logLevel: LogLevel
@@ -100,6 +104,8 @@ export interface BffConfig {
   session: BffSessionConfig
   /** @fastify/view template cache; on except while editing templates. */
   viewCache: boolean
+  /** Deadlines of the BFF's own calls, shorter than the response deadline (defaults in app.ts). */
+  deadlines?: { graphMs?: number; profileServiceMs?: number; tokenWaitMs?: number; lockWaitMs?: number }
   /** Requests per client address per minute on /auth/* (default 60). */
   authRateLimitPerMinute?: number
   logLevel: LogLevel

@@ -29,27 +29,53 @@ export const profilePatchSchema = {
   properties: Object.fromEntries(fieldNames.map((name) => [name, { type: 'string', maxLength: 1024 }])),
 } as const
 
+/** Which rule a value broke, for texts in the user's language (the BFF's message catalog). */
+export type ProfileProblem =
+  | { rule: 'text' | 'controlCharacters' | 'bidiControls' | 'invisible' | 'required' }
+  | { rule: 'maxLength'; max: number }
+
 export interface ProfileValidation {
   values: Partial<ProfileDraft>
+  /** English sentences naming the field (the edit profile service's API answers with these). */
   errors: Partial<Record<ProfileField, string>>
+  problems: Partial<Record<ProfileField, ProfileProblem>>
+}
+
+function englishMessage(label: string, problem: ProfileProblem): string {
+  switch (problem.rule) {
+    case 'text': return `${label} must be text.`
+    case 'controlCharacters': return `${label} cannot contain control characters.`
+    case 'bidiControls': return `${label} cannot contain text-direction control characters.`
+    case 'invisible': return `${label} must contain visible characters.`
+    case 'required': return `${label} is required.`
+    case 'maxLength': return `${label} must be at most ${problem.max} characters.`
+  }
+}
+
+function problemOf(raw: unknown, value: string, rule: { required: boolean; maxLength: number }): ProfileProblem | undefined {
+  if (typeof raw !== 'string') return { rule: 'text' }
+  if (!value.isWellFormed() || controlCharacters.test(value)) return { rule: 'controlCharacters' }
+  if (bidiControls.test(value)) return { rule: 'bidiControls' }
+  if (value.length > 0 && invisibleOnly.test(value)) return { rule: 'invisible' }
+  if (rule.required && value.length === 0) return { rule: 'required' }
+  if (value.length > rule.maxLength) return { rule: 'maxLength', max: rule.maxLength }
+  return undefined
 }
 
 /** Trims each present field and checks it; messages name the field as users see it. */
 export function validateProfile(input: Partial<Record<ProfileField, unknown>>): ProfileValidation {
   const values: Partial<ProfileDraft> = {}
   const errors: Partial<Record<ProfileField, string>> = {}
+  const problems: Partial<Record<ProfileField, ProfileProblem>> = {}
   for (const name of fieldNames) {
     const raw = input[name]
     if (raw === undefined) continue
-    const rule = profileFields[name]
     const value = typeof raw === 'string' ? raw.trim() : ''
     values[name] = value
-    if (typeof raw !== 'string') errors[name] = `${rule.label} must be text.`
-    else if (!value.isWellFormed() || controlCharacters.test(value)) errors[name] = `${rule.label} cannot contain control characters.`
-    else if (bidiControls.test(value)) errors[name] = `${rule.label} cannot contain text-direction control characters.`
-    else if (value.length > 0 && invisibleOnly.test(value)) errors[name] = `${rule.label} must contain visible characters.`
-    else if (rule.required && value.length === 0) errors[name] = `${rule.label} is required.`
-    else if (value.length > rule.maxLength) errors[name] = `${rule.label} must be at most ${rule.maxLength} characters.`
+    const problem = problemOf(raw, value, profileFields[name])
+    if (!problem) continue
+    problems[name] = problem
+    errors[name] = englishMessage(profileFields[name].label, problem)
   }
-  return { values, errors }
+  return { values, errors, problems }
 }

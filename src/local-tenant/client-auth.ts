@@ -21,7 +21,12 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) return undefined
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+  // RFC 6749 §2.3.1: both parts are form-urlencoded; a broken %-escape is the client's error.
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
+  } catch {
+    throw invalidClient(7000215, 'The client credentials in the Authorization header are not correctly form-urlencoded (RFC 6749 section 2.3.1).')
+  }
 }
 
 function thumbprints(pem: string): string[] {

@@ -1,3 +1,4 @@
+import { parseClaimsRequest } from './claims-request.ts'
 import type { TenantFile } from './tenant-file.ts'
 
 // Conditional Access and authentication contexts: which requests need MFA, and the `claims`
@@ -8,6 +9,8 @@ export interface AuthEvidence {
   amr: string[]
   /** When MFA was last done (epoch seconds). */
   mfaAt?: number
+  /** An emailed one-time passcode was part of the sign-in (refresh tokens then live 24 hours). */
+  emailOtp?: boolean
 }
 
 export interface AccessDecision {
@@ -17,33 +20,16 @@ export interface AccessDecision {
   acrs: string[]
 }
 
-function requestedContexts(claimsParam: string | undefined): { contexts: string[]; policyIds: string[] } {
-  if (!claimsParam) return { contexts: [], policyIds: [] }
-  let claims: { access_token?: { acrs?: { value?: string; values?: string[] }; capolids?: { values?: string[] } } }
-  try {
-    claims = JSON.parse(claimsParam)
-  } catch {
-    throw new Error("AADSTS90014: The 'claims' parameter is not valid JSON.")
-  }
-  const acrs = claims.access_token?.acrs
-  return {
-    contexts: [...(acrs?.values ?? []), ...(acrs?.value ? [acrs.value] : [])],
-    policyIds: claims.access_token?.capolids?.values ?? [],
-  }
-}
-
 export function createConditionalAccess(tenant: TenantFile, mfaNotBefore: (userId: string) => number) {
   const mfaIsFresh = (userId: string, evidence: AuthEvidence) =>
     evidence.amr.includes('mfa') && evidence.mfaAt !== undefined && evidence.mfaAt >= mfaNotBefore(userId)
 
   return {
     mfaIsFresh,
-    /** Decides a token request for `resourceAppId` by this user with this evidence. */
+    /** Decides a token request for `resourceAppId` by this user with this evidence; throws ClaimsRequestError for malformed claims. */
     decide(userId: string, resourceAppId: string, evidence: AuthEvidence, claimsParam?: string): AccessDecision {
-      const { contexts, policyIds } = requestedContexts(claimsParam)
+      const { contexts, policyIds } = parseClaimsRequest(claimsParam, tenant)
       const fresh = mfaIsFresh(userId, evidence)
-      const unknown = contexts.filter((id) => !tenant.authenticationContexts.some((context) => context.id === id))
-      if (unknown.length > 0) throw new Error(`AADSTS50011: Unknown authentication context ${unknown.join(', ')}.`)
       if (!fresh && contexts.length > 0) {
         return { challenge: JSON.stringify({ access_token: { acrs: { essential: true, value: contexts[0] } } }), acrs: [] }
       }

@@ -21,7 +21,8 @@ export interface TenantContext {
   clientSecrets: Map<string, string>
   /** Registered certificate public keys (PEM certificates) by client id, for private_key_jwt. */
   clientCertificates: Map<string, string[]>
-  origins: { http: string; https: string }
+  /** http and https: the two origins; browser: the one discovery sends browsers to. */
+  origins: { http: string; https: string; browser: string }
   issuer(): string
   app(clientId: string | undefined): AppRegistration | undefined
 }

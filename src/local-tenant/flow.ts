@@ -28,27 +28,37 @@ export function findInteraction(context: TenantContext, request: FastifyRequest,
 
 export function newInteraction(context: TenantContext, session: TenantSession, request: Interaction['request']): Interaction {
   const interaction: Interaction = {
-    id: context.state.newSecret(), sessionId: session.id, request, step: 'email', needsMfa: false,
+    id: context.state.newSecret(), sessionId: session.id, request, step: 'email', needsMfa: false, codesSent: 0,
     expiresAt: context.state.now() + interactionLifetimeSeconds,
   }
   context.state.interactions.set(interaction.id, interaction)
   return interaction
 }
 
-export function sendOneTimeCode(context: TenantContext, request: FastifyRequest, to: string, purpose: string): void {
+/**
+ * Mails a code for this pending sign-in (or sign-up) and only for it: a code sent to another
+ * browser's sign-in for the same address does not replace it. False when a limit is reached:
+ * resends per sign-in, or codes per address per hour.
+ */
+export function sendOneTimeCode(context: TenantContext, request: FastifyRequest, interaction: Interaction, purpose: string): boolean {
+  const to = interaction.email!
+  const { mfaCodeLifetimeSeconds, mfaCodeAttempts, oneTimeCodeResendsPerSignIn, oneTimeCodesPerHour } = context.tenant.settings
+  if (interaction.codesSent > oneTimeCodeResendsPerSignIn) return false
+  if (!context.state.allowCodeTo(to, oneTimeCodesPerHour)) return false
+  interaction.codesSent += 1
   const code = context.state.newOneTimeCode()
-  const { mfaCodeLifetimeSeconds, mfaCodeAttempts } = context.tenant.settings
-  context.state.oneTimeCodes.set(`${purpose}:${to}`, { code, expiresAt: context.state.now() + mfaCodeLifetimeSeconds, attemptsLeft: mfaCodeAttempts })
+  context.state.oneTimeCodes.set(`${purpose}:${interaction.id}`, { code, expiresAt: context.state.now() + mfaCodeLifetimeSeconds, attemptsLeft: mfaCodeAttempts })
   context.state.mailbox.unshift({ to, code, purpose, sentAt: new Date().toISOString() })
   context.state.mailbox.length = Math.min(context.state.mailbox.length, 100)
   // The dev mailbox: the code is meant to be read here (and on /mailbox).
   request.log.info(`Mailbox: ${purpose} code ${code} sent to ${to}`)
+  return true
 }
 
 export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'exhausted'
 
-export function checkOneTimeCode(context: TenantContext, to: string, purpose: string, entered: string): CodeCheck {
-  const key = `${purpose}:${to}`
+export function checkOneTimeCode(context: TenantContext, interaction: Interaction, purpose: string, entered: string): CodeCheck {
+  const key = `${purpose}:${interaction.id}`
   const record = context.state.oneTimeCodes.get(key)
   if (!record || record.expiresAt < context.state.now()) return 'expired'
   if (record.attemptsLeft <= 0) return 'exhausted'
@@ -71,12 +81,15 @@ export function returnToApp(reply: FastifyReply, request: Pick<Interaction['requ
   return reply.redirect(url.toString(), 302)
 }
 
+export const tooManyCodes = 'You have asked for too many codes. Wait a while, then try again.'
+
 export function issueCode(context: TenantContext, reply: FastifyReply, interaction: Interaction, session: TenantSession) {
   context.state.interactions.delete(interaction.id)
+  for (const purpose of ['mfa', 'sign-up']) context.state.oneTimeCodes.delete(`${purpose}:${interaction.id}`)
   const code = context.state.newSecret()
   context.state.codes.set(code, {
     request: interaction.request, userId: session.userId!, sessionId: session.id, authTime: session.authTime!,
-    amr: [...session.amr], mfaAt: session.mfaAt, expiresAt: context.state.now() + codeLifetimeSeconds,
+    amr: [...session.amr], mfaAt: session.mfaAt, emailOtp: session.emailOtp, expiresAt: context.state.now() + codeLifetimeSeconds,
   })
   return returnToApp(reply, interaction.request, { code })
 }
@@ -93,7 +106,9 @@ export function continueSignedIn(context: TenantContext, request: FastifyRequest
     interaction.step = 'mfa'
     interaction.userId = user.id
     interaction.email = user.email
-    sendOneTimeCode(context, request, user.email, 'mfa')
+    if (!sendOneTimeCode(context, request, interaction, 'mfa')) {
+      return reply.code(429).view('local-tenant/mfa.hbs', { interaction: interaction.id, email: user.email, error: tooManyCodes })
+    }
     return reply.view('local-tenant/mfa.hbs', { interaction: interaction.id, email: user.email })
   }
   return issueCode(context, reply, interaction, session)

@@ -1,26 +1,20 @@
 import { mkdir } from 'node:fs/promises'
-import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
-import rateLimit from '@fastify/rate-limit'
-import view from '@fastify/view'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import handlebars from 'handlebars'
 import type { LocalTenantConfig } from '../config/types.ts'
 import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { withServerTimeouts } from '../lib/server-timeouts.ts'
+import { browserEndpoints } from './browser-endpoints.ts'
 import { loadTlsMaterial } from './certificates.ts'
 import { loadClientSecrets } from './client-secrets.ts'
 import { createConditionalAccess } from './conditional-access.ts'
 import type { TenantContext } from './context.ts'
 import { Directory } from './directory.ts'
-import { authorizeRoutes } from './routes/authorize.ts'
+import { notFoundHandlers } from './not-found.ts'
 import { discoveryRoutes } from './routes/discovery.ts'
 import { graphRoutes } from './routes/graph.ts'
-import { logoutRoutes } from './routes/logout.ts'
-import { mailboxRoutes } from './routes/mailbox.ts'
-import { signInPageRoutes } from './routes/sign-in-pages.ts'
 import { tokenRoutes } from './routes/token.ts'
 import { loadSigningKeys } from './signing-keys.ts'
 import { createTenantState } from './state.ts'
@@ -28,8 +22,10 @@ import { readTenantFile } from './tenant-file.ts'
 import { createTenantTesting, type TenantTesting } from './testing.ts'
 import { createTokenMinter } from './token-minter.ts'
 
-// The local tenant: one External ID tenant and Graph /me, offline. Browser pages on plain http
-// (no certificate warning), the back channel msal and the APIs use on https with a local CA.
+// The local tenant: one External ID tenant and Graph /me, offline. Everything on https with a
+// local CA, as Entra; the browser pages also on plain http (no certificate to trust), which
+// discovery advertises unless the host name is a real tenant's ({sub}.ciamlogin.com) or
+// pagesOnHttps is set.
 
 export type { TenantTesting }
 
@@ -39,6 +35,12 @@ export interface LocalTenant {
   subdomain: string
   httpOrigin: string
   httpsOrigin: string
+  /** Where discovery sends browsers (authorize, logout): httpOrigin, or httpsOrigin with pagesOnHttps. */
+  browserOrigin: string
+  /** The ports the servers listen on (httpsOrigin may name another with publicHttpsPort). */
+  boundPorts: { http: number; https: number }
+  /** The issuer of ID and v2 access tokens. */
+  issuer: string
   /** What msal gets: `${httpsOrigin}/${tenantId}` */
   authority: string
   /** host:port for msal's knownAuthorities */
@@ -53,8 +55,6 @@ export interface LocalTenant {
   testing: TenantTesting
   close(): Promise<void>
 }
-
-const viewsRoot = new URL('../../views/', import.meta.url).pathname
 
 function origin(scheme: 'http' | 'https', hostname: string, port: number): string {
   const defaultPort = scheme === 'https' ? 443 : 80
@@ -82,13 +82,17 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   const tid = tenant.tenant.id
   const directory = new Directory(config.dataDir, tenant.users)
   const keys = await loadSigningKeys(config.dataDir)
-  const hostnames = [...new Set([config.hostname, 'localhost', '127.0.0.1', ...(config.extraHostnames ?? [])])]
+  // A real tenant's host name: External ID's issuer is https://{tid}.ciamlogin.com/{tid}/v2.0
+  // whatever host the authority names, and the certificate must name both hosts.
+  const ciamHost = /^[a-z0-9-]+\.ciamlogin\.com$/i.test(config.hostname)
+  const ciamIssuerHost = `${tid}.ciamlogin.com`
+  const hostnames = [...new Set([config.hostname, ...(ciamHost ? [ciamIssuerHost] : []), 'localhost', '127.0.0.1', ...(config.extraHostnames ?? [])])]
   const tls = await loadTlsMaterial(config.dataDir, hostnames)
   const clientSecrets = await loadClientSecrets(config.dataDir, Object.values(tenant.apps))
   const state = createTenantState()
   // Filled in once both servers listen (port 0 in tests): URLs and the issuer use the bound ports.
-  const origins = { http: '', https: '' }
-  const issuer = () => `${origins.https}/${tid}/v2.0`
+  const origins = { http: '', https: '', browser: '' }
+  const issuer = () => (ciamHost ? `https://${ciamIssuerHost}/${tid}/v2.0` : `${origins.https}/${tid}/v2.0`)
 
   const context: TenantContext = {
     config, tenant, directory, keys, state, clientSecrets, origins,
@@ -99,7 +103,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     app: (clientId) => Object.values(tenant.apps).find((registration) => registration.clientId === clientId),
   }
 
-  const knownTenant = (value: string) => [tid, tenant.tenant.subdomain, `${tenant.tenant.subdomain}.onmicrosoft.com`].includes(value.toLowerCase())
+  const { subdomain } = tenant.tenant
+  const knownTenant = (value: string) => [tid, subdomain, `${subdomain}.onmicrosoft.com`, `${subdomain}.ciamlogin.com`].includes(value.toLowerCase())
   const tenantCheck = async (request: { params: unknown }, reply: { code(status: number): { send(body: unknown): unknown } }) => {
     const value = (request.params as { tenant?: string }).tenant
     if (value !== undefined && !knownTenant(value)) {
@@ -109,28 +114,17 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
 
   const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
   await instrumentRole(front, 'local-tenant')
-  front.setErrorHandler(errorHandler)
-  await front.register(cookie)
-  await front.register(formbody)
-  await front.register(view, {
-    engine: { handlebars }, root: viewsRoot, layout: 'local-tenant/layout.hbs', production: true,
-    defaultContext: { tenantName: tenant.tenant.displayName },
-  })
-  front.addHook('preHandler', tenantCheck)
-  authorizeRoutes(front, context)
-  logoutRoutes(front, context)
-  mailboxRoutes(front, context)
-  await front.register(async (signInPages) => {
-    await signInPages.register(rateLimit, { max: tenant.settings.signInRequestsPerMinute, timeWindow: '1 minute' })
-    signInPageRoutes(signInPages, context)
-  })
-  front.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tid, subdomain: tenant.tenant.subdomain }))
-
   const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024, genReqId: requestIds({ acceptClientRequestId: true, acceptTraceContext: true }) }, config.timeouts))
   await instrumentRole(back, 'local-tenant')
-  back.setErrorHandler(errorHandler)
-  await back.register(formbody)
-  back.addHook('preHandler', tenantCheck)
+  const bothOrigins = async (app: FastifyInstance) => {
+    app.setErrorHandler(errorHandler)
+    notFoundHandlers(app)
+    await app.register(formbody)
+    app.addHook('preHandler', tenantCheck)
+    await browserEndpoints(app, context)
+  }
+  await bothOrigins(front)
+  await bothOrigins(back)
   discoveryRoutes(back, context)
   tokenRoutes(back, context)
   graphRoutes(back, context)
@@ -143,7 +137,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     throw error
   }
   origins.http = origin('http', config.hostname, boundPort(front))
-  origins.https = origin('https', config.hostname, boundPort(back))
+  origins.https = origin('https', config.hostname, config.publicHttpsPort ?? boundPort(back))
+  origins.browser = (config.pagesOnHttps ?? ciamHost) ? origins.https : origins.http
 
   const { bff, profileService } = tenant.apps
   const demo = tenant.users[0]
@@ -153,6 +148,9 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     subdomain: tenant.tenant.subdomain,
     httpOrigin: origins.http,
     httpsOrigin: origins.https,
+    browserOrigin: origins.browser,
+    boundPorts: { http: boundPort(front), https: boundPort(back) },
+    issuer: issuer(),
     authority: `${origins.https}/${tid}`,
     knownAuthority: new URL(origins.https).host,
     graphBaseUrl: `${origins.https}/v1.0`,

@@ -13,7 +13,13 @@ export interface ScopeRequest {
   resource: { appId: string; kind: 'graph' } | { appId: string; kind: 'api'; app: AppRegistration }
 }
 
-export class ScopeError extends Error {}
+export class ScopeError extends Error {
+  code: number
+  constructor(code: number, message: string) {
+    super(message)
+    this.code = code
+  }
+}
 
 function resourceOf(scope: string, tenant: TenantFile): { resource: ScopeRequest['resource']; permission: string } {
   if (!scope.includes('/')) return { resource: { appId: graphAppId, kind: 'graph' }, permission: scope }
@@ -22,9 +28,9 @@ function resourceOf(scope: string, tenant: TenantFile): { resource: ScopeRequest
   const permission = scope.slice(cut + 1)
   if (prefix === graphResource) return { resource: { appId: graphAppId, kind: 'graph' }, permission }
   const app = Object.values(tenant.apps).find((candidate) => candidate.identifierUri === prefix || candidate.clientId === prefix)
-  if (!app) throw new ScopeError(`AADSTS500011: The resource principal named ${prefix} was not found in the tenant.`)
+  if (!app) throw new ScopeError(500011, `The resource principal named ${prefix} was not found in the tenant named ${tenant.tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`)
   if (permission !== '.default' && !app.exposedScopes?.includes(permission)) {
-    throw new ScopeError(`AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope ${scope} does not exist.`)
+    throw new ScopeError(70011, `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} does not exist.`)
   }
   return { resource: { appId: app.clientId, kind: 'api', app }, permission }
 }
@@ -39,7 +45,7 @@ export function parseScopes(scope: string | undefined, tenant: TenantFile): Scop
   }
   const parsed = requested.map((s) => resourceOf(s, tenant))
   if (new Set(parsed.map((p) => p.resource.appId)).size > 1) {
-    throw new ScopeError('AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource.')
+    throw new ScopeError(28000, `Provided value for the input parameter scope '${all.join(' ')}' is not valid because it contains more than one resource. Scope ${requested.join(' ')} is not valid.`)
   }
   return { oidc, requested, permissions: parsed.map((p) => p.permission), resource: parsed[0].resource }
 }

@@ -34,6 +34,8 @@ export interface Interaction {
   email?: string
   userId?: string
   needsMfa: boolean
+  /** One-time codes mailed for this sign-in (the first and every resend). */
+  codesSent: number
   expiresAt: number
 }
 
@@ -51,7 +53,14 @@ export interface RefreshRecord extends AuthEvidence {
   sessionId?: string
   authTime: number
   familyId: string
+  /** Redeemed once already (matters only with strictRefreshTokenReuseDetection). */
   used: boolean
+  issuedAt: number
+  expiresAt: number
+}
+
+/** How the user behind an API access token signed in, by the token's `uti`, for on-behalf-of requests. */
+export interface IssuedAccessToken extends AuthEvidence {
   expiresAt: number
 }
 
@@ -59,31 +68,57 @@ export interface OneTimeCode { code: string; expiresAt: number; attemptsLeft: nu
 export interface MailboxEntry { to: string; code: string; purpose: string; sentAt: string }
 
 const seconds = () => Math.floor(Date.now() / 1000)
+const hour = 3600
 
 export function createTenantState() {
   const sessions = new Map<string, TenantSession>()
   const interactions = new Map<string, Interaction>()
   const codes = new Map<string, AuthCode>()
   const refreshTokens = new Map<string, RefreshRecord>()
+  /** Keyed by purpose and the pending interaction, never by the address alone. */
   const oneTimeCodes = new Map<string, OneTimeCode>()
+  /** When codes were mailed to each address, for the hourly limit. */
+  const codesMailed = new Map<string, number[]>()
   const mailbox: MailboxEntry[] = []
   const passwordFailures = new Map<string, { count: number; lockedUntil: number }>()
   const mfaNotBefore = new Map<string, number>()
   const tokensNotBefore = new Map<string, number>()
+  /** Refresh tokens issued before this time (per user) are revoked, as after "revoke sessions". */
+  const refreshNotBefore = new Map<string, number>()
+  const issuedAccessTokens = new Map<string, IssuedAccessToken>()
+  // The tenant's own clock (lockouts, codes, sessions, refresh tokens); tests move it forward.
+  let clockOffset = 0
+  const now = () => seconds() + clockOffset
 
   return {
-    sessions, interactions, codes, refreshTokens, oneTimeCodes, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
-    now: seconds,
+    sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
+    refreshNotBefore, issuedAccessTokens,
+    now,
+    rememberAccessToken(uti: string, record: IssuedAccessToken) {
+      if (issuedAccessTokens.size > 10_000) for (const [key, old] of issuedAccessTokens) if (old.expiresAt < seconds()) issuedAccessTokens.delete(key)
+      issuedAccessTokens.set(uti, record)
+    },
+    advanceClock(bySeconds: number) {
+      clockOffset += bySeconds
+    },
+    /** Records a code mailed to the address; false when the address already had `perHour` in the last hour. */
+    allowCodeTo(address: string, perHour: number): boolean {
+      const recent = (codesMailed.get(address) ?? []).filter((sentAt) => sentAt > now() - hour)
+      if (recent.length >= perHour) return false
+      codesMailed.set(address, [...recent, now()])
+      return true
+    },
     newId: () => randomUUID(),
     newSecret: () => randomBytes(32).toString('base64url'),
     newOneTimeCode: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
-    /** Retires a whole refresh token family: what Entra does when a rotated token is replayed. */
+    /** Retires a whole refresh token family (strict reuse detection, off by default as in Entra). */
     revokeFamily(familyId: string) {
       for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
     },
     reset() {
-      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, passwordFailures, mfaNotBefore, tokensNotBefore]) store.clear()
+      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, issuedAccessTokens]) store.clear()
       mailbox.length = 0
+      clockOffset = 0
     },
   }
 }

@@ -50,7 +50,32 @@ export interface TenantFile {
     lockoutSeconds: number
     /** Sign-in page posts per client address per minute. */
     signInRequestsPerMinute: number
+    /** "Send a new code" presses allowed for one pending sign-in or sign-up. */
+    oneTimeCodeResendsPerSignIn: number
+    /** One-time codes mailed to one address per rolling hour, across all sign-ins. */
+    oneTimeCodesPerHour: number
+    /** Refresh token lifetime (Entra: 90 days). */
+    refreshTokenLifetimeSeconds: number
+    /** Refresh token lifetime after a sign-in with an email one-time passcode (Entra: 24 hours). */
+    emailOtpRefreshTokenLifetimeSeconds: number
+    /** Off by default, as in Entra: a replayed rotated refresh token revokes its whole family. */
+    strictRefreshTokenReuseDetection: boolean
   }
+}
+
+/** Settings a tenant file may leave out (older files, or files written for one test). */
+export const defaultSettings: TenantFile['settings'] = {
+  accessTokenLifetimeSeconds: 3600,
+  mfaCodeLifetimeSeconds: 600,
+  mfaCodeAttempts: 5,
+  passwordAttemptsBeforeLockout: 5,
+  lockoutSeconds: 300,
+  signInRequestsPerMinute: 120,
+  oneTimeCodeResendsPerSignIn: 3,
+  oneTimeCodesPerHour: 10,
+  refreshTokenLifetimeSeconds: 90 * 86_400,
+  emailOtpRefreshTokenLifetimeSeconds: 86_400,
+  strictRefreshTokenReuseDetection: false,
 }
 
 export async function readTenantFile(path?: string): Promise<TenantFile> {
@@ -59,5 +84,6 @@ export async function readTenantFile(path?: string): Promise<TenantFile> {
   if (!tenant.apps?.bff || !tenant.apps?.profileService) {
     throw new Error(`${file}: the tenant needs app registrations "bff" and "profileService"`)
   }
+  tenant.settings = { ...defaultSettings, ...tenant.settings }
   return tenant
 }

@@ -12,7 +12,11 @@ export interface TenantTesting {
   makeMfaStale(email: string): Promise<void>
   /** Graph rejects the user's access tokens issued until now (as after a revocation), so clients must refresh. */
   expireAccessTokens(email: string): Promise<void>
+  /** As an admin's "revoke sessions": the user's refresh tokens issued until now answer AADSTS50173, browser sessions end. */
+  revokeSessions(email: string): Promise<void>
   rotateSigningKey(): Promise<string>
+  /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
+  advanceClock(seconds: number): void
   reset(): Promise<void>
 }
 
@@ -59,9 +63,20 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
       guard()
       context.state.tokensNotBefore.set(userId(email), await nextSecond())
     },
+    async revokeSessions(email) {
+      guard()
+      const id = userId(email)
+      await nextSecond()
+      context.state.refreshNotBefore.set(id, context.state.now())
+      for (const [sessionId, session] of context.state.sessions) if (session.userId === id) context.state.sessions.delete(sessionId)
+    },
     async rotateSigningKey() {
       guard()
       return context.keys.rotate()
+    },
+    advanceClock(seconds) {
+      guard()
+      context.state.advanceClock(seconds)
     },
     async reset() {
       guard()

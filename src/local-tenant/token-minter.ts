@@ -5,8 +5,11 @@ import type { SigningKeys } from './signing-keys.ts'
 import { graphResource } from './tenant-file.ts'
 
 // Token contents as Entra issues them: v2 ID tokens and API access tokens, v1 Graph tokens.
-// MFA evidence: `amr` (["pwd"] or ["pwd","mfa"]) in every user token, `acrs` for satisfied
-// authentication contexts in API tokens.
+// `amr` only in v1 tokens (Graph), as in Entra: the ID token claims reference lists `amr` for
+// v1.0 ID tokens only, and the access token claims reference marks it v1.0 too
+// (learn.microsoft.com/entra/identity-platform/id-token-claims-reference, access-token-claims-reference).
+// v2 API tokens carry `acrs` for satisfied authentication contexts and `xms_cc` for declared
+// client capabilities (learn.microsoft.com/entra/identity-platform/claims-challenge).
 
 export interface MintContext {
   tenantId: string
@@ -20,6 +23,8 @@ export interface UserGrant {
   amr: string[]
   authTime: number
   sessionId?: string
+  /** Client capabilities the client declared (`xms_cc`). */
+  capabilities: string[]
 }
 
 const now = () => Math.floor(Date.now() / 1000)
@@ -50,17 +55,19 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
         ...(options.email ? { email: grant.user.email } : {}),
         ...(options.nonce ? { nonce: options.nonce } : {}),
         auth_time: grant.authTime, ...(grant.sessionId ? { sid: grant.sessionId } : {}),
-        amr: grant.amr, ver: '2.0',
+        ver: '2.0',
       })
     },
 
-    apiAccessToken(grant: UserGrant, apiClientId: string, scp: string[], acrs: string[]) {
+    /** A v2 access token for one of the tenant's APIs; `uti` lets the tenant find how the user signed in (OBO). */
+    apiAccessToken(grant: UserGrant, apiClientId: string, scp: string[], options: { acrs: string[]; uti: string }) {
       const { tenantId, issuer } = context()
       return sign({
         aud: apiClientId, iss: issuer, ...times(), azp: grant.clientId, azpacr: '1',
         scp: scp.join(' '), oid: grant.user.id, tid: tenantId, sub: pairwiseSubject(grant.user.id, apiClientId),
-        name: grant.user.displayName, preferred_username: grant.user.email, amr: grant.amr,
-        ...(acrs.length > 0 ? { acrs } : {}), uti: uti(), ver: '2.0',
+        name: grant.user.displayName, preferred_username: grant.user.email,
+        ...(options.acrs.length > 0 ? { acrs: options.acrs } : {}),
+        ...(grant.capabilities.length > 0 ? { xms_cc: grant.capabilities } : {}), uti: options.uti, ver: '2.0',
       }, 'at+jwt')
     },
 
@@ -70,7 +77,7 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
         aud: graphResource, iss: `https://sts.windows.net/${tenantId}/`, ...times(), appid: grant.clientId, appidacr: '1',
         scp: scp.join(' '), oid: grant.user.id, tid: tenantId, sub: pairwiseSubject(grant.user.id, graphResource),
         name: grant.user.displayName, unique_name: grant.user.email, upn: grant.user.email, amr: grant.amr,
-        idtyp: 'user', uti: uti(), ver: '1.0',
+        ...(grant.capabilities.length > 0 ? { xms_cc: grant.capabilities } : {}), idtyp: 'user', uti: uti(), ver: '1.0',
       })
     },
 

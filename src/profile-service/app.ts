@@ -5,7 +5,7 @@ import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole } from '../lib/telemetry/telemetry.ts'
-import { withServerTimeouts } from '../lib/server-timeouts.ts'
+import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
 import { fieldNames, profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
@@ -58,6 +58,8 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   }, config.timeouts))
   await instrumentRole(app, 'profile-service')
   app.addHook('onClose', async () => agent.close())
+  // JSON only: Fastify's built-in text/plain parser would hand a string to the schema (a 422).
+  app.removeContentTypeParser('text/plain')
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   // Profiles are personal data: no shared cache may keep them. The id lets a caller quote the failure.
@@ -79,6 +81,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     }
     return reply.code(status).send({ error: { code: clientErrorCodes[status] ?? 'bad_request', message: error.message } })
   })
+  answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new ServiceError(504, 'deadline_exceeded', 'The edit profile service could not answer in time.'))
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} is not part of this API.` } }))
 

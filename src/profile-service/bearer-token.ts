@@ -6,7 +6,7 @@ import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { ServiceError } from './service-error.ts'
 
 // Bearer token validation with jose: signature (JWKS from discovery, cached, refetched on an
-// unknown kid at most once per cooldown, 30 s by default), issuer, audience, lifetime with 60 s skew, v2, scope, and
+// unknown kid at most once per cooldown, 30 s by default), issuer, audience, lifetime (exp and iat required; 60 s skew for iat/nbf only), v2, scope, and
 // optionally an authentication context. Failures answer as RFC 6750 says; a tenant we cannot
 // reach is our outage (503), never blamed on the caller's token.
 
@@ -34,6 +34,7 @@ function keysUnreachable(error: unknown): boolean {
 function joseReason(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token is expired.'
   if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return `The token has no ${error.claim} claim.`
     if (error.claim === 'iss') return 'The token issuer is not this tenant.'
     if (error.claim === 'aud') return 'The token audience is not this API.'
     if (error.claim === 'nbf') return 'The token is not valid yet.'
@@ -41,6 +42,21 @@ function joseReason(error: unknown): string {
   }
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return 'The token signature is not valid.'
   return 'The token could not be validated.'
+}
+
+const clockSkewSeconds = 60
+
+/**
+ * Times beyond what jose checks. The skew tolerates a caller's clock running ahead (iat, nbf),
+ * never an expired token: one expired within the skew would pass here, then the tenant refuses it
+ * for OBO and the caller sees a 502 instead of the 401 that makes it refresh.
+ */
+function lifetimeProblem(claims: JWTPayload): void {
+  const now = Math.floor(Date.now() / 1000)
+  const { exp, iat, nbf } = claims as { exp: number; iat: number; nbf?: number }
+  if (exp <= now) throw invalidToken('The token is expired.')
+  if (iat > now + clockSkewSeconds) throw invalidToken('The token was issued in the future.')
+  if (iat >= exp || (nbf !== undefined && nbf >= exp)) throw invalidToken('The token lifetime is not valid.')
 }
 
 export function createBearerTokenValidator(config: ProfileServiceConfig, metadata: TenantMetadataLoader, dispatcher: Dispatcher) {
@@ -72,11 +88,14 @@ export function createBearerTokenValidator(config: ProfileServiceConfig, metadat
     const { issuer } = await metadata.get()
     let claims: JWTPayload
     try {
-      ({ payload: claims } = await jwtVerify(match[1], keys, { issuer, audience: config.clientId, algorithms: ['RS256'], clockTolerance: 60 }))
+      ({ payload: claims } = await jwtVerify(match[1], keys, {
+        issuer, audience: config.clientId, algorithms: ['RS256'], clockTolerance: clockSkewSeconds, requiredClaims: ['exp', 'iat'],
+      }))
     } catch (error) {
       if (keysUnreachable(error)) throw tenantUnavailable()
       throw invalidToken(joseReason(error))
     }
+    lifetimeProblem(claims)
     if (claims.ver !== '2.0') throw invalidToken('The token must be a v2.0 access token.')
     if (typeof claims.oid !== 'string') throw invalidToken('The token has no user (oid).')
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : []

@@ -1,24 +1,11 @@
-import { readFile } from 'node:fs/promises'
-import type { Page } from 'playwright-core'
 import t from 'tap'
+import { seriousViolations } from '../helpers/axe.ts'
 import { startTestStack } from '../helpers/bff.ts'
 import { launchBrowser } from '../helpers/browser.ts'
 
 // axe-core audits every page and fragment state a user meets, in Chromium, against the real
-// stack. Each state is reached the way a user reaches it, so the audits run in order.
-
-const axeSource = await readFile(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8')
-
-interface Violation { id: string; impact: string | null; help: string; targets: string[] }
-
-async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: axeSource })
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe
-    return (await axe.run()).violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, targets: nodes.map((node) => node.target.join(' ')) }))
-  })
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-}
+// stack, in English and in German. Each state is reached the way a user reaches it, so the
+// audits run in order.
 
 t.test('the pages have no serious or critical accessibility violations', async (t) => {
   const browser = await launchBrowser(t)
@@ -88,6 +75,63 @@ t.test('the pages have no serious or critical accessibility violations', async (
   t.test('the not-found page', async (t) => {
     await page.goto(`${stack.url}/no-such-page`)
     await page.getByRole('heading', { name: 'Page not found' }).waitFor()
+    t.same(await seriousViolations(page), [])
+  })
+})
+
+t.test('the German pages have no serious or critical accessibility violations', async (t) => {
+  const browser = await launchBrowser(t)
+  if (!browser) return
+  const stack = await startTestStack(t)
+  // A German browser: Chromium sends Accept-Language de-DE.
+  const context = await browser.newContext({ bypassCSP: true, locale: 'de-DE' })
+  t.teardown(() => context.close())
+  const page = await context.newPage()
+  const { email, password } = stack.tenant.demoUser
+
+  t.test('home, signed out', async (t) => {
+    await page.goto(stack.url)
+    t.equal(await page.locator('html').getAttribute('lang'), 'de')
+    t.same(await seriousViolations(page), [])
+  })
+
+  t.test('home, signed in; the claims page', async (t) => {
+    await page.getByRole('link', { name: 'Anmelden' }).click()
+    await page.getByLabel('Email address').fill(email)
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByLabel('Password').fill(password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Hallo Demo User' }).waitFor()
+    t.same(await seriousViolations(page), [], 'home')
+    await page.goto(`${stack.url}/claims`)
+    await page.getByRole('table').waitFor()
+    t.same(await seriousViolations(page), [], 'claims')
+  })
+
+  t.test('the profile card and the step-up fragment', async (t) => {
+    await page.goto(`${stack.url}/profile`)
+    await page.getByText(email).waitFor()
+    t.same(await seriousViolations(page), [], 'card')
+    await page.getByRole('link', { name: 'Bearbeiten', exact: true }).click()
+    await page.getByRole('link', { name: 'Identität bestätigen' }).waitFor()
+    t.same(await seriousViolations(page), [], 'step-up')
+  })
+
+  t.test('the editor after step-up, and with validation messages', async (t) => {
+    await page.getByRole('link', { name: 'Identität bestätigen' }).click()
+    await page.getByLabel('Enter code').fill(stack.tenant.testing.lastCode(email)!)
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByLabel('Anzeigename').waitFor()
+    t.same(await seriousViolations(page), [], 'editor')
+    await page.getByLabel('Anzeigename').fill('')
+    await page.getByRole('button', { name: 'Speichern' }).click()
+    await page.getByText('Anzeigename ist erforderlich.').waitFor()
+    t.same(await seriousViolations(page), [], 'validation messages')
+  })
+
+  t.test('the not-found page', async (t) => {
+    await page.goto(`${stack.url}/no-such-page`)
+    await page.getByRole('heading', { name: 'Seite nicht gefunden' }).waitFor()
     t.same(await seriousViolations(page), [])
   })
 })

@@ -16,7 +16,9 @@ export async function startTestTenant(t: Test, options: TestTenantOptions = {}):
   const dataDir = await mkdtemp(join(tmpdir(), 'local-tenant-'))
   const { editTenant, ...overrides } = options
   const tenantFile = await readTenantFile()
+  // Many sign-ins by one user in one test file: the per-minute and per-hour limits have their own tests.
   tenantFile.settings.signInRequestsPerMinute = 10_000
+  tenantFile.settings.oneTimeCodesPerHour = 10_000
   editTenant?.(tenantFile)
   const tenantPath = join(dataDir, 'tenant.json')
   await writeFile(tenantPath, JSON.stringify(tenantFile))

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { connect } from 'node:net'
+import { connect as connectTls } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
@@ -71,11 +71,13 @@ ${upstreams.map((address) => `    server ${address};`).join('\n')}
 `
 }
 
+/** A TLS handshake succeeds on the port: nginx itself answers, not another process that took the port. */
 function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => socket.end(() => resolve(true)))
+    const socket = connectTls({ port, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false })
+    socket.once('secureConnect', () => socket.end(() => resolve(true)))
     socket.once('error', () => resolve(false))
+    socket.setTimeout(2_000, () => { socket.destroy(); resolve(false) })
   })
 }
 
@@ -106,11 +108,11 @@ export async function startTlsProxy(t: Test, port: number, upstreams: string[]):
     }
     await rm(dir, { recursive: true, force: true })
   })
-  for (let i = 0; i < 100 && !(await acceptsConnections(port)); i++) {
+  for (let i = 0; i < 200 && !(await acceptsConnections(port)); i++) {
     if (nginx.exitCode !== null) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  if (!(await acceptsConnections(port))) {
+  if (nginx.exitCode !== null || !(await acceptsConnections(port))) {
     const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '')
     throw new Error(`nginx did not start on port ${port}: ${stderr}${log}`)
   }

@@ -70,10 +70,14 @@ export async function startPrivateRedis(t: Test) {
     await exited
     server = undefined
   }
+  /** SIGSTOP: the process keeps its connections open and answers nothing (a frozen Redis). */
+  const freeze = () => server?.kill('SIGSTOP')
+  const thaw = () => server?.kill('SIGCONT')
   await start()
   t.teardown(async () => {
+    thaw()
     await stop()
     await rm(dir, { recursive: true, force: true })
   })
-  return { url: `redis://127.0.0.1:${port}`, start, stop }
+  return { url: `redis://127.0.0.1:${port}`, start, stop, freeze, thaw }
 }

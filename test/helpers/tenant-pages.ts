@@ -1,8 +1,8 @@
-import { request } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
 
-// Drives the local tenant's sign-in pages over plain HTTP, as a browser would, for tests and
+// Drives the local tenant's sign-in pages (plain http, or https with a dispatcher), as a browser would, for tests and
 // the benchmark. The jar keeps the tenant's SSO cookie, so a second authorize only asks for MFA.
 
 export type TenantCookieJar = CookieJar
@@ -21,8 +21,9 @@ export class TenantPageError extends Error {
 
 interface Page { status: number; location?: string; html: string }
 
-async function visit(url: string, jar: TenantCookieJar, form?: Record<string, string>): Promise<Page> {
+async function visit(url: string, jar: TenantCookieJar, form?: Record<string, string>, dispatcher?: Dispatcher): Promise<Page> {
   const response = await request(url, {
+    dispatcher,
     method: form ? 'POST' : 'GET',
     headers: { cookie: cookieHeader(jar), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
     body: form ? new URLSearchParams(form).toString() : undefined,
@@ -48,16 +49,19 @@ function formOn(page: Page): { action: string; fields: Record<string, string> } 
  * Signs the user in on the tenant's pages (email, password, and the emailed code when MFA is
  * asked for) and returns the redirect back to the app, not followed.
  */
-export async function followAuthorize(tenant: LocalTenant, authorizeUrl: string, user: PageUser, jar: TenantCookieJar = new Map()): Promise<{ redirectUrl: string; jar: TenantCookieJar }> {
-  let page = await visit(authorizeUrl, jar)
+export async function followAuthorize(
+  tenant: LocalTenant, authorizeUrl: string, user: PageUser, jar: TenantCookieJar = new Map(), dispatcher?: Dispatcher,
+): Promise<{ redirectUrl: string; jar: TenantCookieJar }> {
+  let page = await visit(authorizeUrl, jar, undefined, dispatcher)
   for (let step = 0; step < 6; step++) {
     if (page.status === 302 && page.location) return { redirectUrl: page.location, jar }
     const form = formOn(page)
     if (page.status !== 200 || !form) throw new TenantPageError(page.status, page.html)
-    const action = new URL(form.action, tenant.httpOrigin).toString()
-    if (form.action === '/login/email') page = await visit(action, jar, { ...form.fields, email: user.email })
-    else if (form.action === '/login/password') page = await visit(action, jar, { ...form.fields, password: user.password })
-    else if (form.action === '/login/mfa') page = await visit(action, jar, { ...form.fields, code: tenant.testing.lastCode(user.email) ?? '' })
+    // Forms post to the origin the sign-in runs on (plain http, or https as Entra).
+    const action = new URL(form.action, authorizeUrl).toString()
+    if (form.action === '/login/email') page = await visit(action, jar, { ...form.fields, email: user.email }, dispatcher)
+    else if (form.action === '/login/password') page = await visit(action, jar, { ...form.fields, password: user.password }, dispatcher)
+    else if (form.action === '/login/mfa') page = await visit(action, jar, { ...form.fields, code: tenant.testing.lastCode(user.email) ?? '' }, dispatcher)
     else throw new TenantPageError(page.status, page.html)
   }
   throw new Error('sign-in did not finish within six pages')

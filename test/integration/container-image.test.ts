@@ -7,7 +7,8 @@ import { validate } from 'dockerfile-utils'
 import t from 'tap'
 import { freePort } from '../helpers/ports.ts'
 
-// No container engine runs here, so the image is checked in two halves: the Dockerfile lints
+// The quick check that runs on any machine (image-boot.test.ts builds and boots the real image
+// where podman is installed): the image is checked in two halves: the Dockerfile lints
 // clean, and its runtime stage is reproduced file by file in a temp folder (production install,
 // only the copied paths) and booted to a green /healthz, then stopped with SIGTERM.
 

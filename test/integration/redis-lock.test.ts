@@ -62,8 +62,10 @@ t.test('a holder that died frees the lock when its lease runs out', async (t) =>
 t.test('a slow holder keeps its lock past the lease: nobody else runs while its work is in flight', async (t) => {
   const redis = await connectTestRedis(t)
   if (!redis) return
-  const holder = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs: 60 })
-  const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 150 })
+  // A lease short enough to run out twice while the waiter waits, long enough that a busy CI
+  // machine still renews it in time (renewal every third of a lease).
+  const holder = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs: 400 })
+  const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 1_000 })
   let release!: () => void
   const slow = holder.withLock('session-1', () => new Promise<void>((resolve) => (release = resolve)))
   await t.rejects(waiter.withLock('session-1', async () => 'too early'), LockTimeoutError, 'still held after more than two leases')

@@ -8,7 +8,7 @@ import { startTestProfileService } from '../helpers/profile-service.ts'
 // A client that sends headers, then never finishes its body, must not hold a connection open:
 // every role cuts it off at its request timeout (Node answers 408 and closes).
 
-const timeouts = { requestMs: 600, headersMs: 400, keepAliveMs: 1_000 }
+const timeouts = { requestMs: 600, headersMs: 400, keepAliveMs: 1_000, responseMs: 5_000 }
 const giveUpAfterMs = 10_000 // far above the timeout, far below "never" (the old behaviour)
 
 interface Stalled { answer: string }

@@ -1,34 +1,12 @@
 import t from 'tap'
 import { entraBffConfig, entraProfileServiceConfig } from '../../src/config/entra-profile.ts'
-import { localBffConfig, type LocalTenantConnection } from '../../src/config/local-profile.ts'
+import { localBffConfig } from '../../src/config/local-profile.ts'
 import { readEnv } from '../../src/config/read-env.ts'
 import { chooseRoles } from '../../src/roles.ts'
+import { entraEnv, localTenantConnection } from '../helpers/config-fixtures.ts'
 
-const entra = {
-  PROFILE: 'entra',
-  TENANT_SUBDOMAIN: 'contoso',
-  TENANT_ID: '11111111-2222-3333-4444-555555555555',
-  BFF_PUBLIC_ORIGIN: 'https://app.contoso.com',
-  TRUST_PROXY: '10.0.0.0/8',
-  BFF_CLIENT_ID: 'aaaaaaaa-2222-3333-4444-555555555555',
-  BFF_CLIENT_SECRET: 'bff-secret',
-  SESSION_SECRETS: 'q8Zr0v+3LkYw1pXc7TnB5mHa9dGe2sJu',
-  PROFILE_SERVICE_URL: 'https://profile.contoso.com',
-  PROFILE_SERVICE_SCOPE: 'api://bbbbbbbb-2222-3333-4444-555555555555/EditProfileService.ReadWrite',
-  PROFILE_SERVICE_CLIENT_ID: 'bbbbbbbb-2222-3333-4444-555555555555',
-  PROFILE_SERVICE_CLIENT_SECRET: 'service-secret',
-}
-
-const tenant: LocalTenantConnection = {
-  authority: 'https://localhost:3101/tid',
-  knownAuthority: 'localhost:3101',
-  caCertificatePem: 'PEM',
-  graphBaseUrl: 'https://localhost:3101/v1.0',
-  apps: {
-    bff: { clientId: 'bff-id', clientSecret: 'bff-secret' },
-    profileService: { clientId: 'svc-id', clientSecret: 'svc-secret', scope: 'api://svc-id/EditProfileService.ReadWrite' },
-  },
-}
+const entra = entraEnv
+const tenant = localTenantConnection
 
 t.test('an empty environment selects the local profile with the documented ports', async (t) => {
   const env = readEnv({})
@@ -134,4 +112,12 @@ t.test('generated secrets and keys are accepted', async (t) => {
     }))
     t.equal(config.session.secrets.length, 2)
   }
+})
+
+t.test('GRAPH_BASE_URL is honoured by both profiles; each has its own default', async (t) => {
+  const proxy = 'http://127.0.0.1:9999/v1.0'
+  t.equal(localBffConfig(readEnv({ GRAPH_BASE_URL: proxy }), tenant).graphBaseUrl, proxy)
+  t.equal(localBffConfig(readEnv({}), tenant).graphBaseUrl, tenant.graphBaseUrl)
+  t.equal(entraBffConfig(readEnv(entra)).graphBaseUrl, 'https://graph.microsoft.com/v1.0')
+  t.equal(entraProfileServiceConfig(readEnv({ ...entra, GRAPH_BASE_URL: proxy })).graphBaseUrl, proxy)
 })

@@ -1,33 +1,12 @@
 import t from 'tap'
 import { entraBffConfig, entraProfileServiceConfig } from '../../src/config/entra-profile.ts'
-import { localBffConfig, type LocalTenantConnection } from '../../src/config/local-profile.ts'
+import { localBffConfig } from '../../src/config/local-profile.ts'
 import { readEnv } from '../../src/config/read-env.ts'
 import { parseTrustProxy } from '../../src/config/trust-proxy.ts'
+import { entraEnv, localTenantConnection } from '../helpers/config-fixtures.ts'
 
-const entra = {
-  PROFILE: 'entra',
-  TENANT_SUBDOMAIN: 'contoso',
-  TENANT_ID: '11111111-2222-3333-4444-555555555555',
-  BFF_PUBLIC_ORIGIN: 'https://app.contoso.com',
-  BFF_CLIENT_ID: 'aaaaaaaa-2222-3333-4444-555555555555',
-  BFF_CLIENT_SECRET: 'bff-secret',
-  SESSION_SECRETS: 'q8Zr0v+3LkYw1pXc7TnB5mHa9dGe2sJu',
-  PROFILE_SERVICE_URL: 'https://profile.contoso.com',
-  PROFILE_SERVICE_SCOPE: 'api://bbbbbbbb-2222-3333-4444-555555555555/EditProfileService.ReadWrite',
-  PROFILE_SERVICE_CLIENT_ID: 'bbbbbbbb-2222-3333-4444-555555555555',
-  PROFILE_SERVICE_CLIENT_SECRET: 'service-secret',
-}
-
-const tenant: LocalTenantConnection = {
-  authority: 'https://localhost:3101/tid',
-  knownAuthority: 'localhost:3101',
-  caCertificatePem: 'PEM',
-  graphBaseUrl: 'https://localhost:3101/v1.0',
-  apps: {
-    bff: { clientId: 'bff-id', clientSecret: 'bff-secret' },
-    profileService: { clientId: 'svc-id', clientSecret: 'svc-secret', scope: 'api://svc-id/EditProfileService.ReadWrite' },
-  },
-}
+const { TRUST_PROXY: _trustProxy, ...entra } = entraEnv
+const tenant = localTenantConnection
 
 t.test('TRUST_PROXY unset or false trusts no proxy', async (t) => {
   t.equal(parseTrustProxy(undefined), false)

@@ -5,7 +5,7 @@ import { bffMetrics } from '../metrics.ts'
 import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
 import { SignInRequiredError } from '../identity.ts'
 import { submittedForm } from '../submitted-form.ts'
-import { renderFragment, renderPage } from './views.ts'
+import { renderFragment, renderPage, textsFor } from './views.ts'
 
 // One error handler: a friendly page (or, for htmx, a fragment) with a support id. Dependency
 // failures answer from the table in failures.ts; other 4xx keep their message; 5xx details stay
@@ -21,11 +21,12 @@ async function answer(request: FastifyRequest, reply: FastifyReply, status: numb
   if (isPlainSave(request)) {
     const form = await submittedForm(request)
     return renderPage(request, reply, 'profile', {
-      editing: true, profile: request.session?.profile, fields: editorFields(submittedValues(form)), problem: message, supportId: request.id,
+      editing: true, profile: request.session?.profile, fields: editorFields(textsFor(request).t, submittedValues(form)), problem: message, supportId: request.id,
       ...(typeof form._csrf === 'string' && !request.session?.user ? { csrfToken: form._csrf } : {}),
     })
   }
-  return renderPage(request, reply, 'error', { title: status >= 500 ? 'Something went wrong' : 'That did not work', message, supportId: request.id })
+  const { t } = textsFor(request)
+  return renderPage(request, reply, 'error', { title: t(status >= 500 ? 'error.title.server' : 'error.title.client'), message, supportId: request.id })
 }
 
 export function registerErrorHandler(app: FastifyInstance) {
@@ -36,20 +37,26 @@ export function registerErrorHandler(app: FastifyInstance) {
       return navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url.split('?')[0])}`)
     }
     const keeping = (isHtmx(request) && fromEditor(request)) || isPlainSave(request)
+    const kept = keeping ? 'yes' : 'no'
+    const { t } = textsFor(request)
     if (error instanceof DependencyFailure) {
-      const { status, message, retryAfterSeconds } = answerFor(error)
+      const { status, message, retryAfterSeconds } = answerFor(error, t)
       bffMetrics.upstreamFailed(error.failure)
       request.log.warn({ failure: error.failure, err: error.cause }, 'a dependency failed')
       if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
-      return answer(request, reply, status, `${message} ${keeping ? 'Your changes are kept: try' : 'Try'} again in a moment.`)
+      return answer(request, reply, status, `${message} ${t('error.tryAgainLater', { kept })}`)
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ status, code: error.code }, error.message)
+    // Other 4xx (Fastify's own: body too large, bad content type) keep their English message.
     const message = status === 500
-      ? `Something went wrong on our side.${keeping ? ' Your changes are kept.' : ''} Contact support with id ${request.id}.`
-      : status === 403 && /csrf/i.test(error.message) ? 'This form has expired. Reload the page and try again.' : error.message
+      ? t('error.server', { kept, supportId: request.id })
+      : status === 403 && /csrf/i.test(error.message) ? t('error.csrf') : error.message
     return answer(request, reply, status, message)
   })
-  app.setNotFoundHandler(async (request, reply) => renderPage(request, reply.code(404), 'error', { title: 'Page not found', message: 'There is no page at this address.', supportId: request.id }))
+  app.setNotFoundHandler(async (request, reply) => {
+    const { t } = textsFor(request)
+    return renderPage(request, reply.code(404), 'error', { title: t('error.title.notFound'), message: t('error.notFound'), supportId: request.id })
+  })
 }

@@ -1,16 +1,36 @@
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import handlebars from 'handlebars'
+import handlebars, { type HelperOptions } from 'handlebars'
+import { directionOf, languageOf, languages } from '../i18n/language.ts'
+import type { MessageId } from '../i18n/messages-en.ts'
+import { translator, type Translate } from '../i18n/translator.ts'
 
-// Handlebars pages and fragments, css from public/, htmx from node_modules (no CDN).
+// Handlebars pages and fragments, css and the focus script from public/, htmx from node_modules
+// (no CDN). Every text comes from the message catalog through the `t` helper.
 
 const root = new URL('../../../', import.meta.url).pathname
-const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'editor-error', 'sign-in-again']
+const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'editor-error', 'sign-in-again', 'notice']
+
+/**
+ * {{t "id" name=value}}: the catalog's text in the request's language. Values are escaped (a
+ * SafeString, e.g. from another helper, is kept); the catalog's own text is trusted markup-free.
+ */
+function registerHelpers(hbs: typeof handlebars) {
+  hbs.registerHelper('t', function (id: MessageId, options: HelperOptions) {
+    const translate = options.data.root.t as Translate
+    const values = Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([name, value]) => [
+      name, value instanceof hbs.SafeString ? value.toString() : typeof value === 'number' ? value : hbs.escapeExpression(String(value ?? '')),
+    ]))
+    return new hbs.SafeString(translate(id, values))
+  })
+}
 
 export async function registerViews(app: FastifyInstance, cache: boolean) {
+  const hbs = handlebars.create()
+  registerHelpers(hbs)
   await app.register(view, {
-    engine: { handlebars: handlebars.create() },
+    engine: { handlebars: hbs },
     root: `${root}views`,
     production: cache, // the template cache: set from config, never from NODE_ENV
     options: { partials: Object.fromEntries(partials.map((name) => [name, `partials/${name}.hbs`])) },
@@ -21,19 +41,41 @@ export async function registerViews(app: FastifyInstance, cache: boolean) {
   })
 }
 
-/** Data every full page needs: the signed-in user and, for them, the CSRF token htmx sends. */
+/** The request's language and its texts, for templates and for messages made in routes. */
+export function textsFor(request: FastifyRequest) {
+  const language = languageOf(request)
+  return { language, t: translator(language) }
+}
+
+/**
+ * Where the language picker comes back to: this page, except a sign-in callback (its URL holds
+ * the authorization code, which must not be copied into links) or a form post (not repeatable).
+ */
+function pickerReturnTo(request: FastifyRequest): string {
+  if (request.method !== 'GET') return request.url.startsWith('/profile') ? '/profile' : '/'
+  return request.url.startsWith('/auth/') ? '/' : request.url
+}
+
+/** Data every full page needs: the user, the CSRF token htmx sends, the language and its picker. */
 function pageContext(request: FastifyRequest, reply: FastifyReply) {
   // No session when its store is down: the error page still renders, signed out.
   const user = request.session?.user
-  return { user, csrfToken: user ? reply.generateCsrf() : undefined }
+  const { language, t } = textsFor(request)
+  const returnTo = encodeURIComponent(pickerReturnTo(request))
+  return {
+    user, csrfToken: user ? reply.generateCsrf() : undefined, t, lang: language, dir: directionOf(language),
+    languages: languages.map((code) => ({ code, name: t(`language.${code}`), current: code === language, returnTo })),
+  }
 }
 
 export async function renderPage(request: FastifyRequest, reply: FastifyReply, page: string, data: Record<string, unknown> = {}) {
-  const html = await reply.viewAsync(`pages/${page}.hbs`, { ...pageContext(request, reply), ...data }, { layout: 'layouts/main.hbs' })
-  return reply.type('text/html; charset=utf-8').send(html)
+  const context = pageContext(request, reply)
+  const html = await reply.viewAsync(`pages/${page}.hbs`, { ...context, ...data }, { layout: 'layouts/main.hbs' })
+  return reply.type('text/html; charset=utf-8').header('content-language', context.lang).send(html)
 }
 
 export async function renderFragment(reply: FastifyReply, partial: string, data: Record<string, unknown> = {}) {
-  const html = await reply.viewAsync(`partials/${partial}.hbs`, data)
-  return reply.type('text/html; charset=utf-8').send(html)
+  const { language, t } = textsFor(reply.request)
+  const html = await reply.viewAsync(`partials/${partial}.hbs`, { t, ...data })
+  return reply.type('text/html; charset=utf-8').header('content-language', language).send(html)
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { InteractionRequiredAuthError } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
 import { bffMetrics } from '../metrics.ts'
-import { renderPage } from '../plugins/views.ts'
+import type { MessageId } from '../i18n/messages-en.ts'
+import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
@@ -12,15 +14,17 @@ import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 interface RedirectQuery { code?: string; state?: string; error?: string; error_description?: string }
 
-function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-  return renderPage(request, reply.code(status), 'error', { title: 'Sign-in did not complete', message, supportId: request.id, retry: true })
+function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, messageId: MessageId, values?: Record<string, string>) {
+  const { t } = textsFor(request)
+  return renderPage(request, reply.code(status), 'error', { title: t('signIn.failed'), message: t(messageId, values), supportId: request.id, retry: true })
 }
 
 export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity) {
   const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
 
   async function startAuthorization(request: FastifyRequest, reply: FastifyReply, options: Parameters<Identity['authorizationUrl']>[0]) {
-    const { url, pending } = await identity.authorizationUrl(options)
+    // The tenant's pages speak the user's language too (ui_locales).
+    const { url, pending } = await identity.authorizationUrl({ ...options, uiLocales: textsFor(request).language })
     request.session.pendingAuthorization = pending
     return reply.redirect(url, 302)
   }
@@ -50,17 +54,17 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const stepUpSource = request.session.stepUpSource
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
-      return failedSignIn(request, reply, 400, 'This sign-in response has expired or was already used. Sign in again.')
+      return failedSignIn(request, reply, 400, 'signIn.expired')
     }
     if (query.error) {
       if (pending.purpose === 'step-up') {
         bffMetrics.stepUp('cancelled', stepUpSource)
-        request.session.notice = 'Verification was not completed. Your changes are kept; select Edit to try again.'
+        request.session.notice = 'notice.stepUpCancelled'
         return reply.redirect('/profile', 302)
       }
-      return failedSignIn(request, reply, 400, `The sign-in service reported: ${query.error_description ?? query.error}`)
+      return failedSignIn(request, reply, 400, 'signIn.tenantReported', { detail: query.error_description ?? query.error })
     }
-    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'The sign-in response has no authorization code.')
+    if (typeof query.code !== 'string' || query.code.length === 0) return failedSignIn(request, reply, 400, 'signIn.noCode')
 
     const previous = request.session.user
     const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
@@ -69,8 +73,14 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       result = await identity.redeemCode(cacheKey, query.code, pending, asClientRequestId(request.id))
     } catch (error) {
       request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
+      if (pending.purpose === 'step-up' && error instanceof InteractionRequiredAuthError && error.claims) {
+        // The tenant answered the redemption with a new challenge: no second factor counted.
+        request.session.stepUpClaims = error.claims
+        bffMetrics.stepUp('refused', stepUpSource)
+        return failedSignIn(request, reply, 403, 'signIn.stillNeedsSecondFactor')
+      }
       if (pending.purpose === 'step-up') bffMetrics.stepUp('failed', stepUpSource)
-      return failedSignIn(request, reply, 400, 'The sign-in could not be completed. Sign in again.')
+      return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
     if (pending.purpose === 'step-up') {
@@ -78,21 +88,24 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
         bffMetrics.stepUp('refused', stepUpSource)
         await identity.forget(cacheKey)
         await request.session.destroy()
-        return failedSignIn(request, reply, 403, 'The verification was done by a different account. Sign in again.')
+        return failedSignIn(request, reply, 403, 'signIn.differentAccount')
       }
-      // MFA evidence. The tenant issued a service token for the challenge's claims, which its
-      // Conditional Access allows only after MFA; where the ID token lists `amr` (the local
-      // tenant always; Entra when present) it must name "mfa". /profile?edit=1 then asks for the
+      // MFA evidence without `amr`, which Entra's v2.0 ID tokens do not carry: the redemption
+      // asked for the service token with the challenge's claims and the tenant issued it, which
+      // its Conditional Access (or authentication context) allows only after a second factor.
+      // With no stored challenge nothing was asked, so nothing is proven. Where the ID token does
+      // list `amr` (v1.0 tokens) it must name "mfa" too. /profile?edit=1 then asks for the
       // service token silently, and a tenant still unsatisfied answers with the step-up again.
-      if (Array.isArray(claims.amr) && !claims.amr.includes('mfa')) {
+      if (pending.claims === undefined || (Array.isArray(claims.amr) && !claims.amr.includes('mfa'))) {
         bffMetrics.stepUp('refused', stepUpSource)
-        return failedSignIn(request, reply, 403, 'The verification did not include a second factor. Try again.')
+        return failedSignIn(request, reply, 403, 'signIn.noSecondFactor')
       }
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
       await identity.forget(request.session.tokenCacheKey)
     }
-    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft stays.
-    await request.session.regenerate(['draft'])
+    // A new session id at every privilege change (sign-in, step-up): no fixation. The draft and the
+    // picked language stay.
+    await request.session.regenerate(['draft', 'language'])
     request.session.createdAt = Date.now()
     request.session.tokenCacheKey = cacheKey
     const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
@@ -104,7 +117,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     }
     if (pending.purpose === 'step-up') {
       bffMetrics.stepUp('completed', stepUpSource)
-      request.session.notice = 'Thanks, you are verified.'
+      request.session.notice = 'notice.verified'
     }
     return reply.redirect(pending.returnTo, 302)
   })

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { SignInRequiredError, type Identity } from '../identity.ts'
-import { renderPage } from '../plugins/views.ts'
+import { formatDateTime } from '../i18n/translator.ts'
+import { renderPage, textsFor } from '../plugins/views.ts'
 
-// Home (signed out: Sign In; signed in: Hi {name}) and the ID token claims table.
+// Home (signed out: Sign In; signed in: Hi {name}) and the ID token claims table, its
+// timestamps as dates in the user's language.
 
 function displayValue(value: unknown): string {
   if (Array.isArray(value)) return value.join(', ')
@@ -20,11 +22,11 @@ export function homeRoutes(app: FastifyInstance, identity: Identity) {
     if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
     const idTokenClaims = await identity.idTokenClaims(request.session.tokenCacheKey!, user.homeAccountId)
     if (!idTokenClaims) throw new SignInRequiredError('the token cache holds no ID token for this session')
-    const claims = Object.entries(idTokenClaims).map(([name, value]) => ({
-      name,
-      value: displayValue(value),
-      when: timeClaims.has(name) && typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined,
-    }))
+    const { language } = textsFor(request)
+    const claims = Object.entries(idTokenClaims).map(([name, value]) => {
+      const date = timeClaims.has(name) && typeof value === 'number' ? new Date(value * 1000) : undefined
+      return { name, value: displayValue(value), when: date && { iso: date.toISOString(), text: formatDateTime(language, date) } }
+    })
     return renderPage(request, reply, 'claims', { claims })
   })
 }

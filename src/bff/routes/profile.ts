@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
-import { fieldNames, validateProfile, type ProfileDraft, type ProfileField } from '../../lib/profile-rules.ts'
+import { fieldNames, validateProfile, type ProfileDraft } from '../../lib/profile-rules.ts'
 import type { EditProfileClient, ServiceProfile } from '../edit-profile-client.ts'
-import { editorFields } from '../editor-fields.ts'
+import { editorFields, problemMessages, type FieldMessages } from '../editor-fields.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
-import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
+import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
 import { StepUpRequiredError, type Identity } from '../identity.ts'
 import { bffMetrics, type StepUpSource } from '../metrics.ts'
-import { renderFragment, renderPage } from '../plugins/views.ts'
+import type { MessageId } from '../i18n/messages-en.ts'
+import { renderFragment, renderPage, textsFor } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
@@ -50,23 +51,26 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     return renderFragment(reply.code(401), 'step-up', { csrfToken: reply.generateCsrf() })
   }
 
-  function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: Partial<Record<ProfileField, string>>; problem?: string } = {}) {
+  /** The editor: just opened (focus on its first field), with messages (focus on their summary) or a problem. */
+  function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: FieldMessages; problem?: string } = {}) {
     const supportId = extra.problem ? request.id : undefined
     if (extra.problem && isHtmx(request) && fromEditor(request)) {
       return renderFragment(retargetToEditorProblem(reply.code(status)), 'editor-error', { message: extra.problem, inEditor: true, supportId })
     }
-    const data = { fields: editorFields(values, extra.errors), problem: extra.problem, supportId, hasErrors: Boolean(extra.errors && Object.keys(extra.errors).length > 0) }
+    const hasErrors = Boolean(extra.errors && Object.keys(extra.errors).length > 0)
+    const data = { fields: editorFields(textsFor(request).t, values, extra.errors, !hasErrors && !extra.problem), problem: extra.problem, supportId, hasErrors }
     reply.code(status)
     if (isHtmx(request)) return renderFragment(reply, 'profile-editor', { ...data, csrfToken: reply.generateCsrf() })
     return renderPage(request, reply, 'profile', { editing: true, profile: request.session.profile, ...data })
   }
 
-  /** A failure the user can see, from the table; Retry-After when it says so. */
-  function failureProblem(reply: FastifyReply, failure: DependencyFailure, kept: string): { status: number; problem: string } {
-    const { status, message, retryAfterSeconds } = answerFor(failure)
+  /** A failure the user can see, from the table, followed by what to do next; Retry-After when it says so. */
+  function failureProblem(request: FastifyRequest, reply: FastifyReply, failure: DependencyFailure, advice: MessageId): { status: number; problem: string } {
+    const { t } = textsFor(request)
+    const { status, message, retryAfterSeconds } = answerFor(failure, t)
     bffMetrics.upstreamFailed(failure.failure)
     if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
-    return { status, problem: `${message} ${kept}` }
+    return { status, problem: `${message} ${t(advice, { kept: 'no' })}` }
   }
 
   async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
@@ -81,7 +85,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
 
   app.get('/profile', { preHandler: signedIn }, async (request, reply) => {
     reply.header('vary', 'HX-Request')
-    const notice = request.session.notice
+    const { t } = textsFor(request)
+    const notice = request.session.notice ? t(request.session.notice) : undefined
     if (notice) request.session.notice = undefined
     const editing = (request.query as Record<string, string>).edit === '1'
     let profile: ProfileSnapshot
@@ -92,10 +97,10 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       request.log.warn({ failure: error.failure }, 'Graph /me failed')
       // The no-JS editor (and the landing after step-up) opens from what the session holds.
       if (editing && request.session.profile) {
-        const { problem } = failureProblem(reply, error, 'The editor shows your profile as last loaded.')
-        return renderPage(request, reply, 'profile', { profile: request.session.profile, notice: problem, editing: true, fields: editorFields({ ...request.session.profile, ...request.session.draft }) })
+        const { problem } = failureProblem(request, reply, error, 'error.editorFromSession')
+        return renderPage(request, reply, 'profile', { profile: request.session.profile, notice: problem, editing: true, fields: editorFields(t, { ...request.session.profile, ...request.session.draft }) })
       }
-      const { status, problem } = failureProblem(reply, error, 'Try again in a moment.')
+      const { status, problem } = failureProblem(request, reply, error, 'error.tryAgainLater')
       return renderPage(request, reply.code(status), 'profile', { loadProblem: problem, supportId: request.id })
     }
     if (!editing) return renderPage(request, reply, 'profile', { profile, notice })
@@ -109,7 +114,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       bffMetrics.stepUp('challenged', 'token-endpoint-ca')
       return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
     }
-    return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(values) })
+    return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(t, values, {}, true) })
   })
 
   app.get('/profile/editor', { preHandler: signedIn }, async (request, reply) => {
@@ -130,15 +135,17 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     request.session.draft = undefined
     if (!isHtmx(request)) return reply.redirect('/profile', 303)
     const profile = request.session.profile ?? (await loadProfile(request))
-    return renderFragment(reply, 'profile-card', { profile })
+    // The editor is closed: the address says so (no ?edit=1 left from a step-up landing), and
+    // the focus goes back to the Edit button that opened it.
+    return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile, focusEdit: true })
   })
 
   async function save(request: FastifyRequest, reply: FastifyReply) {
     const body = (request.body ?? {}) as Record<string, unknown>
-    const { values, errors } = validateProfile(Object.fromEntries(fieldNames.map((name) => [name, body[name] ?? ''])))
+    const { values, problems } = validateProfile(Object.fromEntries(fieldNames.map((name) => [name, body[name] ?? ''])))
     // The draft is kept server-side until it is saved: it survives step-up and failures.
     request.session.draft = values
-    if (Object.keys(errors).length > 0) return editor(request, reply, 422, values, { errors })
+    if (Object.keys(problems).length > 0) return editor(request, reply, 422, values, { errors: problemMessages(textsFor(request).t, problems) })
 
     let accessToken: string
     try {
@@ -147,7 +154,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
       if (!(error instanceof DependencyFailure)) throw error
       request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
-      const { status, problem } = failureProblem(reply, error, 'Your values are kept.')
+      const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
       return editor(request, reply, status, values, { problem })
     }
     const outcome = await editProfile.save(accessToken, request.id, values)
@@ -156,17 +163,17 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
         request.session.draft = undefined
         request.session.profile = snapshotOf(outcome.profile)
         if (!isHtmx(request)) {
-          request.session.notice = 'Your profile was saved.'
+          request.session.notice = 'notice.saved'
           return reply.redirect('/profile', 303)
         }
-        return renderFragment(reply, 'profile-card', { profile: request.session.profile, notice: 'Your profile was saved.' })
+        return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile: request.session.profile, notice: textsFor(request).t('notice.saved') })
       case 'invalid':
         return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
       case 'step-up':
         return stepUp(request, reply, outcome.claims, 'api-claims-challenge')
       default: {
         request.log.warn({ failure: outcome.failure, status: outcome.status }, 'edit profile service failed')
-        const { status, problem } = failureProblem(reply, new DependencyFailure(outcome.failure), 'Your values are kept.')
+        const { status, problem } = failureProblem(request, reply, new DependencyFailure(outcome.failure), 'error.valuesKept')
         return editor(request, reply, status, values, { problem })
       }
     }

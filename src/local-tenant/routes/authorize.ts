@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseClaimsRequest, type ClaimsRequestError } from '../claims-request.ts'
 import type { TenantContext } from '../context.ts'
+import { isRegisteredRedirectUri } from '../redirect-uris.ts'
 import { continueSignedIn, newInteraction, returnToApp, tenantSession } from '../flow.ts'
-import { parseScopes } from '../scopes.ts'
+import { parseScopes, ScopeError } from '../scopes.ts'
 import type { AuthorizeRequest } from '../state.ts'
 
 // GET|POST /{tenant}/oauth2/v2.0/authorize: checks the request as Entra does, then starts (or,
@@ -22,7 +24,7 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     const client = context.app(param('client_id'))
     if (!client) return errorPage(reply, 400, `AADSTS700016: Application with identifier '${param('client_id') ?? ''}' was not found in the directory '${context.tenant.tenant.subdomain}'.`)
     const redirectUri = param('redirect_uri')
-    if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+    if (!redirectUri || !isRegisteredRedirectUri(client, redirectUri)) {
       return errorPage(reply, 400, `AADSTS50011: The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'.`)
     }
     const responseMode = param('response_mode') ?? 'query'
@@ -35,7 +37,8 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     try {
       scopes = parseScopes(param('scope'), context.tenant)
     } catch (error) {
-      return fail('invalid_scope', (error as Error).message)
+      if (!(error instanceof ScopeError)) throw error
+      return fail('invalid_scope', `AADSTS${error.code}: ${error.message}`)
     }
     if (!scopes.oidc.includes('openid') && scopes.requested.length === 0) return fail('invalid_scope', "AADSTS900144: The request body must contain the following parameter: 'scope'.")
     const challenge = param('code_challenge')
@@ -44,12 +47,10 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     if (challenge && !/^[A-Za-z0-9_-]{43,128}$/.test(challenge)) return fail('invalid_request', 'AADSTS501491: Invalid size of Code_Challenge parameter.')
     if (!challenge && client.requirePkce) return fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.')
     const claims = param('claims')
-    if (claims) {
-      try {
-        JSON.parse(claims)
-      } catch {
-        return fail('invalid_request', "AADSTS90014: The 'claims' parameter is not valid JSON.")
-      }
+    try {
+      parseClaimsRequest(claims, context.tenant)
+    } catch (error) {
+      return fail('invalid_request', `AADSTS90014: ${(error as ClaimsRequestError).message}`)
     }
     const prompt = param('prompt')
     if (prompt && !prompts.has(prompt)) return fail('invalid_request', `AADSTS90023: Invalid prompt value '${prompt}'.`)

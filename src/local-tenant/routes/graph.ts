@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
+import { GraphError, sendGraphError } from '../graph-error.ts'
 import { graphResource } from '../tenant-file.ts'
 
 // Microsoft Graph /v1.0/me on the back channel: token checks, Graph's error shape and codes.
@@ -12,26 +12,11 @@ const writable = new Set(['displayName', 'givenName', 'surname', 'jobTitle', 'mo
 const readOnly = new Set(['id', 'mail', 'userPrincipalName', 'businessPhones', '@odata.context'])
 const limits: Record<string, number> = { displayName: 256, givenName: 64, surname: 64, jobTitle: 128, mobilePhone: 64, officeLocation: 128, preferredLanguage: 16 }
 
-class GraphError extends Error {
-  status: number
-  code: string
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
-
-function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError) {
-  const clientRequestId = request.headers['client-request-id']
-  const requestId = randomUUID()
-  return reply.code(error.status).header('request-id', requestId).send({
-    error: {
-      code: error.code,
-      message: error.message,
-      innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId },
-    },
-  })
+/** `$select` at most once, as OData requires (a repeated option arrives as an array). */
+function selectOption(query: unknown): string | undefined {
+  const value = (query as Record<string, unknown> | undefined)?.$select
+  if (value === undefined || typeof value === 'string') return value
+  throw new GraphError(400, 'BadRequest', "Query option '$select' was specified more than once, but it must be specified at most once.")
 }
 
 export function graphRoutes(app: FastifyInstance, context: TenantContext) {
@@ -71,7 +56,7 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     }
     if (!select) return { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...full }
     const fields = select.split(',').map((name) => name.trim())
-    const unknown = fields.find((name) => !(name in full))
+    const unknown = fields.find((name) => !Object.hasOwn(full, name))
     if (unknown) throw new GraphError(400, 'Request_BadRequest', `Could not find a property named '${unknown}' on type 'microsoft.graph.user'.`)
     return { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${fields.join(',')})/$entity`, ...Object.fromEntries(fields.map((name) => [name, full[name]])) }
   }
@@ -93,7 +78,7 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
   app.get('/v1.0/me', async (request, reply) => {
     try {
       const user = await authorize(request, readScopes)
-      return reply.header('content-type', 'application/json;odata.metadata=minimal').send(representation(user, (request.query as Record<string, string>).$select))
+      return reply.header('content-type', 'application/json;odata.metadata=minimal').send(representation(user, selectOption(request.query)))
     } catch (error) {
       if (error instanceof GraphError) return sendGraphError(request, reply, error)
       throw error

@@ -1,23 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TenantContext } from '../context.ts'
 import { sessionCookie } from '../flow.ts'
+import { isRegisteredPostLogoutUri } from '../redirect-uris.ts'
 
-// The end-session endpoint (GET and POST): ends the tenant session and its refresh tokens,
-// then returns to a registered post-logout URI or shows a signed-out page.
+// The end-session endpoint (GET and POST): ends the tenant's browser session, then returns to a
+// registered post-logout URI or shows a signed-out page. Refresh tokens of confidential clients
+// stay valid, as in Entra ("Single sign-out: Stays alive", refresh-tokens.md "Token revocation").
 
 export function logoutRoutes(app: FastifyInstance, context: TenantContext) {
   async function logout(request: FastifyRequest, reply: FastifyReply) {
     const source = (request.method === 'POST' ? request.body : request.query) as Record<string, unknown> | undefined
     const postLogout = typeof source?.post_logout_redirect_uri === 'string' ? source.post_logout_redirect_uri : undefined
-    const allowed = Object.values(context.tenant.apps).some((registration) => registration.postLogoutRedirectUris.includes(postLogout ?? ''))
-    if (postLogout && !allowed) {
-      return reply.code(400).view('local-tenant/error.hbs', { message: `AADSTS50011: The post-logout redirect URI '${postLogout}' is not registered for any application.` })
+    const clientId = typeof source?.client_id === 'string' ? source.client_id : undefined
+    const named = clientId ? context.app(clientId) : undefined
+    const apps = named ? [named] : Object.values(context.tenant.apps)
+    if (postLogout && !isRegisteredPostLogoutUri(apps, postLogout)) {
+      return reply.code(400).view('local-tenant/error.hbs', { message: `AADSTS50011: The post-logout redirect URI '${postLogout}' does not match the redirect URIs configured for the application.` })
     }
     const sessionId = request.cookies[sessionCookie]
-    if (sessionId) {
-      context.state.sessions.delete(sessionId)
-      for (const [token, record] of context.state.refreshTokens) if (record.sessionId === sessionId) context.state.refreshTokens.delete(token)
-    }
+    if (sessionId) context.state.sessions.delete(sessionId)
     reply.clearCookie(sessionCookie, { path: '/' })
     if (postLogout) {
       const url = new URL(postLogout)

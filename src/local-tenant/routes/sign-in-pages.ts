@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TenantContext } from '../context.ts'
-import { checkOneTimeCode, continueSignedIn, findInteraction, issueCode, sendOneTimeCode, tenantSession } from '../flow.ts'
+import { checkOneTimeCode, continueSignedIn, findInteraction, issueCode, sendOneTimeCode, tenantSession, tooManyCodes } from '../flow.ts'
+import { passwordProblem } from '../password-rules.ts'
 import type { Interaction } from '../state.ts'
 
 // The sign-in and sign-up pages: plain HTML forms, one step each. Every form carries the
@@ -25,10 +26,10 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     }
   }
 
-  const signIn = (request: FastifyRequest, reply: FastifyReply, interaction: Interaction, userId: string, amr: string[]) => {
+  const signIn = (request: FastifyRequest, reply: FastifyReply, interaction: Interaction, userId: string, amr: string[], emailOtp = false) => {
     const session = tenantSession(context, request, reply)
     const now = state.now()
-    Object.assign(session, { userId, authTime: now, amr, mfaAt: amr.includes('mfa') ? now : undefined })
+    Object.assign(session, { userId, authTime: now, amr, mfaAt: amr.includes('mfa') ? now : undefined, emailOtp })
     return continueSignedIn(context, request, reply, interaction, session)
   }
 
@@ -68,20 +69,22 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     if (interaction.step !== 'mfa' || !interaction.email || !interaction.userId) {
       return reply.code(400).view('local-tenant/error.hbs', { message: 'No verification code was asked for. Go back to the application and sign in again.' })
     }
-    const result = checkOneTimeCode(context, interaction.email, 'mfa', field(body, 'code'))
+    const result = checkOneTimeCode(context, interaction, 'mfa', field(body, 'code'))
     const page = (error: string) => reply.code(400).view('local-tenant/mfa.hbs', { interaction: interaction.id, email: interaction.email, error })
     if (result === 'wrong') return page('That code is incorrect. Check the code and try again.')
     if (result === 'expired') return page('That code has expired. Select "Send a new code".')
     if (result === 'exhausted') return page('Too many incorrect codes. Select "Send a new code".')
     const session = tenantSession(context, request, reply)
     const now = state.now()
-    Object.assign(session, { userId: interaction.userId, amr: ['pwd', 'mfa'], mfaAt: now, authTime: session.authTime ?? now })
+    Object.assign(session, { userId: interaction.userId, amr: ['pwd', 'mfa'], mfaAt: now, authTime: session.authTime ?? now, emailOtp: true })
     return issueCode(context, reply, interaction, session)
   }))
 
   app.post('/login/mfa/resend', withInteraction((request, reply, interaction) => {
     if (interaction.step !== 'mfa' || !interaction.email) return reply.code(400).view('local-tenant/error.hbs', { message: 'No verification code was asked for.' })
-    sendOneTimeCode(context, request, interaction.email, 'mfa')
+    if (!sendOneTimeCode(context, request, interaction, 'mfa')) {
+      return reply.code(429).view('local-tenant/mfa.hbs', { interaction: interaction.id, email: interaction.email, error: tooManyCodes })
+    }
     return reply.view('local-tenant/mfa.hbs', { interaction: interaction.id, email: interaction.email, notice: 'We sent a new code.' })
   }))
 
@@ -97,13 +100,15 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     if (directory.byEmail(email)) return page('An account with this email address already exists. Sign in instead.')
     interaction.step = 'signup-code'
     interaction.email = email
-    sendOneTimeCode(context, request, email, 'sign-up')
+    if (!sendOneTimeCode(context, request, interaction, 'sign-up')) {
+      return reply.code(429).view('local-tenant/signup-email.hbs', { interaction: interaction.id, email, error: tooManyCodes })
+    }
     return reply.view('local-tenant/signup-code.hbs', { interaction: interaction.id, email })
   }))
 
   app.post('/login/signup/code', withInteraction((_request, reply, interaction, body) => {
     if (interaction.step !== 'signup-code' || !interaction.email) return reply.code(400).view('local-tenant/error.hbs', { message: 'Start the sign-up again.' })
-    const result = checkOneTimeCode(context, interaction.email, 'sign-up', field(body, 'code'))
+    const result = checkOneTimeCode(context, interaction, 'sign-up', field(body, 'code'))
     if (result !== 'ok') {
       return reply.code(400).view('local-tenant/signup-code.hbs', { interaction: interaction.id, email: interaction.email, error: result === 'wrong' ? 'That code is incorrect.' : 'That code can no longer be used. Start the sign-up again.' })
     }
@@ -116,10 +121,11 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     const password = field(body, 'password')
     const displayName = field(body, 'displayName').trim()
     const page = (error: string) => reply.code(400).view('local-tenant/signup-details.hbs', { interaction: interaction.id, email: interaction.email, displayName, error })
-    if (password.length < 8 || !/[A-Za-z]/.test(password) || !/[^A-Za-z]/.test(password)) return page('Use at least 8 characters with letters and numbers or symbols.')
+    const problem = passwordProblem(password)
+    if (problem) return page(problem)
     if (displayName.length < 1 || displayName.length > 256) return page('Enter a display name (up to 256 characters).')
     if (directory.byEmail(interaction.email)) return page('An account with this email address already exists.')
     const user = directory.create({ email: interaction.email, password, displayName })
-    return signIn(request, reply, interaction, user.id, ['pwd'])
+    return signIn(request, reply, interaction, user.id, ['pwd'], true)
   }))
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { createLocalJWKSet, jwtVerify } from 'jose'
+import { ClaimsRequestError, parseClaimsRequest } from '../claims-request.ts'
 import { authenticateClient } from '../client-auth.ts'
 import type { AuthEvidence } from '../conditional-access.ts'
 import type { TenantContext } from '../context.ts'
@@ -29,7 +30,6 @@ interface TokenBody {
   client_assertion_type?: string
 }
 
-const refreshLifetimeSeconds = 24 * 3600
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
 export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
@@ -39,22 +39,43 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     try {
       return parseScopes(scope, context.tenant)
     } catch (error) {
-      throw new OAuthError('invalid_scope', 70011, (error as ScopeError).message.replace(/^AADSTS\d+: /, ''))
+      if (error instanceof ScopeError) throw new OAuthError('invalid_scope', error.code, error.message)
+      throw error
     }
+  }
+
+  /** Client capabilities declared in any of the claims parameters of this grant. */
+  function capabilitiesOf(...claims: (string | undefined)[]): string[] {
+    try {
+      return [...new Set(claims.flatMap((raw) => parseClaimsRequest(raw, context.tenant).capabilities))]
+    } catch (error) {
+      if (error instanceof ClaimsRequestError) throw invalidRequest(90014, error.message)
+      throw error
+    }
+  }
+
+  function refreshLifetime(evidence: AuthEvidence): number {
+    const { refreshTokenLifetimeSeconds, emailOtpRefreshTokenLifetimeSeconds } = context.tenant.settings
+    return evidence.emailOtp ? emailOtpRefreshTokenLifetimeSeconds : refreshTokenLifetimeSeconds
   }
 
   async function issueUserTokens(
     client: AppRegistration, user: DirectoryUser, scopes: ScopeRequest, evidence: AuthEvidence,
-    options: { claims?: string; nonce?: string; authTime: number; sessionId?: string; familyId?: string; obo?: boolean },
+    options: {
+      claims?: string; capabilities: string[]; nonce?: string; authTime: number; sessionId?: string; obo?: boolean
+      /** A refresh: the family it belongs to, and the expiry a 24-hour token carries over. */
+      family?: { id: string; expiresAt: number }
+    },
   ) {
     if (!consentedPermissions(client, scopes)) {
-      throw invalidGrant(65001, `The user or administrator has not consented to use the application with ID '${client.clientId}' named '${client.displayName}'.`, { suberror: 'consent_required' })
+      throw invalidGrant(65001, `The user or administrator has not consented to use the application with ID '${client.clientId}' named '${client.displayName}'. Send an interactive authorization request for this user and resource.`, { suberror: 'consent_required' })
     }
     let decision
     try {
       decision = access.decide(user.id, scopes.resource.appId, evidence, options.claims)
     } catch (error) {
-      throw invalidRequest(90014, (error as Error).message.replace(/^AADSTS\d+: /, ''))
+      if (error instanceof ClaimsRequestError) throw invalidRequest(90014, error.message)
+      throw error
     }
     if (decision.challenge) {
       const resourceName = scopes.resource.kind === 'graph' ? graphResource : scopes.resource.app.identifierUri
@@ -63,24 +84,34 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
         ? new OAuthError('interaction_required', 50076, description, { claims: decision.challenge, suberror: 'basic_action' })
         : invalidGrant(50076, description, { suberror: 'basic_action', claims: decision.challenge })
     }
-    const grant = { user, clientId: client.clientId, amr: evidence.amr, authTime: options.authTime, sessionId: options.sessionId }
+    const grant = { user, clientId: client.clientId, amr: evidence.amr, authTime: options.authTime, sessionId: options.sessionId, capabilities: options.capabilities }
     const scp = scopes.permissions.length > 0 ? scopes.permissions : scopes.oidc.filter((s) => s !== 'offline_access')
-    const accessToken = scopes.resource.kind === 'graph'
-      ? await minter.graphAccessToken(grant, scp)
-      : await minter.apiAccessToken(grant, scopes.resource.appId, scp, decision.acrs)
+    const lifetime = context.tenant.settings.accessTokenLifetimeSeconds
+    let accessToken: string
+    if (scopes.resource.kind === 'graph') {
+      accessToken = await minter.graphAccessToken(grant, scp)
+    } else {
+      const uti = state.newSecret()
+      state.rememberAccessToken(uti, { amr: evidence.amr, mfaAt: evidence.mfaAt, emailOtp: evidence.emailOtp, expiresAt: state.now() + lifetime })
+      accessToken = await minter.apiAccessToken(grant, scopes.resource.appId, scp, { acrs: decision.acrs, uti })
+    }
     const response: Record<string, unknown> = {
       token_type: 'Bearer',
       scope: [...scopes.requested, ...scopes.oidc.filter((s) => s !== 'offline_access')].join(' '),
-      expires_in: context.tenant.settings.accessTokenLifetimeSeconds,
-      ext_expires_in: context.tenant.settings.accessTokenLifetimeSeconds,
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
       access_token: accessToken,
     }
     if (scopes.oidc.includes('offline_access')) {
       const token = state.newSecret()
+      const now = state.now()
+      // 90 days, sliding with each use; 24 hours after an email one-time passcode, carried over
+      // to the tokens that replace it (Entra's refresh-tokens.md, "Token lifetime").
+      const expiresAt = evidence.emailOtp && options.family ? options.family.expiresAt : now + refreshLifetime(evidence)
       const record: RefreshRecord = {
         clientId: client.clientId, userId: user.id, sessionId: options.sessionId, authTime: options.authTime,
-        amr: evidence.amr, mfaAt: evidence.mfaAt, familyId: options.familyId ?? state.newId(), used: false,
-        expiresAt: state.now() + refreshLifetimeSeconds,
+        amr: evidence.amr, mfaAt: evidence.mfaAt, emailOtp: evidence.emailOtp, familyId: options.family?.id ?? state.newId(), used: false,
+        issuedAt: now, expiresAt,
       }
       state.refreshTokens.set(token, record)
       response.refresh_token = token
@@ -108,19 +139,24 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     const user = directory.byId(code.userId)
     if (!user) throw invalidGrant(50034, 'The user account does not exist in the directory.')
     return issueUserTokens(client, user, code.request.scopes, code, {
-      claims: code.request.claims, nonce: code.request.nonce, authTime: code.authTime, sessionId: code.sessionId,
+      claims: code.request.claims, capabilities: capabilitiesOf(code.request.claims, body.claims),
+      nonce: code.request.nonce, authTime: code.authTime, sessionId: code.sessionId,
     })
   }
 
   async function refreshToken(client: AppRegistration, body: TokenBody) {
     if (!body.refresh_token) throw invalidRequest(900144, "The request body must contain the following parameter: 'refresh_token'.")
     const record = state.refreshTokens.get(body.refresh_token)
-    if (!record || record.expiresAt < state.now()) {
-      throw invalidGrant(700082, 'The refresh token has expired or is invalid. Sign in again.', { suberror: 'bad_token' })
+    if (!record) throw invalidGrant(9002313, 'Invalid request. Request is malformed or invalid.', { suberror: 'bad_token' })
+    if (record.clientId !== client.clientId) throw invalidGrant(700005, 'Provided refresh token is intended to use against other tenant or client.', { suberror: 'bad_token' })
+    if (record.issuedAt < (state.refreshNotBefore.get(record.userId) ?? 0)) {
+      throw invalidGrant(50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(record.issuedAt * 1000).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(state.refreshNotBefore.get(record.userId)! * 1000).toISOString()}'.`, { suberror: 'bad_token' })
     }
-    if (record.clientId !== client.clientId) throw invalidGrant(700005, 'The refresh token was issued to a different client.', { suberror: 'bad_token' })
-    if (record.used) {
-      // A rotated refresh token came back: someone holds a copy. Retire the whole family.
+    if (record.expiresAt < state.now()) {
+      throw invalidGrant(700082, `The refresh token has expired due to inactivity. The token was issued on ${new Date(record.issuedAt * 1000).toISOString()} and was inactive for ${Math.round((state.now() - record.issuedAt) / 86_400)} days.`, { suberror: 'bad_token' })
+    }
+    if (record.used && context.tenant.settings.strictRefreshTokenReuseDetection) {
+      // Off by default: Entra does not revoke a refresh token when it is used (refresh-tokens.md).
       state.revokeFamily(record.familyId)
       throw invalidGrant(70043, 'The refresh token was already used and has been revoked. Sign in again.', { suberror: 'bad_token' })
     }
@@ -129,7 +165,8 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     const scopes = scopesOf(body.scope)
     if (!scopes.oidc.includes('offline_access')) scopes.oidc.push('offline_access')
     const response = await issueUserTokens(client, user, scopes, record, {
-      claims: body.claims, authTime: record.authTime, sessionId: record.sessionId, familyId: record.familyId,
+      claims: body.claims, capabilities: capabilitiesOf(body.claims), authTime: record.authTime, sessionId: record.sessionId,
+      family: { id: record.familyId, expiresAt: record.expiresAt },
     })
     record.used = true
     return response
@@ -152,10 +189,11 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     }
     const user = directory.byId(String(payload.oid))
     if (!user) throw invalidGrant(50034, 'The user account does not exist in the directory.')
-    const amr = Array.isArray(payload.amr) ? payload.amr.map(String) : ['pwd']
-    const evidence: AuthEvidence = { amr, mfaAt: amr.includes('mfa') ? payload.iat : undefined }
+    // v2 access tokens carry no `amr`: like Entra, the tenant knows how the user signed in from
+    // its own record of the token it issued (an unknown token counts as a password sign-in).
+    const evidence: AuthEvidence = state.issuedAccessTokens.get(String(payload.uti)) ?? { amr: ['pwd'] }
     return issueUserTokens(client, user, scopesOf(body.scope), evidence, {
-      claims: body.claims, authTime: Number(payload.iat), obo: true,
+      claims: body.claims, capabilities: capabilitiesOf(body.claims), authTime: Number(payload.iat), obo: true,
     })
   }
 
@@ -173,12 +211,16 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     }
   }
 
-  const grants: Record<string, (client: AppRegistration, body: TokenBody) => Promise<object>> = {
-    authorization_code: authorizationCode,
-    refresh_token: refreshToken,
-    'urn:ietf:params:oauth:grant-type:jwt-bearer': onBehalfOf,
-    client_credentials: clientCredentials,
-  }
+  // A Map, not an object: a grant_type such as `constructor` or `__proto__` must not find anything.
+  const grants = new Map<string, (client: AppRegistration, body: TokenBody) => Promise<object>>([
+    ['authorization_code', authorizationCode],
+    ['refresh_token', refreshToken],
+    ['urn:ietf:params:oauth:grant-type:jwt-bearer', onBehalfOf],
+    ['client_credentials', clientCredentials],
+  ])
+
+  app.get('/:tenant/oauth2/v2.0/token', async (_request, reply) =>
+    sendOAuthError(reply, invalidRequest(900561, 'The endpoint only accepts POST, OPTIONS requests. Received a GET request.')))
 
   app.post('/:tenant/oauth2/v2.0/token', async (request, reply) => {
     const raw = (request.body ?? {}) as Record<string, unknown>
@@ -187,7 +229,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
       if (!request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
         throw invalidRequest(900144, 'The token request must be application/x-www-form-urlencoded.')
       }
-      const grant = body.grant_type ? grants[body.grant_type] : undefined
+      const grant = body.grant_type ? grants.get(body.grant_type) : undefined
       if (!body.grant_type) throw invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.")
       if (!grant) throw new OAuthError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${body.grant_type}'.`)
       const client = await authenticateClient(context, body, request.headers.authorization, `${context.origins.https}${request.url.split('?')[0]}`)

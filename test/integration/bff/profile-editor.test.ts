@@ -25,7 +25,7 @@ t.test('the profile page shows the Graph /me card with an Edit button', async (t
   const browser = await signedIn(stack)
   const page = await browser.get('/profile')
   t.equal(page.status, 200)
-  t.match(page.body, /<dd data-field="displayName">Demo User<\/dd>/)
+  t.match(page.body, /<dd data-field="displayName" dir="auto">Demo User<\/dd>/)
   t.match(page.body, /<dd data-field="mail">demo@contoso\.test<\/dd>/)
   t.match(page.body, /hx-get="\/profile\/editor"[^>]*>Edit</)
   t.equal(page.headers.vary, 'HX-Request')
@@ -71,9 +71,9 @@ t.test('saving after MFA updates Graph and renders the card with a status messag
   const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Demo Saved', givenName: 'Demo', surname: 'Saved' } })
   t.equal(saved.status, 200)
   t.match(saved.body, /role="status">Your profile was saved\./)
-  t.match(saved.body, /<dd data-field="displayName">Demo Saved<\/dd>/)
+  t.match(saved.body, /<dd data-field="displayName" dir="auto">Demo Saved<\/dd>/)
   const page = await browser.get('/profile')
-  t.match(page.body, /<dd data-field="displayName">Demo Saved<\/dd>/, 'Graph holds the new value')
+  t.match(page.body, /<dd data-field="displayName" dir="auto">Demo Saved<\/dd>/, 'Graph holds the new value')
 })
 
 t.test('invalid values answer 422 with messages and the typed values', async (t) => {
@@ -158,7 +158,7 @@ t.test('Cancel returns the card and drops the draft', async (t) => {
   t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/, 'the draft is there before Cancel')
   const card = await browser.send('POST', '/profile/cancel', htmx)
   t.equal(card.status, 200)
-  t.match(card.body, /<dd data-field="displayName">Demo User<\/dd>/)
+  t.match(card.body, /<dd data-field="displayName" dir="auto">Demo User<\/dd>/)
   t.notMatch((await browser.get('/profile?edit=1')).body, /Draft Given/, 'the draft is gone after Cancel')
 })
 

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+// Microsoft Graph's error shape: {"error":{"code","message","innerError":{date, request-id, client-request-id}}}.
+
+export class GraphError extends Error {
+  status: number
+  code: string
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError) {
+  const clientRequestId = request.headers['client-request-id']
+  const requestId = randomUUID()
+  return reply.code(error.status).header('request-id', requestId).send({
+    error: {
+      code: error.code,
+      message: error.message,
+      innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId },
+    },
+  })
+}
