@@ -5,7 +5,7 @@ import type { ScenarioResult } from './load.ts'
 export interface BenchResults {
   ranAt: string
   machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string }
-  settings: { users: number; connections: number; durationSeconds: number; warmupSeconds: number; logLevel: string }
+  settings: { users: number; connections: number; durationSeconds: number; warmupSeconds: number; logLevel: string; tracing?: boolean }
   scenarios: Record<string, ScenarioResult>
   ratios: { profilePageToDirect: number; editorFragmentToDirect: number }
   sessionFootprint: {
@@ -39,7 +39,7 @@ export function markdown(results: BenchResults): string {
   const startLines = Object.entries(results.startToReadyMs).map(([role, runs]) => `${role} ${runs.join(' / ')} ms`)
   return [
     `Run ${results.ranAt} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}.`,
-    `${settings.users} signed-in users, ${settings.connections} connections, ${settings.durationSeconds} s per scenario after ${settings.warmupSeconds} s warm-up, log level ${settings.logLevel}; load generator and roles share the machine.`,
+    `${settings.users} signed-in users, ${settings.connections} connections, ${settings.durationSeconds} s per scenario after ${settings.warmupSeconds} s warm-up, log level ${settings.logLevel}${settings.tracing ? ', tracing on (100 % sampled, OTLP to a local sink)' : ''}; load generator and roles share the machine.`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | non-2xx / errors | CPU ms/request (tenant+service / BFF / baseline) | what it does |',
     '|---|---:|---:|---:|---:|---:|---|',

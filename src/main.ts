@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { readEnv } from './config/read-env.ts'
+import { startTelemetry } from './lib/telemetry/telemetry.ts'
 import { chooseRoles } from './roles.ts'
 import { startRoles, type RunningRoles } from './start-roles.ts'
 
@@ -18,11 +19,18 @@ function banner(running: RunningRoles): string {
 
 try {
   const env = readEnv(process.env)
-  const running = await startRoles(chooseRoles(process.argv.slice(2), env.PROFILE), env)
+  const roles = chooseRoles(process.argv.slice(2), env.PROFILE)
+  // Before the roles: their build functions register the request spans and metrics.
+  const telemetry = await startTelemetry(process.env, roles)
+  const running = await startRoles(roles, env).catch(async (error) => {
+    await telemetry.shutdown()
+    throw error
+  })
   process.stdout.write(banner(running))
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) process.stderr.write(`Stopping after an error: ${err.message}\n`)
     await running.close()
+    await telemetry.shutdown()
   })
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`)

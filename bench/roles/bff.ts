@@ -3,6 +3,7 @@ import { buildBff } from '../../src/bff/app.ts'
 import { createMemoryTokenCacheStore } from '../../src/bff/token-cache-store.ts'
 import { localBffConfig, readLocalTenantConnection } from '../../src/config/local-profile.ts'
 import { readEnv } from '../../src/config/read-env.ts'
+import { startTelemetry } from '../../src/lib/telemetry/telemetry.ts'
 import { serveParent } from '../child-role.ts'
 
 // Child process: the BFF exactly as the `local` profile configures it, with the default
@@ -14,6 +15,8 @@ const config = {
   // Signing in the whole user pool goes through /auth/* from one address.
   authRateLimitPerMinute: 1_000_000,
 }
+// Off unless the parent passes OTEL_* variables (`--tracing`), as main.ts starts it.
+const telemetry = await startTelemetry(process.env, ['bff'])
 const sessions: NonNullable<ConstructorParameters<typeof session.MemoryStore>[0]> = new Map()
 const tokenCaches = createMemoryTokenCacheStore()
 const app = await buildBff(config, { sessionStore: new session.MemoryStore(sessions), tokenCaches })
@@ -29,4 +32,7 @@ serveParent({ url: config.publicOrigin }, {
     const sessionJson = JSON.stringify(stored)
     return { sessionJson, sessionBytes: Buffer.byteLength(sessionJson), tokenCacheJson: await tokenCaches.get(tokenCacheKey), tokenCacheBytes: await tokenCaches.sizeOf(tokenCacheKey) }
   },
-}, () => app.close())
+}, async () => {
+  await app.close()
+  await telemetry.shutdown()
+})

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeLocalTenantConnection } from '../../src/config/local-profile.ts'
 import type { LogLevel } from '../../src/config/types.ts'
+import { startTelemetry } from '../../src/lib/telemetry/telemetry.ts'
 import { startLocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { readTenantFile } from '../../src/local-tenant/tenant-file.ts'
 import { buildProfileService } from '../../src/profile-service/app.ts'
@@ -19,6 +20,8 @@ const userCount = Number(process.env.BENCH_USERS)
 const logLevel = (process.env.BENCH_LOG_LEVEL ?? 'warn') as LogLevel
 const password = 'Bench-Passw0rd!'
 
+// Off unless the parent passes OTEL_* variables (`--tracing`).
+const telemetry = await startTelemetry(process.env, ['local-tenant', 'profile-service'])
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-tenant-'))
 const tenantFile = await readTenantFile()
 tenantFile.settings.signInRequestsPerMinute = 1_000_000
@@ -89,6 +92,7 @@ serveParent(
   async () => {
     await service.close()
     await tenant.close()
+    await telemetry.shutdown()
     await rm(dataDir, { recursive: true, force: true })
   },
 )

@@ -6,6 +6,8 @@ import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { requestIds } from '../lib/telemetry/request-id.ts'
+import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
@@ -37,7 +39,8 @@ export interface BffStores {
 }
 
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
-  const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false }, config.timeouts))
+  const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
+  await instrumentRole(app, 'bff')
   // With REDIS_URL: sessions, token caches and locks shared by every replica (issue 6).
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore

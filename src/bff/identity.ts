@@ -6,6 +6,7 @@ import { createMsalApp } from '../lib/msal-app.ts'
 import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
 import { DependencyFailure, fromMsal } from './failures.ts'
+import { bffMetrics } from './metrics.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
 
 // Everything the BFF asks of Entra, through msal-node. One confidential client per operation,
@@ -139,12 +140,12 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     },
 
     /** Redeems the code into the token cache under `cacheKey`; msal checks the nonce. */
-    async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization): Promise<AuthenticationResult> {
+    async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization, correlationId: string = randomUUID()): Promise<AuthenticationResult> {
       return underLock(cacheKey, async () => {
         hotTokens.delete(cacheKey) // a new sign-in or step-up: the next request reads the new cache
         const msal = await msalFor(cacheKey)
         return msal.acquireTokenByCode(
-          { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims },
+          { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
           { code, state: pending.state },
         ).catch((error) => { throw mapMsalError(error) })
       })
@@ -152,19 +153,25 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
 
     /**
      * A token from the session's cache, refreshed when needed. Serialised per session so
-     * concurrent requests never redeem the same refresh token twice.
+     * concurrent requests never redeem the same refresh token twice. msal sends `correlationId`
+     * as client-request-id: Entra's sign-in logs can then be searched for the request's id.
      */
-    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[]): Promise<AuthenticationResult> {
+    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[], correlationId: string = randomUUID()): Promise<AuthenticationResult> {
       const hot = hotTokens.get(cacheKey)?.get(scopes.join(' '))
-      if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) return hot.result
+      if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) {
+        bffMetrics.tokenAcquired('cache_hit')
+        return hot.result
+      }
       return underLock(cacheKey, async () => {
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
-          const result = await msal.acquireTokenSilent({ account, scopes, correlationId: randomUUID() })
+          const result = await msal.acquireTokenSilent({ account, scopes, correlationId })
           remember(cacheKey, scopes, result)
+          bffMetrics.tokenAcquired(result.fromCache ? 'cache_hit' : 'refresh')
           return result
         } catch (error) {
+          bffMetrics.tokenAcquired(error instanceof InteractionRequiredAuthError ? 'interaction_required' : 'error')
           if (error instanceof InteractionRequiredAuthError) {
             if (error.claims) throw new StepUpRequiredError(error.claims)
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)

@@ -1,6 +1,7 @@
 import type {} from '@fastify/session'
 import type { ProfileDraft } from '../lib/profile-rules.ts'
 import type { Language } from './i18n/language.ts'
+import type { StepUpSource } from './metrics.ts'
 
 // What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
 // session's token cache (token-cache-store.ts), keyed by `tokenCacheKey`.
@@ -54,6 +55,8 @@ declare module 'fastify' {
     pendingAuthorization?: PendingAuthorization
     /** The claims of the last MFA challenge: step-up sends these, never claims from a URL. */
     stepUpClaims?: string
+    /** What asked for that step-up, for the step-up metrics. */
+    stepUpSource?: StepUpSource
     /** Profile values typed before a step-up or a failure, restored in the editor. */
     draft?: Partial<ProfileDraft>
     /** A one-time message shown on the next page (e.g. after step-up), as a catalog id. */

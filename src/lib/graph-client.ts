@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici'
+import { asClientRequestId } from './telemetry/request-id.ts'
 import { isTimeout, retryAfterSeconds } from './upstream-errors.ts'
 
 // Microsoft Graph /me over undici, with honest failures: every non-2xx and every network fault
@@ -44,7 +45,7 @@ async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', access
       dispatcher: options.dispatcher,
       headers: {
         authorization: `Bearer ${accessToken}`,
-        'client-request-id': clientRequestId,
+        'client-request-id': asClientRequestId(clientRequestId),
         accept: 'application/json',
         ...(body ? { 'content-type': 'application/json' } : {}),
       },

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api'
 import type { FastifyServerOptions } from 'fastify'
 import type { LogLevel } from '../config/types.ts'
 
@@ -33,6 +34,14 @@ export function serializeError(error: unknown): { type: string; message: string;
   }
 }
 
+/** The active span's ids on every log line while tracing is on (the API alone is a no-op without the SDK). */
+export function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()
+  if (!span) return {}
+  const { traceId, spanId } = span.spanContext()
+  return { trace_id: traceId, span_id: spanId }
+}
+
 /**
  * Logger options for every role: JSON lines (pretty only when a person watches a TTY and
  * pino-pretty is installed), level from config, request URLs without their query string
@@ -43,6 +52,7 @@ export function loggerOptions(level: LogLevel, role: string): FastifyServerOptio
     level,
     name: role,
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    mixin: traceFields,
     serializers: {
       err: serializeError,
       req(request) {

@@ -3,6 +3,8 @@ import formbody from '@fastify/formbody'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { LocalTenantConfig } from '../config/types.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { requestIds } from '../lib/telemetry/request-id.ts'
+import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { withServerTimeouts } from '../lib/server-timeouts.ts'
 import { browserEndpoints } from './browser-endpoints.ts'
 import { loadTlsMaterial } from './certificates.ts'
@@ -110,8 +112,10 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     }
   }
 
-  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024 }, config.timeouts))
-  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024 }, config.timeouts))
+  const front = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 16 * 1024, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
+  await instrumentRole(front, 'local-tenant')
+  const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger: loggerOptions(config.logLevel, 'local-tenant'), bodyLimit: 64 * 1024, genReqId: requestIds({ acceptClientRequestId: true, acceptTraceContext: true }) }, config.timeouts))
+  await instrumentRole(back, 'local-tenant')
   const bothOrigins = async (app: FastifyInstance) => {
     app.setErrorHandler(errorHandler)
     notFoundHandlers(app)

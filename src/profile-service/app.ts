@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { createGraphClient, GraphError, type GraphProfile } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
+import { requestIds } from '../lib/telemetry/request-id.ts'
+import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
 import { fieldNames, profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
@@ -52,12 +53,10 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     // An API rejects what it does not understand: no silently dropped properties, no coercion,
     // and every field's problem at once (the body is small, so allErrors costs nothing).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
-    // Carry the caller's client-request-id through to Graph, for one trace across the hops.
-    genReqId: (request) => {
-      const given = request.headers['client-request-id']
-      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID()
-    },
+    // The caller's trace id or client-request-id, carried through to Graph (one id across the hops).
+    genReqId: requestIds({ acceptClientRequestId: true, acceptTraceContext: true }),
   }, config.timeouts))
+  await instrumentRole(app, 'profile-service')
   app.addHook('onClose', async () => agent.close())
   // JSON only: Fastify's built-in text/plain parser would hand a string to the schema (a 422).
   app.removeContentTypeParser('text/plain')

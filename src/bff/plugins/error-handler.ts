@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { editorFields, submittedValues } from '../editor-fields.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
+import { bffMetrics } from '../metrics.ts'
 import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
 import { SignInRequiredError } from '../identity.ts'
 import { submittedForm } from '../submitted-form.ts'
@@ -40,6 +41,7 @@ export function registerErrorHandler(app: FastifyInstance) {
     const { t } = textsFor(request)
     if (error instanceof DependencyFailure) {
       const { status, message, retryAfterSeconds } = answerFor(error, t)
+      bffMetrics.upstreamFailed(error.failure)
       request.log.warn({ failure: error.failure, err: error.cause }, 'a dependency failed')
       if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
       return answer(request, reply, status, `${message} ${t('error.tryAgainLater', { kept })}`)

@@ -3,10 +3,12 @@ import { InteractionRequiredAuthError } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
+import { bffMetrics } from '../metrics.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
+import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
 
@@ -40,6 +42,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const { user, stepUpClaims } = request.session
     if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fprofile', 302)
     // Claims come only from the challenge stored server-side, never from this URL.
+    bffMetrics.stepUp('started', request.session.stepUpSource)
     return startAuthorization(request, reply, {
       purpose: 'step-up', returnTo: '/profile?edit=1', scopes: [config.profileService.scope], claims: stepUpClaims, loginHint: user.username,
     })
@@ -48,12 +51,14 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
   app.get('/auth/redirect', limited, async (request, reply) => {
     const query = request.query as RedirectQuery
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
+    const stepUpSource = request.session.stepUpSource
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
       return failedSignIn(request, reply, 400, 'signIn.expired')
     }
     if (query.error) {
       if (pending.purpose === 'step-up') {
+        bffMetrics.stepUp('cancelled', stepUpSource)
         request.session.notice = 'notice.stepUpCancelled'
         return reply.redirect('/profile', 302)
       }
@@ -65,19 +70,22 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
     let result
     try {
-      result = await identity.redeemCode(cacheKey, query.code, pending)
+      result = await identity.redeemCode(cacheKey, query.code, pending, asClientRequestId(request.id))
     } catch (error) {
       request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
       if (pending.purpose === 'step-up' && error instanceof InteractionRequiredAuthError && error.claims) {
         // The tenant answered the redemption with a new challenge: no second factor counted.
         request.session.stepUpClaims = error.claims
+        bffMetrics.stepUp('refused', stepUpSource)
         return failedSignIn(request, reply, 403, 'signIn.stillNeedsSecondFactor')
       }
+      if (pending.purpose === 'step-up') bffMetrics.stepUp('failed', stepUpSource)
       return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
     if (pending.purpose === 'step-up') {
       if (!previous || result.account?.homeAccountId !== previous.homeAccountId) {
+        bffMetrics.stepUp('refused', stepUpSource)
         await identity.forget(cacheKey)
         await request.session.destroy()
         return failedSignIn(request, reply, 403, 'signIn.differentAccount')
@@ -89,6 +97,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       // list `amr` (v1.0 tokens) it must name "mfa" too. /profile?edit=1 then asks for the
       // service token silently, and a tenant still unsatisfied answers with the step-up again.
       if (pending.claims === undefined || (Array.isArray(claims.amr) && !claims.amr.includes('mfa'))) {
+        bffMetrics.stepUp('refused', stepUpSource)
         return failedSignIn(request, reply, 403, 'signIn.noSecondFactor')
       }
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
@@ -106,7 +115,10 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
     }
-    if (pending.purpose === 'step-up') request.session.notice = 'notice.verified'
+    if (pending.purpose === 'step-up') {
+      bffMetrics.stepUp('completed', stepUpSource)
+      request.session.notice = 'notice.verified'
+    }
     return reply.redirect(pending.returnTo, 302)
   })
 

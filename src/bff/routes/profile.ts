@@ -8,9 +8,11 @@ import { editorFields, problemMessages, type FieldMessages } from '../editor-fie
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
 import { StepUpRequiredError, type Identity } from '../identity.ts'
+import { bffMetrics, type StepUpSource } from '../metrics.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderFragment, renderPage, textsFor } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
+import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 // The profile page, the inline editor (htmx fragments in #profile-panel), saving through the
 // edit profile service, and the 401 step-up fragment when MFA is asked for. Every page also
@@ -38,11 +40,13 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   const token = (request: FastifyRequest, scopes: string[]) =>
-    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes)
+    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes, asClientRequestId(request.id))
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
-  function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string) {
+  function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string, source: StepUpSource) {
     request.session.stepUpClaims = claims
+    request.session.stepUpSource = source
+    bffMetrics.stepUp('challenged', source)
     if (!isHtmx(request)) return reply.redirect('/auth/step-up', 303)
     return renderFragment(reply.code(401), 'step-up', { csrfToken: reply.generateCsrf() })
   }
@@ -64,6 +68,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   function failureProblem(request: FastifyRequest, reply: FastifyReply, failure: DependencyFailure, advice: MessageId): { status: number; problem: string } {
     const { t } = textsFor(request)
     const { status, message, retryAfterSeconds } = answerFor(failure, t)
+    bffMetrics.upstreamFailed(failure.failure)
     if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
     return { status, problem: `${message} ${t(advice, { kept: 'no' })}` }
   }
@@ -105,6 +110,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     } catch (error) {
       if (!(error instanceof StepUpRequiredError)) throw error
       request.session.stepUpClaims = error.claims
+      request.session.stepUpSource = 'token-endpoint-ca'
+      bffMetrics.stepUp('challenged', 'token-endpoint-ca')
       return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
     }
     return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(t, values, {}, true) })
@@ -116,7 +123,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     try {
       await token(request, serviceScopes)
     } catch (error) {
-      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
+      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
       throw error
     }
     const profile = request.session.profile ?? (await loadProfile(request))
@@ -144,7 +151,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     try {
       ({ accessToken } = await token(request, serviceScopes))
     } catch (error) {
-      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims)
+      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
       if (!(error instanceof DependencyFailure)) throw error
       request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
       const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
@@ -163,7 +170,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       case 'invalid':
         return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
       case 'step-up':
-        return stepUp(request, reply, outcome.claims)
+        return stepUp(request, reply, outcome.claims, 'api-claims-challenge')
       default: {
         request.log.warn({ failure: outcome.failure, status: outcome.status }, 'edit profile service failed')
         const { status, problem } = failureProblem(request, reply, new DependencyFailure(outcome.failure), 'error.valuesKept')

@@ -1,0 +1,44 @@
+import { metrics, type Counter, type MeterProvider } from '@opentelemetry/api'
+import type { FailureClass } from './failures.ts'
+
+// The BFF's own metrics, one call per event in the routes. Through the OpenTelemetry API: a no-op
+// until telemetry starts (OTLP or METRICS_PORT), then exported with the process's other metrics.
+
+export type StepUpOutcome = 'challenged' | 'started' | 'completed' | 'cancelled' | 'refused' | 'failed'
+/** What asked for MFA: the tenant's token endpoint (Conditional Access) or the service's 401 claims challenge. */
+export type StepUpSource = 'token-endpoint-ca' | 'api-claims-challenge'
+export type TokenResult = 'cache_hit' | 'refresh' | 'interaction_required' | 'error'
+
+interface Instruments { stepUps: Counter; tokens: Counter; upstreamErrors: Counter }
+
+let provider: MeterProvider | undefined
+let instruments: Instruments | undefined
+
+/** The API hands out no-op meters until a provider is set: instruments follow the current provider. */
+function current(): Instruments {
+  const now = metrics.getMeterProvider()
+  if (now !== provider || !instruments) {
+    provider = now
+    const meter = now.getMeter('bff')
+    instruments = {
+      stepUps: meter.createCounter('bff.step_ups', { description: 'MFA step-ups by outcome and by what asked for them.' }),
+      tokens: meter.createCounter('bff.token_acquisitions', { description: 'Silent token acquisitions by result.' }),
+      upstreamErrors: meter.createCounter('bff.upstream_errors', { description: 'Dependency failures answered to users, by upstream and failure.' }),
+    }
+  }
+  return instruments
+}
+
+const upstreamOf = (failure: FailureClass) => failure.startsWith('store-') ? 'store' : failure.split('-')[0]
+
+export const bffMetrics = {
+  stepUp(outcome: StepUpOutcome, source: StepUpSource | undefined) {
+    current().stepUps.add(1, { outcome, source: source ?? 'unknown' })
+  },
+  tokenAcquired(result: TokenResult) {
+    current().tokens.add(1, { result })
+  },
+  upstreamFailed(failure: FailureClass) {
+    current().upstreamErrors.add(1, { upstream: upstreamOf(failure), failure })
+  },
+}
