@@ -41,7 +41,7 @@ export interface BffStores {
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
   const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
   await instrumentRole(app, 'bff')
-  // With REDIS_URL: sessions, token caches and locks shared by every replica (issue 6).
+  // With REDIS_URL: sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore
     ? await (await import('./redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs })

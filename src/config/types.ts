@@ -1,6 +1,6 @@
 import type { TrustProxy } from './trust-proxy.ts'
 
-// Typed configuration of each role. Built from the environment by src/config/index.ts
+// Typed configuration of each role. Built from the environment by entra-profile.ts and local-profile.ts
 // (profiles `local` and `entra`), or directly by tests.
 
 import type { ServerTimeouts } from '../lib/server-timeouts.ts'
@@ -35,7 +35,7 @@ export interface LocalTenantConfig {
 /** How a confidential client proves itself: a secret, or a certificate (private_key_jwt). */
 export type ClientCredential =
   | { kind: 'secret'; clientSecret: string }
-  | { kind: 'certificate'; privateKeyPem: string; thumbprintSha256: string; certificatePem?: string }
+  | { kind: 'certificate'; privateKeyPem: string; thumbprintSha256: string }
 
 export interface TenantEndpoints {
   /** e.g. https://contoso.ciamlogin.com/{tenantId} or https://localhost:3101/{tenantId} */
@@ -76,7 +76,7 @@ export interface BffSessionConfig {
   secureCookie: boolean
   idleTimeoutMs: number
   absoluteTimeoutMs: number
-  /** With a Redis URL the session store and token caches live in Redis (issue 6). */
+  /** With a Redis URL the session store and token caches live in Redis. */
   redisUrl?: string
   /** Prefix of every Redis key (default `bff:`), so several apps can share one Redis. */
   redisKeyPrefix?: string

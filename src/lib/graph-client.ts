@@ -11,7 +11,6 @@ export interface GraphProfile {
   givenName: string | null
   surname: string | null
   mail: string | null
-  userPrincipalName?: string | null
 }
 
 export type GraphFailure = 'rejected-request' | 'rejected-token' | 'unavailable' | 'timeout'

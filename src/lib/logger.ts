@@ -43,8 +43,7 @@ export function traceFields(): Record<string, string> {
 }
 
 /**
- * Logger options for every role: JSON lines (pretty only when a person watches a TTY and
- * pino-pretty is installed), level from config, request URLs without their query string
+ * Logger options for every role: JSON lines, level from config, request URLs without their query string
  * (authorization codes and state travel there).
  */
 export function loggerOptions(level: LogLevel, role: string): FastifyServerOptions['logger'] {

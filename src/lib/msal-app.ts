@@ -16,11 +16,7 @@ export interface MsalAppOptions {
 function credentialOf(credential: ClientCredential): Partial<Configuration['auth']> {
   if (credential.kind === 'secret') return { clientSecret: credential.clientSecret }
   return {
-    clientCertificate: {
-      thumbprintSha256: credential.thumbprintSha256,
-      privateKey: credential.privateKeyPem,
-      ...(credential.certificatePem ? { x5c: credential.certificatePem } : {}),
-    },
+    clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKeyPem },
   }
 }
 

@@ -24,7 +24,7 @@ export async function fetchTenantMetadata(authority: string, dispatcher: Dispatc
 }
 
 /**
- * Metadata loaded lazily and retried on failure, so a role starts (and reports not ready)
+ * Metadata loaded lazily and retried on failure, so a role starts
  * while the tenant is unreachable, and recovers by itself.
  */
 export function tenantMetadataLoader(authority: string, dispatcher: Dispatcher) {
@@ -42,7 +42,6 @@ export function tenantMetadataLoader(authority: string, dispatcher: Dispatcher) 
       )
       return loading
     },
-    isLoaded: () => loaded !== undefined,
   }
 }
 
