@@ -5,7 +5,11 @@ declare module 'autocannon' {
     url: string
     connections: number
     duration: number
-    requests?: { setupRequest?: (request: RequestParams) => RequestParams }[]
+    requests?: {
+      setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams
+      /** Called with each answer's body (which autocannon then reads) and the connection's context. */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void
+    }[]
   }
   interface Result {
     requests: { average: number; total: number }

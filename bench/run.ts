@@ -30,11 +30,14 @@ const { values: flags } = parseArgs({
     'scenarios': { type: 'string' },
     'rounds': { type: 'string' },
     'check': { type: 'boolean', default: false },
+    'scenario': { type: 'string' },
   },
 })
 const quick = flags.quick
 const setting = (flag: string | undefined, envName: string, normal: number, quickValue: number) => Number(flag ?? process.env[envName] ?? (quick ? quickValue : normal))
-const users = setting(flags.users, 'BENCH_USERS', 200, 3)
+const mixed = flags.scenario === 'mixed'
+if (flags.scenario !== undefined && !mixed) throw new Error(`unknown --scenario ${flags.scenario}: the only one is "mixed" (use --scenarios for the others)`)
+const users = setting(flags.users, 'BENCH_USERS', mixed ? 100 : 200, 3)
 const load: LoadOptions = {
   durationSeconds: setting(flags.duration, 'BENCH_DURATION', 5, 1),
   warmupSeconds: setting(flags.warmup, 'BENCH_WARMUP', 2, 0),
@@ -51,9 +54,9 @@ const roleOptions = (name: string) => ({ logFile: join(workDir, `${name}.log`), 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
 const started: ChildRole[] = []
-async function start(name: string, extra: { env?: Record<string, string>; input?: unknown } = {}) {
+async function start(name: string, extra: { script?: string; env?: Record<string, string>; input?: unknown } = {}) {
   const options = roleOptions(name)
-  const role = await startChildRole(name, roleScript(name), { ...options, ...extra, env: { ...options.env, ...extra.env } })
+  const role = await startChildRole(name, roleScript(extra.script ?? name), { ...options, ...extra, env: { ...options.env, ...extra.env } })
   started.push(role)
   return role
 }
@@ -152,18 +155,34 @@ async function main(): Promise<BenchResults> {
   }
 }
 
-try {
-  const results = await main()
-  results.budget = checkBudget(results, readBudget())
+async function mainMixed() {
+  const { runMixed, mixedMarkdown } = await import('./mixed.ts')
+  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel }, start, progress)
   mkdirSync(resultsDir, { recursive: true })
-  const table = markdown(results)
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
-  writeFileSync(join(resultsDir, 'latest.md'), table)
+  const table = mixedMarkdown(results)
+  writeFileSync(join(resultsDir, 'mixed.json'), `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(join(resultsDir, 'mixed.md'), table)
   process.stdout.write(table)
-  if (results.targets.some((target) => !target.met)) process.exitCode = 1
-  if (flags.check && results.budget.some((verdict) => verdict.verdict === 'fail')) {
-    process.stderr.write('bench: a budget in bench/budget.json is broken by more than the measured spread\n')
-    process.exitCode = 1
+  const { non2xx, transport, wrongAnswers, crossUser, lostUpdates } = results.errors
+  if (non2xx + transport + wrongAnswers + crossUser + lostUpdates > 0) process.exitCode = 1
+}
+
+try {
+  if (mixed) {
+    await mainMixed()
+  } else {
+    const results = await main()
+    results.budget = checkBudget(results, readBudget())
+    mkdirSync(resultsDir, { recursive: true })
+    const table = markdown(results)
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
+    writeFileSync(join(resultsDir, 'latest.md'), table)
+    process.stdout.write(table)
+    if (results.targets.some((target) => !target.met)) process.exitCode = 1
+    if (flags.check && results.budget.some((verdict) => verdict.verdict === 'fail')) {
+      process.stderr.write('bench: a budget in bench/budget.json is broken by more than the measured spread\n')
+      process.exitCode = 1
+    }
   }
 } catch (error) {
   process.stderr.write(`bench failed: ${(error as Error).stack}\n(role logs in ${workDir})\n`)
