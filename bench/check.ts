@@ -12,6 +12,8 @@ interface Limit { min?: number; max?: number }
 export interface Budget {
   /** Throughput over `direct`, per scenario. */
   ratios?: Record<string, Limit>
+  /** BFF CPU per request over the baseline's CPU per `direct` request, per scenario. */
+  cpuOverDirect?: Record<string, Limit>
   /** CPU ms per request, per scenario and role. */
   cpuMsPerRequest?: Record<string, Record<string, Limit>>
   /** One signed-in session in Redis (session + sealed token cache), bytes. */
@@ -24,7 +26,7 @@ export interface BudgetVerdict {
   name: string
   limit: string
   measured: Spread
-  verdict: 'pass' | 'within spread' | 'fail'
+  verdict: 'pass' | 'within spread' | 'fail' | 'not measured'
 }
 
 export const budgetFile = new URL('./budget.json', import.meta.url).pathname
@@ -35,6 +37,7 @@ export function readBudget(path = budgetFile): Budget {
 
 function judge(name: string, limit: Limit, measured: Spread): BudgetVerdict[] {
   const verdicts: BudgetVerdict[] = []
+  if (!Number.isFinite(measured.median)) return [{ name, limit: [limit.min !== undefined ? `≥ ${limit.min}` : '', limit.max !== undefined ? `≤ ${limit.max}` : ''].filter(Boolean).join(', '), measured, verdict: 'not measured' }]
   if (limit.max !== undefined) {
     const verdict = !(measured.median <= limit.max) ? (measured.min <= limit.max ? 'within spread' : 'fail') : 'pass'
     verdicts.push({ name, limit: `≤ ${limit.max}`, measured, verdict })
@@ -46,13 +49,16 @@ function judge(name: string, limit: Limit, measured: Spread): BudgetVerdict[] {
   return verdicts
 }
 
-/** A missing measurement breaks its budget: a gate that skips what it cannot see is no gate. */
+/** A missing measurement is "not measured", which --check counts as broken: a gate that skips what it cannot see is no gate. */
 const missing: Spread = { median: Number.NaN, min: Number.NaN, max: Number.NaN }
 
 export function checkBudget(results: BenchResults, budget: Budget): BudgetVerdict[] {
   const verdicts: BudgetVerdict[] = []
   for (const [scenario, limit] of Object.entries(budget.ratios ?? {})) {
     verdicts.push(...judge(`${scenario} / direct`, limit, results.ratios[scenario] ?? missing))
+  }
+  for (const [scenario, limit] of Object.entries(budget.cpuOverDirect ?? {})) {
+    verdicts.push(...judge(`${scenario}: BFF CPU / baseline CPU per direct request`, limit, results.cpuOverDirect?.[scenario] ?? missing))
   }
   for (const [scenario, perRole] of Object.entries(budget.cpuMsPerRequest ?? {})) {
     for (const [role, limit] of Object.entries(perRole)) {

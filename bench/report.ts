@@ -16,6 +16,8 @@ export interface BenchResults {
   scenarios: Record<string, ScenarioResult>
   /** Each BFF scenario's throughput over `direct`'s, per round. */
   ratios: Record<string, Spread>
+  /** Each BFF scenario's BFF CPU per request over the baseline's CPU per `direct` request, per round. */
+  cpuOverDirect: Record<string, Spread>
   sessionFootprint: {
     memory: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number }
     redis: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number } | { unavailable: string }
@@ -51,6 +53,7 @@ export function markdown(results: BenchResults): string {
     : `Redis: ${kb(redis.totalBytes)} (session ${redis.sessionBytes} B + sealed token cache ${redis.tokenCacheBytes} B, Redis MEMORY USAGE)`
   const startLines = Object.entries(results.startToReadyMs).map(([role, runs]) => `${role} ${runs.join(' / ')} ms`)
   const ratioLines = Object.entries(results.ratios).map(([name, ratio]) => `${name} / direct **${showSpread(ratio)}**`)
+  const cpuLines = Object.entries(results.cpuOverDirect).map(([name, ratio]) => `${name} ${showSpread(ratio)}`)
   return [
     `Run ${results.ranAt} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}.`,
     `Machine load (1/5/15 min) at start ${load(machine.load.atStart)}, at end ${load(machine.load.atEnd)}.`,
@@ -62,6 +65,7 @@ export function markdown(results: BenchResults): string {
     ...rows,
     '',
     `- Throughput ratios, per round: ${ratioLines.join('; ')}`,
+    `- BFF CPU per request over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
     `- One signed-in session: in memory ${kb(memory.totalBytes)} (session ${memory.sessionBytes} B + token cache ${memory.tokenCacheBytes} B); ${redisLine}`,
     `- Start-to-ready (spawn → /readyz 200, \`node src/main.ts <role>\`): ${startLines.join('; ')}`,
     '',
