@@ -72,7 +72,8 @@ async function measureRound(scenario: Scenario, options: LoadOptions, meters: Cp
   const cpuAfter = await cpuMs(meters)
   const perRequest = (index: number) => round3((cpuAfter[index] - cpuBefore[index]) / Math.max(result.requests.total, 1))
   return {
-    requestsPerSecond: Math.round(result.requests.average),
+    // From the total: autocannon's per-second average needs whole seconds, and quick rounds are shorter.
+    requestsPerSecond: Math.round(result.requests.total / Math.max(result.duration, 0.001)),
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     requests: result.requests.total,

@@ -39,7 +39,7 @@ const mixed = flags.scenario === 'mixed'
 if (flags.scenario !== undefined && !mixed) throw new Error(`unknown --scenario ${flags.scenario}: the only one is "mixed" (use --scenarios for the others)`)
 const users = setting(flags.users, 'BENCH_USERS', mixed ? 100 : 200, 3)
 const load: LoadOptions = {
-  durationSeconds: setting(flags.duration, 'BENCH_DURATION', 5, 1),
+  durationSeconds: setting(flags.duration, 'BENCH_DURATION', 5, 0.5),
   warmupSeconds: setting(flags.warmup, 'BENCH_WARMUP', 2, 0),
   connections: setting(flags.connections, 'BENCH_CONNECTIONS', 20, 5),
   rounds: setting(flags.rounds, 'BENCH_ROUNDS', 6, 2),
