@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 
-// The benchmark harness end to end at smoke size (3 users, 1 s per scenario): every row is
-// produced and nothing failed. Throughput is not asserted; `npm run bench` is for that.
+// The benchmark harness end to end at smoke size (3 users, 2 interleaved rounds of 0.5 s per
+// scenario): every row is produced and nothing failed. Throughput is not asserted; `npm run
+// bench` is for that.
 
 const runScript = new URL('../../bench/run.ts', import.meta.url).pathname
 
@@ -23,6 +24,7 @@ t.test('the quick benchmark produces every scenario, the footprint and start-to-
   t.same(Object.keys(results.scenarios), ['ceiling', 'direct', 'profile-page', 'editor-fragment', 'save'])
   for (const [name, scenario] of Object.entries(results.scenarios) as [string, { requests: number; non2xx: number; errors: number; timeouts: number }][]) {
     t.ok(scenario.requests > 0, `${name} ran requests`)
+    t.equal((scenario as unknown as { rounds: unknown[] }).rounds.length, 2, `${name} ran in two interleaved rounds`)
     t.equal(scenario.non2xx + scenario.errors + scenario.timeouts, 0, `${name} had no failures`)
   }
   t.ok(results.sessionFootprint.memory.tokenCacheBytes > 0, 'the session footprint includes its token cache')
