@@ -5,6 +5,8 @@ declare module 'autocannon' {
     url: string
     connections: number
     duration: number
+    /** Seconds before a request counts as timed out (default 10). */
+    timeout?: number
     requests?: {
       setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams
       /** Called with each answer's body (which autocannon then reads) and the connection's context. */

@@ -28,7 +28,7 @@ export interface MixedResults {
   signInSeconds: number
   requests: Record<Kind, number>
   latencyMs: Record<Kind | 'all', { p50: number; p99: number }>
-  errors: { non2xx: number; transport: number; wrongAnswers: number; crossUser: number; lostUpdates: number }
+  errors: { non2xx: number; transport: number; timeouts: number; wrongAnswers: number; crossUser: number; lostUpdates: number }
   /** Users whose last acknowledged save was read back after the load. */
   updatesChecked: number
   examples: string[]
@@ -82,7 +82,7 @@ export async function runMixed(options: MixedOptions, start: (name: string, extr
 
     const latencies: Record<Kind, number[]> = { page: [], editor: [], save: [] }
     const requests: Record<Kind, number> = { page: 0, editor: 0, save: 0 }
-    const errors = { non2xx: 0, transport: 0, wrongAnswers: 0, crossUser: 0, lostUpdates: 0 }
+    const errors = { non2xx: 0, transport: 0, timeouts: 0, wrongAnswers: 0, crossUser: 0, lostUpdates: 0 }
     const examples: string[] = []
     const note = (line: string) => { if (examples.length < 10) examples.push(line) }
     const savesInFlight = new Set<number>()
@@ -156,11 +156,15 @@ export async function runMixed(options: MixedOptions, start: (name: string, extr
     progress(`load: ${options.connections} connections over 2 replicas for ${options.durationSeconds} s (70 % page / 20 % editor / 10 % save); RSS and latency every ${windowSeconds} s`)
     const perReplica = Math.max(1, Math.floor(options.connections / 2))
     const runs = await Promise.all(urls.map((url) => autocannon({
-      url, connections: perReplica, duration: options.durationSeconds,
+      // Past the BFF's own 20 s response deadline: every request gets the BFF's answer, and a
+      // timeout here means the BFF broke its deadline.
+      url, connections: perReplica, duration: options.durationSeconds, timeout: 30,
       requests: [{ setupRequest: setupRequest as never, onResponse: onResponse as never }],
     })))
     clearInterval(sampler)
-    errors.transport = runs.reduce((total, run) => total + run.errors + run.timeouts, 0)
+    errors.timeouts = runs.reduce((total, run) => total + run.timeouts, 0)
+    // autocannon counts a timeout as an error too.
+    errors.transport = runs.reduce((total, run) => total + run.errors, 0) - errors.timeouts
     // autocannon stops with requests still in flight: their saves were never acknowledged, and
     // may or may not have landed. Wait for them to settle before reading profiles.
     await new Promise((resolve) => setTimeout(resolve, 1_000))
@@ -222,7 +226,7 @@ export function mixedMarkdown(results: MixedResults): string {
     '|---|---:|---:|---:|',
     ...rows,
     '',
-    `- Non-2xx ${errors.non2xx}, transport errors ${errors.transport}, wrong answers ${errors.wrongAnswers}, answers naming another user ${errors.crossUser}, lost updates ${errors.lostUpdates} (last acknowledged save read back for ${results.updatesChecked} users).`,
+    `- Non-2xx ${errors.non2xx}, transport errors ${errors.transport}, timeouts (30 s) ${errors.timeouts}, wrong answers ${errors.wrongAnswers}, answers naming another user ${errors.crossUser}, lost updates ${errors.lostUpdates} (last acknowledged save read back for ${results.updatesChecked} users).`,
     ...(results.examples.length ? [`- First problems: ${results.examples.join('; ')}`] : []),
     `- RSS MB over the run, median (min–max): ${Object.entries(results.rssMb).map(([name, value]) => `${name} ${value.median} (${value.min}–${value.max})`).join('; ')}`,
     '',

@@ -166,8 +166,8 @@ async function mainMixed() {
   writeFileSync(join(resultsDir, 'mixed.json'), `${JSON.stringify(results, null, 2)}\n`)
   writeFileSync(join(resultsDir, 'mixed.md'), table)
   process.stdout.write(table)
-  const { non2xx, transport, wrongAnswers, crossUser, lostUpdates } = results.errors
-  if (non2xx + transport + wrongAnswers + crossUser + lostUpdates > 0) process.exitCode = 1
+  const { non2xx, transport, timeouts, wrongAnswers, crossUser, lostUpdates } = results.errors
+  if (non2xx + transport + timeouts + wrongAnswers + crossUser + lostUpdates > 0) process.exitCode = 1
 }
 
 try {
