@@ -13,6 +13,7 @@ import type { SignedInSession } from './roles/upstreams.ts'
 import { startToReadyMs } from './start-to-ready.ts'
 
 // `npm run bench [-- --quick] [--users N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--cpu-prof] [--scenarios a,b] [--check]`
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C]`
 // Tenant + edit profile service in one child process, the BFF in another, the baselines in a
 // third; autocannon here. Results go to bench/results/latest.{json,md}. `--check` compares them
 // with bench/budget.json and exits 1 when a budget is broken by more than the measured spread.
