@@ -65,10 +65,15 @@ export function inputFromParent<T>(): Promise<T> {
 
 type Handler = (payload: never) => Promise<unknown>
 
-/** The child side: announce readiness, answer requests (and `cpuUsage`, for every role), close on SIGINT. */
+const everyRole: Record<string, Handler> = {
+  cpuUsage: async () => process.cpuUsage(),
+  memoryUsage: async () => process.memoryUsage(),
+}
+
+/** The child side: announce readiness, answer requests (and `cpuUsage`, `memoryUsage` for every role), close on SIGINT. */
 export function serveParent(ready: Record<string, unknown>, handlers: Record<string, Handler>, close: () => Promise<void>): void {
   process.on('message', async (message: { id: number; type: string; payload: never }) => {
-    const handler = message.type === 'cpuUsage' ? async () => process.cpuUsage() : handlers[message.type]
+    const handler = everyRole[message.type] ?? handlers[message.type]
     try {
       if (!handler) throw new Error(`no handler for ${message.type}`)
       process.send!({ id: message.id, result: await handler(message.payload) })

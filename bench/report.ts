@@ -1,19 +1,30 @@
-import type { ScenarioResult } from './load.ts'
+import type { ScenarioResult, Spread } from './load.ts'
+import type { BudgetVerdict } from './check.ts'
 
-// The results as JSON (for comparison across runs) and as the Markdown table the README shows.
+// The results as JSON (for comparison across runs) and as the Markdown tables the docs show.
+
+export interface MachineLoad {
+  /** os.loadavg() (1, 5, 15 min) when the bench started and when it ended. */
+  atStart: number[]
+  atEnd: number[]
+}
 
 export interface BenchResults {
   ranAt: string
-  machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string }
-  settings: { users: number; connections: number; durationSeconds: number; warmupSeconds: number; logLevel: string; tracing?: boolean }
+  machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string; load: MachineLoad }
+  settings: { users: number; connections: number; durationSeconds: number; warmupSeconds: number; rounds: number; logLevel: string; tracing?: boolean }
   scenarios: Record<string, ScenarioResult>
-  ratios: { profilePageToDirect: number; editorFragmentToDirect: number }
+  /** Each BFF scenario's throughput over `direct`'s, per round. */
+  ratios: Record<string, Spread>
+  /** Each BFF scenario's BFF CPU per request over the baseline's CPU per `direct` request, per round. */
+  cpuOverDirect: Record<string, Spread>
   sessionFootprint: {
     memory: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number }
     redis: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number } | { unavailable: string }
   }
   startToReadyMs: Record<string, number[]>
   targets: { name: string; met: boolean; detail: string }[]
+  budget?: BudgetVerdict[]
 }
 
 const scenarioNotes: Record<string, string> = {
@@ -24,28 +35,37 @@ const scenarioNotes: Record<string, string> = {
   'save': 'BFF htmx PATCH /profile → edit profile service (OBO) → Graph PATCH',
 }
 
-const cpu = (r: ScenarioResult) => ['upstreams', 'bff', 'baselines'].map((role) => r.cpuMsPerRequest[role].toFixed(2)).join(' / ')
+export const roles = ['upstreams', 'bff', 'baselines']
 
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–')
+export const showSpread = (value: Spread, digits = 2) => `${fixed(value.median, digits)} (${fixed(value.min, digits)}–${fixed(value.max, digits)})`
+const cpu = (r: ScenarioResult) => roles.map((role) => showSpread(r.cpuMsPerRequest[role])).join(' / ')
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
+const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ')
 
 export function markdown(results: BenchResults): string {
   const { machine, settings } = results
   const rows = Object.entries(results.scenarios).map(([name, r]) =>
-    `| ${name} | ${r.requestsPerSecond} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ${r.non2xx} / ${r.errors + r.timeouts} | ${cpu(r)} | ${scenarioNotes[name]} |`)
+    `| ${name} | ${cpu(r)} | ${showSpread(r.requestsPerSecond, 0)} | ${fixed(r.latencyP50Ms.median, 0)} | ${fixed(r.latencyP99Ms.median, 0)} | ${r.non2xx} / ${r.errors} | ${scenarioNotes[name]} |`)
   const { memory, redis } = results.sessionFootprint
   const redisLine = 'unavailable' in redis
     ? `Redis: not measured (${redis.unavailable})`
     : `Redis: ${kb(redis.totalBytes)} (session ${redis.sessionBytes} B + sealed token cache ${redis.tokenCacheBytes} B, Redis MEMORY USAGE)`
   const startLines = Object.entries(results.startToReadyMs).map(([role, runs]) => `${role} ${runs.join(' / ')} ms`)
+  const ratioLines = Object.entries(results.ratios).map(([name, ratio]) => `${name} / direct **${showSpread(ratio)}**`)
+  const cpuLines = Object.entries(results.cpuOverDirect).map(([name, ratio]) => `${name} ${showSpread(ratio)}`)
   return [
     `Run ${results.ranAt} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}.`,
-    `${settings.users} signed-in users, ${settings.connections} connections, ${settings.durationSeconds} s per scenario after ${settings.warmupSeconds} s warm-up, log level ${settings.logLevel}${settings.tracing ? ', tracing on (100 % sampled, OTLP to a local sink)' : ''}; load generator and roles share the machine.`,
+    `Machine load (1/5/15 min) at start ${load(machine.load.atStart)}, at end ${load(machine.load.atEnd)}.`,
+    `${settings.users} signed-in users, ${settings.connections} connections; ${settings.rounds} interleaved rounds of ${settings.durationSeconds} s per scenario (order reversed every other round) after ${settings.warmupSeconds} s warm-up each; log level ${settings.logLevel}${settings.tracing ? '; tracing on (100 % sampled, OTLP to a local sink)' : ''}; load generator and roles share the machine.`,
+    'Figures are the median of the rounds with (min–max).',
     '',
-    '| scenario | req/s | p50 ms | p99 ms | non-2xx / errors | CPU ms/request (tenant+service / BFF / baseline) | what it does |',
+    '| scenario | CPU ms/request: tenant+service / BFF / baseline | req/s | p50 ms | p99 ms | non-2xx / errors (incl. timeouts) | what it does |',
     '|---|---:|---:|---:|---:|---:|---|',
     ...rows,
     '',
-    `- profile-page / direct: **${results.ratios.profilePageToDirect}**; editor-fragment / direct: **${results.ratios.editorFragmentToDirect}**`,
+    `- Throughput ratios, per round: ${ratioLines.join('; ')}`,
+    `- BFF CPU per request over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
     `- One signed-in session: in memory ${kb(memory.totalBytes)} (session ${memory.sessionBytes} B + token cache ${memory.tokenCacheBytes} B); ${redisLine}`,
     `- Start-to-ready (spawn → /readyz 200, \`node src/main.ts <role>\`): ${startLines.join('; ')}`,
     '',
@@ -53,5 +73,15 @@ export function markdown(results: BenchResults): string {
     '|---|---|---|',
     ...results.targets.map((target) => `| ${target.name} | ${target.met ? 'yes' : '**no**'} | ${target.detail} |`),
     '',
+    ...(results.budget ? budgetMarkdown(results.budget) : []),
   ].join('\n')
+}
+
+export function budgetMarkdown(verdicts: BudgetVerdict[]): string[] {
+  return [
+    '| budget (bench/budget.json) | limit | median (min–max) | verdict |',
+    '|---|---:|---:|---|',
+    ...verdicts.map((verdict) => `| ${verdict.name} | ${verdict.limit} | ${showSpread(verdict.measured, Math.abs(verdict.measured.median) >= 100 ? 0 : 2)} | ${verdict.verdict === 'fail' ? '**fail**' : verdict.verdict} |`),
+    '',
+  ]
 }

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify'
-import { buildBff } from './bff/app.ts'
 import type { Env } from './config/env-schema.ts'
 import { entraBffConfig, entraProfileServiceConfig } from './config/entra-profile.ts'
 import {
   localBffConfig, localProfileServiceConfig, localTenantConfig,
   readLocalTenantConnection, writeLocalTenantConnection, type LocalTenantConnection,
 } from './config/local-profile.ts'
-import { startLocalTenant, type LocalTenant } from './local-tenant/local-tenant.ts'
-import { buildProfileService } from './profile-service/app.ts'
+import type { LocalTenant } from './local-tenant/local-tenant.ts'
 import type { Role } from './roles.ts'
 
 export interface RunningRoles {
@@ -23,7 +21,11 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
   return `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${boundPort}`
 }
 
-/** Starts the roles in dependency order (tenant, service, BFF); closes in reverse. */
+/**
+ * Starts the roles in dependency order (tenant, service, BFF); closes in reverse. Each role's
+ * code is imported only when that role runs: a BFF replica does not load the local tenant or
+ * the edit profile service (start-to-ready, issue 15).
+ */
 export async function startRoles(roles: Role[], env: Env): Promise<RunningRoles> {
   const closers: (() => Promise<void>)[] = []
   const urls: RunningRoles['urls'] = []
@@ -34,6 +36,7 @@ export async function startRoles(roles: Role[], env: Env): Promise<RunningRoles>
     let tenant: LocalTenant | undefined
     if (roles.includes('local-tenant')) {
       const config = localTenantConfig(env)
+      const { startLocalTenant } = await import('./local-tenant/local-tenant.ts')
       tenant = await startLocalTenant(config)
       closers.push(() => tenant!.close())
       writeLocalTenantConnection(config.dataDir, tenant)
@@ -42,12 +45,14 @@ export async function startRoles(roles: Role[], env: Env): Promise<RunningRoles>
     const connection = (): LocalTenantConnection => tenant ?? readLocalTenantConnection(env.LOCAL_TENANT_DATA_DIR)
     if (roles.includes('profile-service')) {
       const config = env.PROFILE === 'local' ? localProfileServiceConfig(env, connection()) : entraProfileServiceConfig(env)
+      const { buildProfileService } = await import('./profile-service/app.ts')
       const app = await buildProfileService(config)
       closers.push(() => app.close())
       urls.push({ role: 'profile-service', url: await listen(app, config.host, config.port) })
     }
     if (roles.includes('bff')) {
       const config = env.PROFILE === 'local' ? localBffConfig(env, connection()) : entraBffConfig(env)
+      const { buildBff } = await import('./bff/app.ts')
       const app = await buildBff(config)
       closers.push(() => app.close())
       await listen(app, config.host, config.port)

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 
 /** How long a client may take, per connection, before the server cuts it off. */
 export interface ServerTimeouts {
@@ -36,13 +36,42 @@ export function withServerTimeouts<T extends FastifyServerOptions & { https?: ob
  * A deadline on answering each request: past `responseMs` the request gets `answer()` (routed
  * through the role's error handler), even if a dependency never returns. Every call we make has
  * its own, shorter deadline; this is the backstop that makes "no hang" a property of the server.
+ *
+ * One timer for all requests instead of one per request (a timer and a close listener each, on
+ * the BFF's hot path): every deadline is arrival + responseMs, so requests in arrival order are
+ * in deadline order, and the timer only ever waits for the oldest one still open.
  */
 export function answerWithin(app: FastifyInstance, responseMs: number, answer: () => Error) {
+  const open = new Map<FastifyReply, number>()
+  let timer: NodeJS.Timeout | undefined
+  const arm = () => {
+    const oldest = open.values().next()
+    // Unref: an open request holds its socket, and that keeps the process alive.
+    timer = oldest.done ? undefined : setTimeout(sweep, Math.max(0, oldest.value - Date.now())).unref()
+  }
+  function sweep() {
+    const now = Date.now()
+    for (const [reply, deadline] of open) {
+      if (deadline > now) break
+      open.delete(reply)
+      // Not answered, and the client is still there (an aborted request only leaves the map).
+      if (!reply.sent && !reply.raw.destroyed) reply.send(answer())
+    }
+    arm()
+  }
   app.addHook('onRequest', (_request, reply, done) => {
-    const timer = setTimeout(() => {
-      if (!reply.sent) reply.send(answer())
-    }, responseMs)
-    reply.raw.once('close', () => clearTimeout(timer))
+    open.set(reply, Date.now() + responseMs)
+    if (!timer) arm()
+    done()
+  })
+  app.addHook('onResponse', (_request, reply, done) => {
+    open.delete(reply)
+    done()
+  })
+  app.addHook('onClose', (_app, done) => {
+    clearTimeout(timer)
+    timer = undefined
+    open.clear()
     done()
   })
 }

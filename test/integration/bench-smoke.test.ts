@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 
-// The benchmark harness end to end at smoke size (3 users, 1 s per scenario): every row is
-// produced and nothing failed. Throughput is not asserted; `npm run bench` is for that.
+// The benchmark harness end to end at smoke size (3 users, 2 interleaved rounds of 0.5 s per
+// scenario): every row is produced and nothing failed. Throughput is not asserted; `npm run
+// bench` is for that.
 
 const runScript = new URL('../../bench/run.ts', import.meta.url).pathname
 
@@ -21,8 +22,9 @@ t.test('the quick benchmark produces every scenario, the footprint and start-to-
 
   const results = JSON.parse(await readFile(join(resultsDir, 'latest.json'), 'utf8'))
   t.same(Object.keys(results.scenarios), ['ceiling', 'direct', 'profile-page', 'editor-fragment', 'save'])
-  for (const [name, scenario] of Object.entries(results.scenarios) as [string, { requests: number; non2xx: number; errors: number; timeouts: number }][]) {
+  for (const [name, scenario] of Object.entries(results.scenarios) as [string, { requests: number; non2xx: number; errors: number; timeouts: number; rounds: unknown[] }][]) {
     t.ok(scenario.requests > 0, `${name} ran requests`)
+    t.equal(scenario.rounds.length, 2, `${name} ran in two interleaved rounds`)
     t.equal(scenario.non2xx + scenario.errors + scenario.timeouts, 0, `${name} had no failures`)
   }
   t.ok(results.sessionFootprint.memory.tokenCacheBytes > 0, 'the session footprint includes its token cache')

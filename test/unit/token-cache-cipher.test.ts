@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import t from 'tap'
 import { createTokenCacheCipher } from '../../src/lib/token-cache-cipher.ts'
 
@@ -43,4 +43,29 @@ t.test('after rotation, caches sealed with the old key still open and new ones u
 t.test('keys must be 32 bytes and at least one is required', async (t) => {
   t.throws(() => createTokenCacheCipher([]), /at least one key/)
   t.throws(() => createTokenCacheCipher([randomBytes(16).toString('base64')]), /32 bytes/)
+})
+
+t.test('a cache sealed uncompressed (v1, before compression) still opens', async (t) => {
+  const key = newKey()
+  // v1 as it was sealed before: the plain text under AES-256-GCM with the session id as AAD.
+  const raw = Buffer.from(key, 'base64')
+  const iv = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', raw, iv)
+  cipher.setAAD(Buffer.from('s'))
+  const body = Buffer.concat([cipher.update(cache, 'utf8'), cipher.final()])
+  const v1 = ['v1', createHash('sha256').update(raw).digest('hex').slice(0, 8), iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.')
+  t.equal(createTokenCacheCipher([key]).open(v1, 's'), cache)
+})
+
+t.test('a sealed cache is compressed: a repetitive cache seals smaller than its text', async (t) => {
+  const cipher = createTokenCacheCipher([newKey()])
+  const large = JSON.stringify({ AccessToken: Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`key-${index}`, { secret: 'eyJhbGciOiJSUzI1NiJ9.same-claims', target: 'user.read' }])) })
+  t.ok(cipher.seal(large, 's').length < large.length / 2)
+  t.equal(cipher.open(cipher.seal(large, 's'), 's'), large)
+})
+
+t.test('a v2 cache relabelled v1 does not open', async (t) => {
+  const cipher = createTokenCacheCipher([newKey()])
+  const relabelled = cipher.seal(cache, 's').replace(/^v2\./, 'v1.')
+  t.throws(() => cipher.open(relabelled, 's'))
 })

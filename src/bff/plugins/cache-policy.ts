@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify'
 // store them, so Back after sign-out cannot show a profile or the ID token claims again.
 // Static assets (css, htmx) are the same for everyone and keep their own max-age.
 
-const sharedAssets = ['/public/', '/vendor/']
+const isSharedAsset = (url: string) => url.startsWith('/public/') || url.startsWith('/vendor/')
 
 export function registerCachePolicy(app: FastifyInstance) {
   app.addHook('onRequest', (request, reply, done) => {
-    if (!sharedAssets.some((prefix) => request.url.startsWith(prefix))) reply.header('cache-control', 'no-store')
+    if (!isSharedAsset(request.url)) reply.header('cache-control', 'no-store')
     done()
   })
 }

@@ -1,4 +1,4 @@
-import cookie from '@fastify/cookie'
+import cookie, { Signer } from '@fastify/cookie'
 import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
 import type { BffSessionConfig } from '../../config/types.ts'
@@ -13,10 +13,38 @@ export function sessionCookieName(config: BffSessionConfig): string {
   return config.secureCookie ? '__Host-session' : 'session'
 }
 
+const rememberedCookies = 10_000
+
+/**
+ * @fastify/cookie's signer, remembering the cookies it verified and the ids it signed: every
+ * request of a session otherwise computes two HMACs (unsign the cookie; sign the id again when
+ * @fastify/session rebuilds the session). A hit needs the exact signed value a full check
+ * accepted before; a miss is checked as always. Bounded: the oldest entries go first.
+ */
+export function rememberingSigner(secrets: string[]) {
+  const signer = new Signer(secrets, 'sha256')
+  const verified = new Map<string, ReturnType<Signer['unsign']>>()
+  const signed = new Map<string, string>()
+  const keep = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= rememberedCookies) map.delete(map.keys().next().value!)
+    map.set(key, value)
+    return value
+  }
+  return {
+    sign: (value: string) => signed.get(value) ?? keep(signed, value, signer.sign(value)),
+    unsign(signedValue: string) {
+      const known = verified.get(signedValue)
+      if (known) return known
+      const result = signer.unsign(signedValue)
+      return result.valid ? keep(verified, signedValue, result) : result
+    },
+  }
+}
+
 export async function registerSession(app: FastifyInstance, config: BffSessionConfig, store: SessionStore | undefined, onExpired: (tokenCacheKey: string) => Promise<void>) {
   await app.register(cookie)
   await app.register(session, {
-    secret: config.secrets,
+    secret: rememberingSigner(config.secrets),
     cookieName: sessionCookieName(config),
     cookie: { httpOnly: true, secure: config.secureCookie, sameSite: 'lax', path: '/', maxAge: config.idleTimeoutMs },
     rolling: false, // the sliding idle timeout is renewed below, at most once a minute
@@ -25,19 +53,25 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
   })
   // The absolute lifetime: however active, a session ends after absoluteTimeoutMs (with its
   // token cache); the request goes on with a fresh, signed-out session.
-  app.addHook('preHandler', async (request) => {
+  // A callback hook, not an async one: most requests have nothing to do here, and an async hook
+  // costs a promise per request.
+  app.addHook('preHandler', (request, _reply, done) => {
     const { createdAt, tokenCacheKey, renewedAt } = request.session
-    if (!createdAt) return
-    if (Date.now() - createdAt > config.absoluteTimeoutMs) {
-      if (tokenCacheKey) await onExpired(tokenCacheKey)
-      await request.session.regenerate()
+    if (!createdAt) return done()
+    const now = Date.now()
+    if (now - createdAt > config.absoluteTimeoutMs) {
+      void (async () => {
+        if (tokenCacheKey) await onExpired(tokenCacheKey)
+        await request.session.regenerate()
+      })().then(() => done(), done)
       return
     }
     // Sliding idle timeout: renewing on every request would rewrite the store (a Redis round
     // trip) and the cookie each time; once a minute keeps the idle timeout within a minute.
-    if (Date.now() - (renewedAt ?? createdAt) > 60_000) {
+    if (now - (renewedAt ?? createdAt) > 60_000) {
       request.session.touch()
-      request.session.renewedAt = Date.now()
+      request.session.renewedAt = now
     }
+    done()
   })
 }
