@@ -113,9 +113,11 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
           },
         }
       : undefined
+    // cp1: the BFF handles CAE claims challenges, so the tenant may revoke its tokens at once
+    // (a critical event) instead of waiting for them to expire.
     return createMsalApp({
       tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher,
-      authorityMetadata: (await metadata.get()).raw, cachePlugin,
+      authorityMetadata: (await metadata.get()).raw, cachePlugin, clientCapabilities: ['cp1'],
     })
   }
 
@@ -151,16 +153,17 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
 
     /**
      * A token from the session's cache, refreshed when needed. Serialised per session so
-     * concurrent requests never redeem the same refresh token twice.
+     * concurrent requests never redeem the same refresh token twice. With `claims` (a resource's
+     * claims challenge, e.g. CAE after a revocation) msal skips its cache and asks the tenant.
      */
-    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[]): Promise<AuthenticationResult> {
-      const hot = hotTokens.get(cacheKey)?.get(scopes.join(' '))
+    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[], claims?: string): Promise<AuthenticationResult> {
+      const hot = claims ? undefined : hotTokens.get(cacheKey)?.get(scopes.join(' '))
       if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) return hot.result
       return underLock(cacheKey, async () => {
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
-          const result = await msal.acquireTokenSilent({ account, scopes, correlationId: randomUUID() })
+          const result = await msal.acquireTokenSilent({ account, scopes, claims, correlationId: randomUUID() })
           remember(cacheKey, scopes, result)
           return result
         } catch (error) {

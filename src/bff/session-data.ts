@@ -38,6 +38,10 @@ export interface SignedInUser {
   homeAccountId: string
   username: string
   name: string
+  /** The user's object id: "sign out of every device" ends every session indexed under it. */
+  oid?: string
+  /** The tenant session (`sid` of the ID token): front-channel logout ends the sessions under it. */
+  sid?: string
 }
 
 declare module 'fastify' {
@@ -52,6 +56,8 @@ declare module 'fastify' {
     stepUpClaims?: string
     /** Profile values typed before a step-up or a failure, restored in the editor. */
     draft?: Partial<ProfileDraft>
+    /** The tenant no longer issues tokens for this session: home says so once, Sign In returns here. */
+    sessionEnded?: { returnTo: string }
     /** A one-time message shown on the next page (e.g. after step-up). */
     notice?: string
     /** The profile as last read from Graph or saved, so the editor opens without another Graph call. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { SignInRequiredError, type Identity } from '../identity.ts'
 import { renderPage } from '../plugins/views.ts'
+import { sessionEndedSentence } from '../sign-in-again.ts'
 
 // Home (signed out: Sign In; signed in: Hi {name}) and the ID token claims table.
 
@@ -13,7 +14,13 @@ function displayValue(value: unknown): string {
 const timeClaims = new Set(['iat', 'nbf', 'exp', 'auth_time'])
 
 export function homeRoutes(app: FastifyInstance, identity: Identity) {
-  app.get('/', async (request, reply) => renderPage(request, reply, 'home', { name: request.session.user?.name }))
+  app.get('/', async (request, reply) => {
+    const { user, sessionEnded } = request.session
+    // Said once: the next visit is an ordinary signed-out home page.
+    if (sessionEnded && !user) request.session.sessionEnded = undefined
+    const ended = sessionEnded && !user ? { notice: sessionEndedSentence, returnTo: encodeURIComponent(sessionEnded.returnTo) } : {}
+    return renderPage(request, reply, 'home', { name: user?.name, ...ended })
+  })
 
   app.get('/claims', async (request, reply) => {
     const user = request.session.user
