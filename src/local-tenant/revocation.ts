@@ -6,6 +6,16 @@ import type { TenantState } from './state.ts'
 // issued before it are refused by Graph and by on-behalf-of with a claims challenge naming the
 // revocation time (`nbf`), as Entra does; tokens of other clients live on until they expire.
 
+/**
+ * Token times are whole seconds: a cut-off is the next second, reached before returning, so
+ * everything before the call is on one side and everything after on the other.
+ */
+export async function nextSecond(): Promise<number> {
+  const next = Math.floor(Date.now() / 1000) + 1
+  await new Promise((resolve) => setTimeout(resolve, next * 1000 - Date.now()))
+  return next
+}
+
 export function revokeUserSessions(state: TenantState, userId: string, atSeconds: number) {
   state.refreshNotBefore.set(userId, state.now())
   state.caeNotBefore.set(userId, atSeconds)

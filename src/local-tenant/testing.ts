@@ -1,5 +1,5 @@
 import type { TenantContext } from './context.ts'
-import { revokeUserSessions } from './revocation.ts'
+import { nextSecond, revokeUserSessions } from './revocation.ts'
 
 // Test-only operations, on only when the tenant is started with `testApi: true`.
 
@@ -23,16 +23,6 @@ export interface TenantTesting {
   /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
   advanceClock(seconds: number): void
   reset(): Promise<void>
-}
-
-/**
- * Token times are whole seconds: a cut-off is the next second, reached before returning, so
- * everything before the call is on one side and everything after on the other.
- */
-async function nextSecond(): Promise<number> {
-  const next = Math.floor(Date.now() / 1000) + 1
-  await new Promise((resolve) => setTimeout(resolve, next * 1000 - Date.now()))
-  return next
 }
 
 export function createTenantTesting(context: TenantContext, reseed: () => void): TenantTesting {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { InteractionRequiredAuthError } from '@azure/msal-node'
 import { decodeJwt } from 'jose'
 import t from 'tap'
@@ -57,4 +58,36 @@ t.test('after revoke sessions, on-behalf-of refuses a cp1 caller token with the 
   t.type(error, InteractionRequiredAuthError)
   t.match((error as InteractionRequiredAuthError).errorMessage, /AADSTS50173/)
   t.ok(JSON.parse((error as InteractionRequiredAuthError).claims).access_token.nbf, 'the claims name the revocation time')
+})
+
+t.test('npm run tenant-admin -- revoke-sessions EMAIL revokes on the running tenant, without an HTTP route', async (t) => {
+  const tenant = await startTestTenant(t)
+  const { clientId, clientSecret } = tenant.apps.bff
+  const { result } = await signInWithCode(tenant, msalClientFor(tenant, { clientId, clientSecret, clientCapabilities: ['cp1'] }), tenant.demoUser, { scopes: ['User.Read'] })
+  const run = (...args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, [new URL('../../../src/local-tenant/tenant-admin.ts', import.meta.url).pathname, ...args], {
+      env: { ...process.env, LOCAL_TENANT_DATA_DIR: tenant.config.dataDir },
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (chunk) => (out += chunk))
+    child.stderr.on('data', (chunk) => (err += chunk))
+    child.on('exit', (code) => resolve({ code, out, err }))
+  })
+  const unknown = await run('revoke-sessions', 'nobody@contoso.test')
+  t.equal(unknown.code, 1)
+  t.match(unknown.err, /No user nobody@contoso\.test/)
+  const revoked = await run('revoke-sessions', tenant.demoUser.email)
+  t.equal(revoked.code, 0, revoked.err)
+  t.match(revoked.out, /Revoked the sessions of demo@contoso\.test/)
+
+  const agent = createHttpAgent({ extraCaPem: [tenant.caCertificatePem] })
+  t.teardown(() => agent.close())
+  const refused = await request(`${tenant.graphBaseUrl}/me`, { dispatcher: agent, headers: { authorization: `Bearer ${result.accessToken}` } })
+  await refused.body.text()
+  t.equal(refused.statusCode, 401)
+  t.ok(claimsFromChallenge(refused.headers['www-authenticate']), 'Graph challenges the token issued before the revocation')
+  const adminRoute = await request(`${tenant.httpOrigin}/admin/revoke-sessions`, { method: 'POST' })
+  await adminRoute.body.text()
+  t.equal(adminRoute.statusCode, 404, 'no HTTP route does it')
 })
