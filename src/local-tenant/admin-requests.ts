@@ -1,5 +1,5 @@
 import { watch } from 'node:fs'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 
@@ -11,6 +11,12 @@ export const adminFolder = 'admin'
 
 export interface AdminRequest { action: 'revoke-sessions'; email: string }
 export interface AdminResult { ok: boolean; message: string }
+
+/** Written under a temporary name, then renamed: a reader never sees half a file. */
+export async function writeAtomically(file: string, text: string) {
+  await writeFile(`${file}.partial`, text, { mode: 0o600 })
+  await rename(`${file}.partial`, file)
+}
 
 export async function watchAdminRequests(dataDir: string, apply: (request: AdminRequest) => Promise<string>, log: FastifyBaseLogger): Promise<() => void> {
   const folder = join(dataDir, adminFolder)
@@ -28,7 +34,7 @@ export async function watchAdminRequests(dataDir: string, apply: (request: Admin
           result = { ok: false, message: (error as Error).message }
         }
         await rm(file, { force: true })
-        await writeFile(file.replace(/\.request\.json$/, '.result.json'), JSON.stringify(result), { mode: 0o600 })
+        await writeAtomically(file.replace(/\.request\.json$/, '.result.json'), JSON.stringify(result))
         log.info({ ok: result.ok }, `admin request: ${result.message}`)
       }
     }).catch((error) => log.warn({ err: error }, 'admin requests could not be read'))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { adminFolder, type AdminRequest, type AdminResult } from './admin-requests.ts'
+import { adminFolder, writeAtomically, type AdminRequest, type AdminResult } from './admin-requests.ts'
 
 // `npm run tenant-admin -- revoke-sessions EMAIL`: as the admin center's "Revoke sessions" on the
 // running local tenant (LOCAL_TENANT_DATA_DIR, default .data/local-tenant). No HTTP route does this.
@@ -18,7 +18,7 @@ async function main(args: string[]): Promise<number> {
   const id = randomUUID()
   const request: AdminRequest = { action, email }
   try {
-    await writeFile(join(folder, `${id}.request.json`), JSON.stringify(request), { mode: 0o600 })
+    await writeAtomically(join(folder, `${id}.request.json`), JSON.stringify(request))
   } catch {
     process.stderr.write(`No local tenant data folder at ${folder}: start the tenant first ("npm run local-tenant").\n`)
     return 1
