@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { CryptoProvider, InteractionRequiredAuthError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
+import { CryptoProvider, InteractionRequiredAuthError, ServerError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { BffConfig } from '../config/types.ts'
 import { createMsalApp } from '../lib/msal-app.ts'
@@ -170,6 +170,11 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
           if (error instanceof InteractionRequiredAuthError) {
             if (error.claims) throw new StepUpRequiredError(error.claims)
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)
+          }
+          // Any other invalid_grant on a refresh (e.g. AADSTS50057, user disabled) is a ServerError
+          // for msal, but the grant is as dead: only a new sign-in can help.
+          if (error instanceof ServerError && error.errorCode === 'invalid_grant') {
+            throw new SignInRequiredError(`the tenant refused the session's grant (${error.errorCode})`)
           }
           throw mapMsalError(error)
         }

@@ -93,6 +93,8 @@ export function createTenantState() {
   const refreshNotBefore = new Map<string, number>()
   /** CAE: tokens of capable (`cp1`) clients issued before this real time (per user) get a claims challenge. */
   const caeNotBefore = new Map<string, number>()
+  /** Users an admin disabled ("Block sign in"): no new tokens, and a CAE critical event. */
+  const disabledUsers = new Set<string>()
   const issuedAccessTokens = new Map<string, IssuedAccessToken>()
   // The tenant's own clock (lockouts, codes, sessions, refresh tokens); tests move it forward.
   let clockOffset = 0
@@ -100,7 +102,7 @@ export function createTenantState() {
 
   return {
     sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
-    refreshNotBefore, caeNotBefore, issuedAccessTokens,
+    refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens,
     now,
     rememberAccessToken(uti: string, record: IssuedAccessToken) {
       if (issuedAccessTokens.size > 10_000) for (const [key, old] of issuedAccessTokens) if (old.expiresAt < seconds()) issuedAccessTokens.delete(key)
@@ -124,7 +126,7 @@ export function createTenantState() {
       for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
     },
     reset() {
-      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, caeNotBefore, issuedAccessTokens]) store.clear()
+      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens]) store.clear()
       mailbox.length = 0
       clockOffset = 0
     },

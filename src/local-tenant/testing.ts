@@ -19,6 +19,8 @@ export interface TenantTesting {
    * until now with an `insufficient_claims` challenge.
    */
   revokeSessions(email: string): Promise<void>
+  /** As an admin's "Block sign in": refresh tokens answer AADSTS50057, and CAE-capable tokens get a claims challenge. */
+  disableUser(email: string): Promise<void>
   rotateSigningKey(): Promise<string>
   /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
   advanceClock(seconds: number): void
@@ -62,6 +64,12 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
     async revokeSessions(email) {
       guard()
       revokeUserSessions(context.state, userId(email), await nextSecond())
+    },
+    async disableUser(email) {
+      guard()
+      const id = userId(email)
+      context.state.disabledUsers.add(id)
+      context.state.caeNotBefore.set(id, await nextSecond())
     },
     async rotateSigningKey() {
       guard()

@@ -150,6 +150,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     const record = state.refreshTokens.get(body.refresh_token)
     if (!record) throw invalidGrant(9002313, 'Invalid request. Request is malformed or invalid.', { suberror: 'bad_token' })
     if (record.clientId !== client.clientId) throw invalidGrant(700005, 'Provided refresh token is intended to use against other tenant or client.', { suberror: 'bad_token' })
+    if (state.disabledUsers.has(record.userId)) throw invalidGrant(50057, 'The user account is disabled.')
     if (record.issuedAt < (state.refreshNotBefore.get(record.userId) ?? 0)) {
       throw invalidGrant(50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(record.issuedAt * 1000).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(state.refreshNotBefore.get(record.userId)! * 1000).toISOString()}'.`, { suberror: 'bad_token' })
     }

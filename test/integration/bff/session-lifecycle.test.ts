@@ -95,6 +95,20 @@ t.test('CAE: after the user\'s sessions are revoked, Graph answers a claims chal
   t.match((await browser.get('/profile')).body, /<dd data-field="displayName">Demo User<\/dd>/, 'signed in again, Graph answers')
 })
 
+t.test('a user an admin disabled is signed out at the next page (CAE challenge, then AADSTS50057 on refresh), not shown a 500', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  await browser.signIn()
+  t.equal((await browser.get('/profile')).status, 200)
+  await stack.tenant.testing.disableUser(stack.tenant.demoUser.email)
+  const page = await browser.get('/profile')
+  t.equal(page.status, 302)
+  t.equal(page.location, '/')
+  const home = await browser.get('/')
+  t.match(home.body, />Sign In</)
+  t.match(home.body, endedSentence)
+})
+
 t.test('CAE on save: the service relays the revocation challenge, the save asks for sign-in and keeps the draft', async (t) => {
   const stack = await startTestStack(t)
   const browser = new BffBrowser(stack.url, stack.tenant)
