@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import type { SessionStore } from '@fastify/session'
+import { MemoryStore, type SessionStore } from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
@@ -23,6 +23,9 @@ import { healthRoutes, type DependencyCheck } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
 import { languageRoutes } from './routes/language.ts'
 import { profileRoutes } from './routes/profile.ts'
+import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
+import { createSessionEnding } from './session-ending.ts'
+import { createMemorySessionIndex, type SessionIndex } from './session-index.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
 
 // The BFF: pages and htmx fragments for sign-in, the profile and its inline editor. Tokens stay
@@ -36,6 +39,8 @@ export interface BffStores {
   dependencies?: Record<string, DependencyCheck>
   /** Where /auth/* rate limits count (Redis with REDIS_URL); this process's memory otherwise. */
   rateLimitStore?: FastifyRateLimitStoreCtor
+  /** Sessions by tenant session (sid) and user (oid), to end them from elsewhere (Redis with REDIS_URL). */
+  sessionIndex?: SessionIndex
 }
 
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
@@ -59,17 +64,22 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   app.addHook('onClose', async () => agent.close())
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
-  await registerSession(app, config.session, stores.sessionStore, (key) => identity.forget(key))
+  // The store is named even in memory: front-channel logout ends sessions other than the caller's.
+  const sessionStore = stores.sessionStore ?? new MemoryStore()
+  const sessionIndex = stores.sessionIndex ?? createMemorySessionIndex()
+  const forgetTokens = (key: string) => identity.forget(key)
+  await registerSession(app, config.session, sessionStore, forgetTokens)
   await registerSecurity(app, metadata, stores.rateLimitStore)
   registerCachePolicy(app)
   await app.register(formbody)
   await registerViews(app, config.viewCache)
-  registerErrorHandler(app)
+  registerErrorHandler(app, forgetTokens)
   answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new DependencyFailure('request-deadline'))
 
   homeRoutes(app, identity)
   languageRoutes(app)
-  authRoutes(app, config, identity)
+  authRoutes(app, config, identity, sessionIndex)
+  sessionLifecycleRoutes(app, config, { identity, metadata, ending: createSessionEnding({ store: sessionStore, index: sessionIndex, forgetTokens }) })
   profileRoutes(app, config, {
     identity,
     graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.deadlines?.graphMs }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { CryptoProvider, InteractionRequiredAuthError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
+import { CryptoProvider, InteractionRequiredAuthError, ServerError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { BffConfig } from '../config/types.ts'
 import { createMsalApp } from '../lib/msal-app.ts'
@@ -114,9 +114,11 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
           },
         }
       : undefined
+    // cp1: the BFF handles CAE claims challenges, so the tenant may revoke its tokens at once
+    // (a critical event) instead of waiting for them to expire.
     return createMsalApp({
       tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher,
-      authorityMetadata: (await metadata.get()).raw, cachePlugin,
+      authorityMetadata: (await metadata.get()).raw, cachePlugin, clientCapabilities: ['cp1'],
     })
   }
 
@@ -154,10 +156,12 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     /**
      * A token from the session's cache, refreshed when needed. Serialised per session so
      * concurrent requests never redeem the same refresh token twice. msal sends `correlationId`
-     * as client-request-id: Entra's sign-in logs can then be searched for the request's id.
+     * as client-request-id: Entra's sign-in logs can then be searched for the request's id. With
+     * `claims` (a resource's claims challenge, e.g. CAE after a revocation) msal skips its cache.
      */
-    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[], correlationId: string = randomUUID()): Promise<AuthenticationResult> {
-      const hot = hotTokens.get(cacheKey)?.get(scopes.join(' '))
+    async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[], options: { correlationId?: string; claims?: string } = {}): Promise<AuthenticationResult> {
+      const { correlationId = randomUUID(), claims } = options
+      const hot = claims ? undefined : hotTokens.get(cacheKey)?.get(scopes.join(' '))
       if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) {
         bffMetrics.tokenAcquired('cache_hit')
         return hot.result
@@ -166,7 +170,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
-          const result = await msal.acquireTokenSilent({ account, scopes, correlationId })
+          const result = await msal.acquireTokenSilent({ account, scopes, claims, correlationId })
           remember(cacheKey, scopes, result)
           bffMetrics.tokenAcquired(result.fromCache ? 'cache_hit' : 'refresh')
           return result
@@ -175,6 +179,11 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
           if (error instanceof InteractionRequiredAuthError) {
             if (error.claims) throw new StepUpRequiredError(error.claims)
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)
+          }
+          // Any other invalid_grant on a refresh (e.g. AADSTS50057, user disabled) is a ServerError
+          // for msal, but the grant is as dead: only a new sign-in can help.
+          if (error instanceof ServerError && error.errorCode === 'invalid_grant') {
+            throw new SignInRequiredError(`the tenant refused the session's grant (${error.errorCode})`)
           }
           throw mapMsalError(error)
         }

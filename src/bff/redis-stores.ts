@@ -10,6 +10,7 @@ import type { BffStores } from './app.ts'
 import { DependencyFailure } from './failures.ts'
 import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
 import { redisRateLimitStore } from './rate-limit-store.ts'
+import { createRedisSessionIndex } from './session-index.ts'
 import type { TokenCacheStore } from './token-cache-store.ts'
 
 // Sessions, token caches and per-session locks in Redis, so any replica serves any request.
@@ -88,6 +89,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     },
     dependencies: { redis: async () => (storeGuard.state === 'open' ? 'circuit open' : (await redisIsReady(client)) ? undefined : 'not reachable') },
     rateLimitStore: redisRateLimitStore({ client, prefix: `${prefix}ratelimit:`, log }),
+    sessionIndex: createRedisSessionIndex(client, `${prefix}index:`, guard),
     async close() {
       if (client.isOpen) await client.close()
     },

@@ -43,6 +43,10 @@ export interface SignedInUser {
   homeAccountId: string
   username: string
   name: string
+  /** The user's object id: "sign out of every device" ends every session indexed under it. */
+  oid?: string
+  /** The tenant session (`sid` of the ID token): front-channel logout ends the sessions under it. */
+  sid?: string
 }
 
 declare module 'fastify' {
@@ -63,6 +67,8 @@ declare module 'fastify' {
     notice?: NoticeId
     /** The language the user picked; without one, Accept-Language decides. */
     language?: Language
+    /** The tenant no longer issues tokens for this session: home says so once, Sign In returns here. */
+    sessionEnded?: { returnTo: string }
     /** The profile as last read from Graph or saved, so the editor opens without another Graph call. */
     profile?: ProfileSnapshot
   }

@@ -25,3 +25,17 @@ export function insufficientClaimsChallenge(claimsJson: string, extra: Record<st
     params: { realm: '', ...extra, error: 'insufficient_claims', claims: Buffer.from(claimsJson, 'utf8').toString('base64') },
   }
 }
+
+/**
+ * CAE's challenge after a critical event (revocation, disabled user): `access_token.nbf` asks for
+ * a token issued after it. A silent token request with these claims answers it, or tells the
+ * client that the user must sign in again; an MFA or auth-context challenge needs the user.
+ */
+export function asksForNewerToken(claimsJson: string): boolean {
+  try {
+    const claims = JSON.parse(claimsJson) as { access_token?: { nbf?: unknown } }
+    return typeof claims?.access_token?.nbf === 'object' && claims.access_token.nbf !== null
+  } catch {
+    return false
+  }
+}

@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici'
+import { claimsFromChallenge } from './claims-challenge.ts'
 import { asClientRequestId } from './telemetry/request-id.ts'
 import { isTimeout, retryAfterSeconds } from './upstream-errors.ts'
 
@@ -20,12 +21,15 @@ export class GraphError extends Error {
   status?: number
   /** Graph's Retry-After on 429 and 503, in seconds. */
   retryAfterSeconds?: number
-  constructor(failure: GraphFailure, message: string, status?: number, retryAfter?: number) {
+  /** A 401 claims challenge (CAE: the token predates a revocation), decoded JSON for msal. */
+  claims?: string
+  constructor(failure: GraphFailure, message: string, status?: number, retryAfter?: number, claims?: string) {
     super(message)
     this.name = 'GraphError'
     this.failure = failure
     this.status = status
     this.retryAfterSeconds = retryAfter
+    this.claims = claims
   }
 }
 
@@ -65,7 +69,8 @@ async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', access
   } catch {
     // not Graph's JSON error shape: keep the status line
   }
-  if (response.statusCode === 401 || response.statusCode === 403) throw new GraphError('rejected-token', message, response.statusCode)
+  if (response.statusCode === 401) throw new GraphError('rejected-token', message, 401, undefined, claimsFromChallenge(response.headers['www-authenticate']))
+  if (response.statusCode === 403) throw new GraphError('rejected-token', message, 403)
   const retryAfter = retryAfterSeconds(response.headers['retry-after'])
   if (response.statusCode === 429) throw new GraphError('rejected-request', message, response.statusCode, retryAfter)
   if (response.statusCode >= 400 && response.statusCode < 500) throw new GraphError('rejected-request', message, response.statusCode)

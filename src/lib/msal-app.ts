@@ -11,6 +11,8 @@ export interface MsalAppOptions {
   /** The tenant's OpenID configuration, pre-supplied so msal makes no discovery call. */
   authorityMetadata: string
   cachePlugin?: ICachePlugin
+  /** e.g. ['cp1']: the client handles CAE claims challenges, so the tenant issues it CAE tokens (`xms_cc`). */
+  clientCapabilities?: string[]
 }
 
 function credentialOf(credential: ClientCredential): Partial<Configuration['auth']> {
@@ -31,6 +33,7 @@ export function createMsalApp(options: MsalAppOptions): ConfidentialClientApplic
       authority: options.tenant.authority,
       knownAuthorities: [options.tenant.knownAuthority],
       authorityMetadata: options.authorityMetadata,
+      ...(options.clientCapabilities ? { clientCapabilities: options.clientCapabilities } : {}),
       ...credentialOf(options.credential),
     },
     cache: options.cachePlugin ? { cachePlugin: options.cachePlugin } : undefined,

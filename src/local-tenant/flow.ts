@@ -12,7 +12,7 @@ export function tenantSession(context: TenantContext, request: FastifyRequest, r
   const id = request.cookies[sessionCookie]
   const existing = id ? context.state.sessions.get(id) : undefined
   if (existing) return existing
-  const session: TenantSession = { id: context.state.newSecret(), amr: [] }
+  const session: TenantSession = { id: context.state.newSecret(), sid: context.state.newId(), amr: [], clientIds: new Set() }
   context.state.sessions.set(session.id, session)
   reply.setCookie(sessionCookie, session.id, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' })
   return session
@@ -87,8 +87,9 @@ export function issueCode(context: TenantContext, reply: FastifyReply, interacti
   context.state.interactions.delete(interaction.id)
   for (const purpose of ['mfa', 'sign-up']) context.state.oneTimeCodes.delete(`${purpose}:${interaction.id}`)
   const code = context.state.newSecret()
+  session.clientIds.add(interaction.request.clientId)
   context.state.codes.set(code, {
-    request: interaction.request, userId: session.userId!, sessionId: session.id, authTime: session.authTime!,
+    request: interaction.request, userId: session.userId!, sessionId: session.sid, authTime: session.authTime!,
     amr: [...session.amr], mfaAt: session.mfaAt, emailOtp: session.emailOtp, expiresAt: context.state.now() + codeLifetimeSeconds,
   })
   return returnToApp(reply, interaction.request, { code })

@@ -6,16 +6,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 export class GraphError extends Error {
   status: number
   code: string
-  constructor(status: number, code: string, message: string) {
+  /** A WWW-Authenticate value (CAE's claims challenge). */
+  challenge?: string
+  constructor(status: number, code: string, message: string, challenge?: string) {
     super(message)
     this.status = status
     this.code = code
+    this.challenge = challenge
   }
 }
 
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError) {
   const clientRequestId = request.headers['client-request-id']
   const requestId = randomUUID()
+  if (error.challenge) reply.header('www-authenticate', error.challenge)
   return reply.code(error.status).header('request-id', requestId).send({
     error: {
       code: error.code,

@@ -6,6 +6,7 @@ import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { withServerTimeouts } from '../lib/server-timeouts.ts'
+import { watchAdminRequests } from './admin-requests.ts'
 import { browserEndpoints } from './browser-endpoints.ts'
 import { loadTlsMaterial } from './certificates.ts'
 import { loadClientSecrets } from './client-secrets.ts'
@@ -16,6 +17,7 @@ import { notFoundHandlers } from './not-found.ts'
 import { discoveryRoutes } from './routes/discovery.ts'
 import { graphRoutes } from './routes/graph.ts'
 import { tokenRoutes } from './routes/token.ts'
+import { nextSecond, revokeUserSessions } from './revocation.ts'
 import { loadSigningKeys } from './signing-keys.ts'
 import { createTenantState } from './state.ts'
 import { readTenantFile } from './tenant-file.ts'
@@ -128,6 +130,16 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   discoveryRoutes(back, context)
   tokenRoutes(back, context)
   graphRoutes(back, context)
+
+  // Admin actions (revoke sessions) come as files in the data folder, never over HTTP.
+  const stopAdmin = await watchAdminRequests(config.dataDir, async (request) => {
+    if (request.action !== 'revoke-sessions') throw new Error(`Unknown admin action "${String(request.action)}".`)
+    const user = directory.byEmail(String(request.email))
+    if (!user) throw new Error(`No user ${String(request.email)} in this tenant.`)
+    revokeUserSessions(state, user.id, await nextSecond())
+    return `Revoked the sessions of ${user.email}: refresh tokens issued until now are refused, CAE-capable apps are challenged.`
+  }, front.log)
+  front.addHook('onClose', async () => stopAdmin())
 
   await front.listen({ host: config.bindAddress, port: config.httpPort })
   try {

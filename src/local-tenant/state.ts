@@ -5,9 +5,14 @@ import type { ScopeRequest } from './scopes.ts'
 // Everything the tenant remembers between requests, in memory (users live in directory.ts).
 
 export interface TenantSession extends AuthEvidence {
+  /** The cookie's value: a secret, never put in a token. */
   id: string
+  /** The public session id ID tokens carry as `sid` (front-channel logout names it). */
+  sid: string
   userId?: string
   authTime?: number
+  /** Apps that got a code under this session: the logout page signs each out (front channel). */
+  clientIds: Set<string>
 }
 
 export interface AuthorizeRequest {
@@ -42,6 +47,7 @@ export interface Interaction {
 export interface AuthCode extends AuthEvidence {
   request: AuthorizeRequest
   userId: string
+  /** The tenant session's public `sid`. */
   sessionId: string
   authTime: number
   expiresAt: number
@@ -85,6 +91,10 @@ export function createTenantState() {
   const tokensNotBefore = new Map<string, number>()
   /** Refresh tokens issued before this time (per user) are revoked, as after "revoke sessions". */
   const refreshNotBefore = new Map<string, number>()
+  /** CAE: tokens of capable (`cp1`) clients issued before this real time (per user) get a claims challenge. */
+  const caeNotBefore = new Map<string, number>()
+  /** Users an admin disabled ("Block sign in"): no new tokens, and a CAE critical event. */
+  const disabledUsers = new Set<string>()
   const issuedAccessTokens = new Map<string, IssuedAccessToken>()
   // The tenant's own clock (lockouts, codes, sessions, refresh tokens); tests move it forward.
   let clockOffset = 0
@@ -92,7 +102,7 @@ export function createTenantState() {
 
   return {
     sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
-    refreshNotBefore, issuedAccessTokens,
+    refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens,
     now,
     rememberAccessToken(uti: string, record: IssuedAccessToken) {
       if (issuedAccessTokens.size > 10_000) for (const [key, old] of issuedAccessTokens) if (old.expiresAt < seconds()) issuedAccessTokens.delete(key)
@@ -116,7 +126,7 @@ export function createTenantState() {
       for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
     },
     reset() {
-      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, issuedAccessTokens]) store.clear()
+      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens]) store.clear()
       mailbox.length = 0
       clockOffset = 0
     },

@@ -13,6 +13,8 @@ export interface AppRegistration {
   exposedScopes?: string[]
   redirectUris: string[]
   postLogoutRedirectUris: string[]
+  /** Entra's "Front-channel logout URL": the tenant's logout page loads it in a hidden iframe with `?sid=`. */
+  frontChannelLogoutUrl?: string
   requirePkce: boolean
   /** Delegated permissions: Graph scope names, or full API scope URIs. */
   permissions: string[]

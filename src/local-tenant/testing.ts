@@ -1,9 +1,10 @@
 import type { TenantContext } from './context.ts'
+import { nextSecond, revokeUserSessions } from './revocation.ts'
 
 // Test-only operations, on only when the tenant is started with `testApi: true`.
 
 export interface TenantTesting {
-  registerRedirectUris(clientId: string, uris: { redirectUris?: string[]; postLogoutRedirectUris?: string[] }): void
+  registerRedirectUris(clientId: string, uris: { redirectUris?: string[]; postLogoutRedirectUris?: string[]; frontChannelLogoutUrl?: string }): void
   /** A PEM certificate the app may sign client assertions with (private_key_jwt). */
   registerCertificate(clientId: string, certificatePem: string): void
   /** The last one-time code mailed to the address (MFA or sign-up). */
@@ -12,22 +13,18 @@ export interface TenantTesting {
   makeMfaStale(email: string): Promise<void>
   /** Graph rejects the user's access tokens issued until now (as after a revocation), so clients must refresh. */
   expireAccessTokens(email: string): Promise<void>
-  /** As an admin's "revoke sessions": the user's refresh tokens issued until now answer AADSTS50173, browser sessions end. */
+  /**
+   * As an admin's "revoke sessions": the user's refresh tokens issued until now answer AADSTS50173,
+   * browser sessions end, and (CAE) Graph and on-behalf-of answer tokens of `cp1` clients issued
+   * until now with an `insufficient_claims` challenge.
+   */
   revokeSessions(email: string): Promise<void>
+  /** As an admin's "Block sign in": refresh tokens answer AADSTS50057, and CAE-capable tokens get a claims challenge. */
+  disableUser(email: string): Promise<void>
   rotateSigningKey(): Promise<string>
   /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
   advanceClock(seconds: number): void
   reset(): Promise<void>
-}
-
-/**
- * Token times are whole seconds: a cut-off is the next second, reached before returning, so
- * everything before the call is on one side and everything after on the other.
- */
-async function nextSecond(): Promise<number> {
-  const next = Math.floor(Date.now() / 1000) + 1
-  await new Promise((resolve) => setTimeout(resolve, next * 1000 - Date.now()))
-  return next
 }
 
 export function createTenantTesting(context: TenantContext, reseed: () => void): TenantTesting {
@@ -46,6 +43,7 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
       if (!registration) throw new Error(`no app ${clientId}`)
       registration.redirectUris.push(...(uris.redirectUris ?? []))
       registration.postLogoutRedirectUris.push(...(uris.postLogoutRedirectUris ?? []))
+      if (uris.frontChannelLogoutUrl) registration.frontChannelLogoutUrl = uris.frontChannelLogoutUrl
     },
     registerCertificate(clientId, certificatePem) {
       guard()
@@ -65,10 +63,13 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
     },
     async revokeSessions(email) {
       guard()
+      revokeUserSessions(context.state, userId(email), await nextSecond())
+    },
+    async disableUser(email) {
+      guard()
       const id = userId(email)
-      await nextSecond()
-      context.state.refreshNotBefore.set(id, context.state.now())
-      for (const [sessionId, session] of context.state.sessions) if (session.userId === id) context.state.sessions.delete(sessionId)
+      context.state.disabledUsers.add(id)
+      context.state.caeNotBefore.set(id, await nextSecond())
     },
     async rotateSigningKey() {
       guard()

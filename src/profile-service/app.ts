@@ -8,6 +8,7 @@ import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
 import { fieldNames, profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
 import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
 import { createBearerTokenValidator, type CallerToken } from './bearer-token.ts'
 import { createOnBehalfOf } from './on-behalf-of.ts'
@@ -85,6 +86,18 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `${request.method} ${request.url.split('?')[0]} is not part of this API.` } }))
 
+  /** Graph's errors in the service's terms; a CAE claims challenge is relayed to the caller as is. */
+  async function fromGraphCall(error: unknown): Promise<never> {
+    if (!(error instanceof GraphError)) throw error
+    if (error.claims) {
+      const { authorization_endpoint } = await metadata.get()
+      throw new ServiceError(401, 'insufficient_claims', 'Microsoft Graph needs a new sign-in for this user.', {
+        challenge: insufficientClaimsChallenge(error.claims, { authorization_uri: authorization_endpoint, client_id: config.clientId }),
+      })
+    }
+    throw fromGraph(error)
+  }
+
   const authenticate = async (request: FastifyRequest) => {
     request.caller = await bearer.validateBearer(request.headers.authorization)
   }
@@ -103,11 +116,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   // about validation, and sends no body we would parse.
   app.get('/me', { onRequest: authenticate }, async (request) => {
     const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
-    try {
-      return profileOf(await graph.getMe(token, request.id))
-    } catch (error) {
-      throw error instanceof GraphError ? fromGraph(error) : error
-    }
+    return profileOf(await graph.getMe(token, request.id).catch(fromGraphCall))
   })
 
   app.patch('/me', { onRequest: authenticate, schema: { body: profilePatchSchema } }, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -118,12 +127,8 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
     // An emptied optional name is cleared in Graph (null), not set to an empty string.
     const changes = Object.fromEntries(fieldNames.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
-    try {
-      await graph.patchMe(token, request.id, changes)
-      return reply.send(profileOf(await graph.getMe(token, request.id)))
-    } catch (error) {
-      throw error instanceof GraphError ? fromGraph(error) : error
-    }
+    await graph.patchMe(token, request.id, changes).catch(fromGraphCall)
+    return reply.send(profileOf(await graph.getMe(token, request.id).catch(fromGraphCall)))
   })
 
   return app

@@ -28,14 +28,14 @@ export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string,
   }
 }
 
-/** A BFF on a fresh port, its redirect URIs registered with the tenant. */
+/** A BFF on a fresh port (or `config.port`), its redirect URIs registered with the tenant. */
 export async function startTestBff(t: Test, tenant: LocalTenant, serviceUrl: string, options: { config?: Partial<BffConfig>; stores?: BffStores } = {}) {
   const port = await freePort()
   const config = bffConfig(tenant, port, serviceUrl, options.config)
   tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: [config.redirectUri], postLogoutRedirectUris: [config.postLogoutRedirectUri] })
   const app = await buildBff(config, options.stores)
   t.teardown(() => app.close())
-  await app.listen({ host: '127.0.0.1', port })
+  await app.listen({ host: '127.0.0.1', port: config.port })
   return { app, url: config.publicOrigin, config }
 }
 

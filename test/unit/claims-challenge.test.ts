@@ -1,5 +1,5 @@
 import t from 'tap'
-import { claimsFromChallenge, insufficientClaimsChallenge } from '../../src/lib/claims-challenge.ts'
+import { asksForNewerToken, claimsFromChallenge, insufficientClaimsChallenge } from '../../src/lib/claims-challenge.ts'
 import { formatWwwAuthenticate } from '../../src/lib/www-authenticate.ts'
 
 t.test('the challenge Microsoft documents for a claims challenge yields its claims JSON', async (t) => {
@@ -41,4 +41,13 @@ t.test('no claims come from a challenge that is not insufficient_claims, has no 
   t.equal(claimsFromChallenge('Bearer error="insufficient_claims"'), undefined)
   t.equal(claimsFromChallenge(`Bearer error="insufficient_claims", claims="${Buffer.from('not json').toString('base64')}"`), undefined)
   t.equal(claimsFromChallenge(undefined), undefined)
+})
+
+t.test('a CAE challenge (access_token.nbf) asks for a newer token; MFA and auth-context challenges and junk do not', async (t) => {
+  t.equal(asksForNewerToken('{"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}'), true)
+  t.equal(asksForNewerToken('{"access_token":{"capolids":{"essential":true,"values":["p1"]}}}'), false)
+  t.equal(asksForNewerToken('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'), false)
+  t.equal(asksForNewerToken('{"access_token":{"nbf":null}}'), false)
+  t.equal(asksForNewerToken('null'), false)
+  t.equal(asksForNewerToken('not json'), false)
 })

@@ -17,6 +17,7 @@ export const de: Record<MessageId, string> = {
   'home.signInPrompt': 'Melden Sie sich an, um Ihr Profil zu sehen und zu bearbeiten.',
   'home.signIn': 'Anmelden',
   'home.signUp': 'Noch kein Konto? Jetzt erstellen',
+  'home.sessionEnded': 'Ihre Sitzung ist abgelaufen, deshalb wurden Sie abgemeldet. Melden Sie sich erneut an, um fortzufahren; alles, was Sie eingegeben haben, bleibt erhalten.',
 
   'claims.heading': 'Claims des ID-Tokens',
   'claims.intro': 'Die Claims des ID-Tokens, mit dem Sie sich angemeldet haben. Das Token selbst bleibt auf dem Server.',

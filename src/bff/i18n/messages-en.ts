@@ -16,6 +16,7 @@ export const en = {
   'home.signInPrompt': 'Sign in to see and edit your profile.',
   'home.signIn': 'Sign In',
   'home.signUp': 'No account? Create one',
+  'home.sessionEnded': 'Your session has ended, so you were signed out. Sign in again to continue; anything you typed is kept.',
 
   'claims.heading': 'ID token claims',
   'claims.intro': 'The claims of the ID token you signed in with. The token itself stays on the server.',

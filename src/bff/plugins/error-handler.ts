@@ -4,6 +4,7 @@ import { answerFor, DependencyFailure } from '../failures.ts'
 import { bffMetrics } from '../metrics.ts'
 import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
 import { SignInRequiredError } from '../identity.ts'
+import { endSignedInState, returnToAfterSignIn } from '../sign-in-again.ts'
 import { submittedForm } from '../submitted-form.ts'
 import { renderFragment, renderPage, textsFor } from './views.ts'
 
@@ -29,12 +30,19 @@ async function answer(request: FastifyRequest, reply: FastifyReply, status: numb
   return renderPage(request, reply, 'error', { title: t(status >= 500 ? 'error.title.server' : 'error.title.client'), message, supportId: request.id })
 }
 
-export function registerErrorHandler(app: FastifyInstance) {
+export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenCacheKey: string) => Promise<void>) {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof SignInRequiredError) {
-      request.log.info({ reason: error.message }, 'session needs a new sign-in')
-      if (isHtmx(request)) return renderFragment(reply.code(401), 'sign-in-again', { returnTo: '/profile' })
-      return navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url.split('?')[0])}`)
+      request.log.info({ reason: error.message }, 'session needs a new sign-in: signed out')
+      const current = isHtmx(request) ? String(request.headers['hx-current-url'] ?? '') : request.method === 'GET' ? request.url : undefined
+      const returnTo = returnToAfterSignIn(request, current || undefined)
+      await endSignedInState(request, forgetTokens, returnTo)
+      // htmx goes straight to sign-in (the fragment is for a client that ignores HX-Redirect);
+      // a page goes home, which says why in one sentence and offers Sign In back to returnTo.
+      if (isHtmx(request)) {
+        return renderFragment(reply.code(401).header('HX-Redirect', `/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`), 'sign-in-again', { returnTo: encodeURIComponent(returnTo) })
+      }
+      return navigate(request, reply, '/')
     }
     const keeping = (isHtmx(request) && fromEditor(request)) || isPlainSave(request)
     const kept = keeping ? 'yes' : 'no'

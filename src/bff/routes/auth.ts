@@ -9,6 +9,7 @@ import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
+import type { SessionIndex } from '../session-index.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
 
@@ -19,7 +20,7 @@ function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: numb
   return renderPage(request, reply.code(status), 'error', { title: t('signIn.failed'), message: t(messageId, values), supportId: request.id, retry: true })
 }
 
-export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity) {
+export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity, sessionIndex: SessionIndex) {
   const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
 
   async function startAuthorization(request: FastifyRequest, reply: FastifyReply, options: Parameters<Identity['authorizationUrl']>[0]) {
@@ -109,12 +110,19 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     request.session.createdAt = Date.now()
     request.session.tokenCacheKey = cacheKey
     const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
+    const oid = typeof claims.oid === 'string' ? claims.oid : localAccountId
+    const sid = typeof claims.sid === 'string' ? claims.sid : previous?.sid
     request.session.user = {
       account: { homeAccountId, environment, tenantId, localAccountId, username },
       homeAccountId: result.account!.homeAccountId,
       username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
+      oid, sid,
     }
+    // Found again by front-channel logout (sid) and "sign out of every device" (oid).
+    const lifetime = config.session.absoluteTimeoutMs
+    await sessionIndex.add('oid', oid, request.session.sessionId, lifetime)
+    if (sid) await sessionIndex.add('sid', sid, request.session.sessionId, lifetime)
     if (pending.purpose === 'step-up') {
       bffMetrics.stepUp('completed', stepUpSource)
       request.session.notice = 'notice.verified'

@@ -15,7 +15,13 @@ function displayValue(value: unknown): string {
 const timeClaims = new Set(['iat', 'nbf', 'exp', 'auth_time'])
 
 export function homeRoutes(app: FastifyInstance, identity: Identity) {
-  app.get('/', async (request, reply) => renderPage(request, reply, 'home', { name: request.session.user?.name }))
+  app.get('/', async (request, reply) => {
+    const { user, sessionEnded } = request.session
+    // Said once: the next visit is an ordinary signed-out home page.
+    if (sessionEnded && !user) request.session.sessionEnded = undefined
+    const ended = sessionEnded && !user ? { sessionEnded: true, returnTo: encodeURIComponent(sessionEnded.returnTo) } : {}
+    return renderPage(request, reply, 'home', { name: user?.name, ...ended })
+  })
 
   app.get('/claims', async (request, reply) => {
     const user = request.session.user

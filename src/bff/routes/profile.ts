@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
+import { asksForNewerToken } from '../../lib/claims-challenge.ts'
 import { fieldNames, validateProfile, type ProfileDraft } from '../../lib/profile-rules.ts'
 import type { EditProfileClient, ServiceProfile } from '../edit-profile-client.ts'
 import { editorFields, problemMessages, type FieldMessages } from '../editor-fields.ts'
@@ -48,8 +49,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url)}`)
   }
 
-  const token = (request: FastifyRequest, scopes: string[]) =>
-    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes, asClientRequestId(request.id))
+  const token = (request: FastifyRequest, scopes: string[], claims?: string) =>
+    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes, { correlationId: asClientRequestId(request.id), claims })
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
   function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string, source: StepUpSource) {
@@ -84,9 +85,17 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
 
   async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
     const { accessToken } = await token(request, graphScopes)
-    const profile = snapshotOf(await graph.getMe(accessToken, request.id).catch((error) => {
+    const asGraphFailure = (error: unknown) => {
       throw error instanceof GraphError ? fromGraph(error) : error
-    }))
+    }
+    const me = await graph.getMe(accessToken, request.id).catch(async (error) => {
+      if (!(error instanceof GraphError) || !error.claims) return asGraphFailure(error)
+      // CAE: Graph refuses a token issued before a critical event. msal asks the tenant for a new
+      // one with Graph's claims; after a revocation that answers "sign in again" (error handler).
+      const renewed = await token(request, graphScopes, error.claims)
+      return graph.getMe(renewed.accessToken, request.id).catch(asGraphFailure)
+    })
+    const profile = snapshotOf(me)
     // Only a change is written: an unchanged session is not saved again on every page view.
     if (!sameProfile(profile, request.session.profile)) request.session.profile = profile
     return profile
@@ -156,17 +165,28 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     request.session.draft = values
     if (Object.keys(problems).length > 0) return editor(request, reply, 422, values, { errors: problemMessages(textsFor(request).t, problems) })
 
-    let accessToken: string
-    try {
-      ({ accessToken } = await token(request, serviceScopes))
-    } catch (error) {
-      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
-      if (!(error instanceof DependencyFailure)) throw error
-      request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
-      const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
-      return editor(request, reply, status, values, { problem })
+    /** The service token, or the answer when there is none (step-up, a failure); sign-in-again goes to the error handler. */
+    const serviceToken = async (claims?: string): Promise<{ accessToken: string } | { answered: unknown }> => {
+      try {
+        return { accessToken: (await token(request, serviceScopes, claims)).accessToken }
+      } catch (error) {
+        if (error instanceof StepUpRequiredError) return { answered: await stepUp(request, reply, error.claims, 'token-endpoint-ca') }
+        if (!(error instanceof DependencyFailure)) throw error
+        request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
+        const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
+        return { answered: await editor(request, reply, status, values, { problem }) }
+      }
     }
-    const outcome = await editProfile.save(accessToken, request.id, values)
+    let given = await serviceToken()
+    if ('answered' in given) return given.answered
+    let outcome = await editProfile.save(given.accessToken, request.id, values)
+    if (outcome.kind === 'step-up' && asksForNewerToken(outcome.claims)) {
+      // CAE relayed by the service (Graph or on-behalf-of refused a token older than a
+      // revocation): one silent try with its claims, then the save once more.
+      given = await serviceToken(outcome.claims)
+      if ('answered' in given) return given.answered
+      outcome = await editProfile.save(given.accessToken, request.id, values)
+    }
     switch (outcome.kind) {
       case 'saved':
         request.session.draft = undefined

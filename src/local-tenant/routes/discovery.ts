@@ -23,7 +23,7 @@ export function discoveryRoutes(app: FastifyInstance, context: TenantContext) {
       request_uri_parameter_supported: false,
       authorization_endpoint: `${browser}/${tid}/oauth2/v2.0/authorize`,
       http_logout_supported: true,
-      frontchannel_logout_supported: false,
+      frontchannel_logout_supported: true,
       end_session_endpoint: `${browser}/${tid}/oauth2/v2.0/logout`,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'email', 'oid', 'sid'],
       code_challenge_methods_supported: ['S256'],

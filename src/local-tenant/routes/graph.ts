@@ -3,7 +3,10 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
 import { GraphError, sendGraphError } from '../graph-error.ts'
-import { graphResource } from '../tenant-file.ts'
+import { insufficientClaimsChallenge } from '../../lib/claims-challenge.ts'
+import { formatWwwAuthenticate } from '../../lib/www-authenticate.ts'
+import { revocationClaims } from '../revocation.ts'
+import { graphAppId, graphResource } from '../tenant-file.ts'
 
 // Microsoft Graph /v1.0/me on the back channel: token checks, Graph's error shape and codes.
 
@@ -39,6 +42,11 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     }
     const notBefore = context.state.tokensNotBefore.get(String(payload.oid)) ?? 0
     if ((payload.iat ?? 0) < notBefore) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.')
+    const claims = revocationClaims(context.state, String(payload.oid), payload as { iat?: number; xms_cc?: unknown })
+    if (claims) {
+      throw new GraphError(401, 'InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
+        formatWwwAuthenticate(insufficientClaimsChallenge(claims, { authorization_uri: `${context.origins.browser}/${tid}/oauth2/v2.0/authorize`, client_id: graphAppId })))
+    }
     const granted = String(payload.scp ?? '').split(' ')
     if (!scopes.some((scope) => granted.includes(scope))) {
       throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')

@@ -8,6 +8,7 @@ import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
 import { invalidGrant, invalidRequest, OAuthError, sendOAuthError } from '../oauth-error.ts'
 import { consentedPermissions, parseScopes, ScopeError, type ScopeRequest } from '../scopes.ts'
+import { revocationClaims } from '../revocation.ts'
 import type { RefreshRecord } from '../state.ts'
 import { graphResource, type AppRegistration } from '../tenant-file.ts'
 
@@ -149,6 +150,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     const record = state.refreshTokens.get(body.refresh_token)
     if (!record) throw invalidGrant(9002313, 'Invalid request. Request is malformed or invalid.', { suberror: 'bad_token' })
     if (record.clientId !== client.clientId) throw invalidGrant(700005, 'Provided refresh token is intended to use against other tenant or client.', { suberror: 'bad_token' })
+    if (state.disabledUsers.has(record.userId)) throw invalidGrant(50057, 'The user account is disabled.')
     if (record.issuedAt < (state.refreshNotBefore.get(record.userId) ?? 0)) {
       throw invalidGrant(50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(record.issuedAt * 1000).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(state.refreshNotBefore.get(record.userId)! * 1000).toISOString()}'.`, { suberror: 'bad_token' })
     }
@@ -189,6 +191,11 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     }
     const user = directory.byId(String(payload.oid))
     if (!user) throw invalidGrant(50034, 'The user account does not exist in the directory.')
+    const revoked = revocationClaims(state, user.id, payload as { iat?: number; xms_cc?: unknown })
+    if (revoked) {
+      // CAE: the caller's token predates a revocation; the middle tier relays this challenge.
+      throw new OAuthError('interaction_required', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.', { claims: revoked, suberror: 'bad_token' })
+    }
     // v2 access tokens carry no `amr`: like Entra, the tenant knows how the user signed in from
     // its own record of the token it issued (an unknown token counts as a password sign-in).
     const evidence: AuthEvidence = state.issuedAccessTokens.get(String(payload.uti)) ?? { amr: ['pwd'] }

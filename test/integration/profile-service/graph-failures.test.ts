@@ -1,11 +1,14 @@
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { request } from 'undici'
+import { claimsFromChallenge } from '../../../src/lib/claims-challenge.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService, userTokenForService } from '../../helpers/profile-service.ts'
 
 // Graph is the edge we cannot run for real in these cases, so a stand-in answers the failure;
 // the tenant, the token and the OBO exchange stay real.
+
+const caeClaims = '{"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}'
 
 async function startFailingGraph(t: Test) {
   const graph = Fastify()
@@ -19,6 +22,11 @@ async function startFailingGraph(t: Test) {
     if (mode === 'traced') return reply.code(204).send()
     if (mode === 'bad-request') return reply.code(400).send({ error: { code: 'Request_BadRequest', message: "Invalid value specified for property 'displayName'." } })
     if (mode === 'unauthorized') return reply.code(401).send({ error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } })
+    if (mode === 'revoked') {
+      // Graph's CAE answer to a token issued before the user's sessions were revoked.
+      return reply.code(401).header('www-authenticate', `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="${Buffer.from(caeClaims).toString('base64')}"`)
+        .send({ error: { code: 'InvalidAuthenticationToken', message: 'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp' } })
+    }
     if (mode === 'throttled') return reply.code(429).header('retry-after', '10').send({ error: { code: 'TooManyRequests', message: 'Too many requests.' } })
     if (mode === 'forbidden') return reply.code(403).send({ error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } })
     if (mode === 'down') return reply.code(503).send({ error: { code: 'serviceNotAvailable', message: 'Service unavailable' } })
@@ -62,6 +70,16 @@ t.test('Graph failures map to honest statuses', async (t) => {
     const { status, body } = await save(service.url, accessToken, 'unauthorized')
     t.equal(status, 502)
     t.equal(body.error.code, 'graph_refused_token')
+  })
+  t.test('a CAE claims challenge from Graph is relayed to the caller as 401 insufficient_claims with the same claims', async (t) => {
+    const response = await request(`${service.url}/me`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'revoked' }),
+    })
+    const body = (await response.body.json()) as { error: { code: string } }
+    t.equal(response.statusCode, 401)
+    t.equal(body.error.code, 'insufficient_claims')
+    t.equal(claimsFromChallenge(response.headers['www-authenticate']), caeClaims, 'the caller passes these claims to msal')
+    t.match(String(response.headers['www-authenticate']), /client_id="[0-9a-f-]{36}"/, 'named as the service, like its MFA challenges')
   })
   t.test('Graph 429 becomes 503 (try again), not a validation error', async (t) => {
     const { status, body } = await save(service.url, accessToken, 'throttled')

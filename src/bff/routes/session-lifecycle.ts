@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify'
+import type { BffConfig } from '../../config/types.ts'
+import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
+import type { Identity } from '../identity.ts'
+import type { SessionEnding } from '../session-ending.ts'
+
+// Sessions ended from elsewhere: the tenant's front-channel logout (its logout page loads this in
+// a hidden iframe after the user signed out of any app), and "Sign out of every device".
+
+const signedOutPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>'
+
+export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; metadata: TenantMetadataLoader; ending: SessionEnding }) {
+  const { identity, metadata, ending } = deps
+  const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
+
+  // Entra sends `sid` only (not `iss`, unlike OpenID Connect Front-Channel Logout 1.0); an `iss`
+  // that is present must be our tenant's. The iframe is cross-site, so no session cookie comes
+  // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
+  app.get('/auth/front-channel-logout', limited, async (request, reply) => {
+    const { sid, iss } = request.query as Record<string, unknown>
+    const tenant = await metadata.get()
+    const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
+    // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it).
+    reply.raw.removeHeader('x-frame-options')
+    reply.header('content-security-policy', `default-src 'none'; frame-ancestors ${frameAncestors.join(' ')}`).header('cache-control', 'no-store').type('text/html; charset=utf-8')
+    if (typeof sid !== 'string' || sid.length === 0 || sid.length > 256 || (iss !== undefined && iss !== tenant.issuer)) {
+      return reply.code(400).send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not signed out</title></head><body><p>This sign-out request is not valid.</p></body></html>')
+    }
+    const ended = await ending.endAll('sid', sid)
+    request.log.info({ ended }, 'front-channel logout')
+    return reply.send(signedOutPage)
+  })
+
+  // Every session of this user, on every device and replica, then the tenant's own sign-out.
+  app.post('/auth/sign-out-everywhere', { ...limited, preValidation: app.csrfProtection }, async (request, reply) => {
+    const { user, tokenCacheKey } = request.session
+    if (user?.oid) {
+      const ended = await ending.endAll('oid', user.oid)
+      request.log.info({ ended }, 'signed out of every device')
+    }
+    if (tokenCacheKey) await identity.forget(tokenCacheKey)
+    await request.session.destroy()
+    return reply.redirect(await identity.endSessionUrl(user?.username), 303)
+  })
+}

@@ -1,0 +1,52 @@
+import type { RedisClient } from '../lib/redis-client.ts'
+
+// Which sessions belong to a tenant session (`sid`, for front-channel logout, whose iframe carries
+// no cookie) and to a user (`oid`, for "sign out of every device"). Entries live as long as a
+// session can; a listed session that has ended already is simply not found when it is ended.
+
+export type SessionIndexKind = 'sid' | 'oid'
+
+export interface SessionIndex {
+  add(kind: SessionIndexKind, value: string, sessionId: string, ttlMs: number): Promise<void>
+  sessionsOf(kind: SessionIndexKind, value: string): Promise<string[]>
+  remove(kind: SessionIndexKind, value: string): Promise<void>
+}
+
+export function createMemorySessionIndex(): SessionIndex {
+  const entries = new Map<string, { sessionIds: Set<string>; expiresAt: number }>()
+  const sweep = () => {
+    const now = Date.now()
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key)
+  }
+  return {
+    async add(kind, value, sessionId, ttlMs) {
+      sweep()
+      const key = `${kind}:${value}`
+      const entry = entries.get(key) ?? { sessionIds: new Set<string>(), expiresAt: 0 }
+      entry.sessionIds.add(sessionId)
+      entry.expiresAt = Math.max(entry.expiresAt, Date.now() + ttlMs)
+      entries.set(key, entry)
+    },
+    async sessionsOf(kind, value) {
+      const entry = entries.get(`${kind}:${value}`)
+      return entry && entry.expiresAt > Date.now() ? [...entry.sessionIds] : []
+    },
+    async remove(kind, value) {
+      entries.delete(`${kind}:${value}`)
+    },
+  }
+}
+
+/** A Redis set per sid or oid, every replica sees it; it expires with the newest session it names (the longest-lived: one absolute lifetime for all). */
+export function createRedisSessionIndex(client: RedisClient, prefix: string, guard: <T>(work: () => Promise<T>) => Promise<T>): SessionIndex {
+  const key = (kind: SessionIndexKind, value: string) => `${prefix}${kind}:${value}`
+  return {
+    add: (kind, value, sessionId, ttlMs) => guard(async () => {
+      await client.multi().sAdd(key(kind, value), sessionId).pExpire(key(kind, value), ttlMs).exec()
+    }),
+    sessionsOf: (kind, value) => guard(() => client.sMembers(key(kind, value))),
+    remove: (kind, value) => guard(async () => {
+      await client.del(key(kind, value))
+    }),
+  }
+}
