@@ -17,10 +17,10 @@ export function returnToAfterSignIn(request: FastifyRequest, currentUrl: string 
   }
 }
 
-/** Drops the user, the token cache and every claim of the session; keeps the draft; new session id. */
+/** Drops the user, the token cache and every claim of the session; keeps the draft and the language; new session id. */
 export async function endSignedInState(request: FastifyRequest, forgetTokens: (tokenCacheKey: string) => Promise<void>, returnTo: string) {
   const { tokenCacheKey } = request.session
   if (tokenCacheKey) await forgetTokens(tokenCacheKey)
-  await request.session.regenerate(['draft'])
+  await request.session.regenerate(['draft', 'language'])
   request.session.sessionEnded = { returnTo }
 }

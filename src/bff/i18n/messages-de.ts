@@ -10,6 +10,7 @@ export const de: Record<MessageId, string> = {
   'nav.editProfile': 'Profil bearbeiten',
   'nav.claims': 'ID-Token-Claims ansehen',
   'nav.signOut': 'Abmelden',
+  'nav.signOutEverywhere': 'Auf allen Geräten abmelden',
 
   'home.greeting': 'Hallo {name}',
   'home.signedInWith': 'Sie sind mit Microsoft Entra External ID angemeldet.',

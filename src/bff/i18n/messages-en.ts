@@ -9,6 +9,7 @@ export const en = {
   'nav.editProfile': 'Edit profile',
   'nav.claims': 'View ID token claims',
   'nav.signOut': 'Sign out',
+  'nav.signOutEverywhere': 'Sign out of every device',
 
   'home.greeting': 'Hi {name}',
   'home.signedInWith': 'You are signed in with Microsoft Entra External ID.',

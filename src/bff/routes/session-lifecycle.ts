@@ -21,7 +21,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
     const tenant = await metadata.get()
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
     // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it).
-    reply.raw.removeHeader('x-frame-options')
+    reply.removeHeader('x-frame-options').raw.removeHeader('x-frame-options')
     reply.header('content-security-policy', `default-src 'none'; frame-ancestors ${frameAncestors.join(' ')}`).header('cache-control', 'no-store').type('text/html; charset=utf-8')
     if (typeof sid !== 'string' || sid.length === 0 || sid.length > 256 || (iss !== undefined && iss !== tenant.issuer)) {
       return reply.code(400).send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not signed out</title></head><body><p>This sign-out request is not valid.</p></body></html>')
