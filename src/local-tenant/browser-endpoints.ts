@@ -4,6 +4,7 @@ import view from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import handlebars from 'handlebars'
 import type { TenantContext } from './context.ts'
+import { pageLanguages } from './page-language.ts'
 import { pageSecurityHeaders } from './page-security.ts'
 import { authorizeRoutes } from './routes/authorize.ts'
 import { logoutRoutes } from './routes/logout.ts'
@@ -24,6 +25,7 @@ export async function browserEndpoints(app: FastifyInstance, context: TenantCont
     defaultContext: { tenantName: tenant.tenant.displayName },
   })
   pageSecurityHeaders(app) // after @fastify/view, whose own hook resets reply.locals
+  pageLanguages(app, context)
   authorizeRoutes(app, context)
   logoutRoutes(app, context)
   mailboxRoutes(app, context)

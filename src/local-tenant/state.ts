@@ -27,6 +27,8 @@ export interface AuthorizeRequest {
   claims?: string
   prompt?: string
   loginHint?: string
+  /** The app's `ui_locales`: the language of the sign-in pages. */
+  uiLocales?: string
 }
 
 export type InteractionStep = 'email' | 'password' | 'mfa' | 'signup-email' | 'signup-code' | 'signup-details'

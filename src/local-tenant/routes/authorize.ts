@@ -57,7 +57,7 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
 
     const authorizeRequest: AuthorizeRequest = {
       ...partial, clientId: client.clientId, scope: param('scope') ?? '', scopes, nonce: param('nonce'), codeChallenge: challenge,
-      claims: claims && claims !== '{}' ? claims : undefined, prompt, loginHint: param('login_hint'),
+      claims: claims && claims !== '{}' ? claims : undefined, prompt, loginHint: param('login_hint'), uiLocales: param('ui_locales'),
     }
     const session = tenantSession(context, request, reply)
     const interaction = newInteraction(context, session, authorizeRequest)

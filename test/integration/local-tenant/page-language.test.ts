@@ -1,0 +1,63 @@
+import t from 'tap'
+import { request } from 'undici'
+import { pageLanguage } from '../../../src/local-tenant/page-language.ts'
+import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
+
+// The tenant's sign-in pages follow the app's ui_locales, as External ID's own pages do.
+
+/** The tenant's pages as a browser sees them, keeping the tenant's cookies between steps. */
+function tenantBrowser() {
+  const cookies = new Map<string, string>()
+  return async (url: string, form?: Record<string, string>) => {
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    const response = await request(url, form
+      ? { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }
+      : { headers: { cookie } })
+    for (const line of [response.headers['set-cookie'] ?? []].flat()) {
+      const [pair] = line.split(';')
+      const at = pair.indexOf('=')
+      cookies.set(pair.slice(0, at), pair.slice(at + 1))
+    }
+    return response.body.text()
+  }
+}
+
+t.test('ui_locales picks the first language the pages speak', async (t) => {
+  t.equal(pageLanguage('de'), 'de')
+  t.equal(pageLanguage('fr-FR de-AT en'), 'de')
+  t.equal(pageLanguage('fr'), 'en')
+  t.equal(pageLanguage(undefined), 'en')
+  t.equal(pageLanguage(['de']), 'en', 'a repeated parameter is not trusted')
+})
+
+t.test('a German user of the BFF gets the sign-in pages in German, step after step', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  const start = await browser.send('GET', '/auth/sign-in', { headers: { 'accept-language': 'de-DE,de;q=0.9' } })
+  const authorize = new URL(start.location!)
+  t.equal(authorize.searchParams.get('ui_locales'), 'de', 'the BFF asks for German')
+
+  const tenantPage = tenantBrowser()
+  const emailPage = await tenantPage(authorize.toString())
+  t.match(emailPage, /<html lang="de">/)
+  t.match(emailPage, /<h1>Anmelden<\/h1>/)
+  t.match(emailPage, /E-Mail-Adresse/)
+  t.match(emailPage, /Entwicklungsmandant – nicht für den Produktivbetrieb/, 'the development banner too')
+  const interaction = emailPage.match(/name="interaction" value="([^"]+)"/)![1]
+
+  const unknown = await tenantPage(new URL('/login/email', authorize).toString(), { interaction, email: 'nobody@contoso.test' })
+  t.match(unknown, /Zu dieser E-Mail-Adresse wurde kein Konto gefunden\./, 'the error message is German too')
+  const passwordPage = await tenantPage(new URL('/login/email', authorize).toString(), { interaction, email: stack.tenant.demoUser.email })
+  t.match(passwordPage, /<h1>Kennwort eingeben<\/h1>/, 'the language stays with the sign-in in progress')
+})
+
+t.test('without ui_locales the pages stay English', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  const start = await browser.send('GET', '/auth/sign-in', { headers: { 'accept-language': 'en' } })
+  const authorize = new URL(start.location!)
+  authorize.searchParams.delete('ui_locales')
+  const emailPage = await tenantBrowser()(authorize.toString())
+  t.match(emailPage, /<html lang="en">/)
+  t.match(emailPage, /<h1>Sign in<\/h1>/)
+})
