@@ -99,7 +99,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   const context: TenantContext = {
     config, tenant, directory, keys, state, clientSecrets, origins,
     clientCertificates: new Map(),
-    minter: createTokenMinter(keys, () => ({ tenantId: tid, issuer: issuer(), lifetimeSeconds: tenant.settings.accessTokenLifetimeSeconds })),
+    minter: createTokenMinter(keys, () => ({ tenantId: tid, issuer: issuer(), lifetimeSeconds: tenant.settings.accessTokenLifetimeSeconds, caeLifetimeSeconds: tenant.settings.caeAccessTokenLifetimeSeconds })),
     access: createConditionalAccess(tenant, (userId) => state.mfaNotBefore.get(userId) ?? 0),
     issuer,
     app: (clientId) => Object.values(tenant.apps).find((registration) => registration.clientId === clientId),

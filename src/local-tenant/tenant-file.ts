@@ -46,6 +46,12 @@ export interface TenantFile {
   authenticationContexts: { id: string; displayName: string; grant: 'mfa' }[]
   settings: {
     accessTokenLifetimeSeconds: number
+    /**
+     * Access tokens for clients that declared the `cp1` capability (Continuous Access Evaluation):
+     * Entra issues them long-lived, because a resource can revoke them at once (continuous-access-
+     * evaluation.md: "long-lived" tokens, up to 28 hours; the exact value is Entra's, not checked offline).
+     */
+    caeAccessTokenLifetimeSeconds: number
     mfaCodeLifetimeSeconds: number
     mfaCodeAttempts: number
     passwordAttemptsBeforeLockout: number
@@ -68,6 +74,7 @@ export interface TenantFile {
 /** Settings a tenant file may leave out (older files, or files written for one test). */
 export const defaultSettings: TenantFile['settings'] = {
   accessTokenLifetimeSeconds: 3600,
+  caeAccessTokenLifetimeSeconds: 24 * 3600,
   mfaCodeLifetimeSeconds: 600,
   mfaCodeAttempts: 5,
   passwordAttemptsBeforeLockout: 5,

@@ -15,6 +15,8 @@ export interface MintContext {
   tenantId: string
   issuer: string
   lifetimeSeconds: number
+  /** For CAE-capable clients (`cp1`): long-lived, as Entra issues them. */
+  caeLifetimeSeconds: number
 }
 
 export interface UserGrant {
@@ -29,6 +31,11 @@ export interface UserGrant {
 
 const now = () => Math.floor(Date.now() / 1000)
 
+/** An access token's lifetime: long for a client that declared `cp1` (CAE), the tenant's default otherwise. */
+export function accessTokenLifetime(lifetimes: { lifetimeSeconds: number; caeLifetimeSeconds: number }, capabilities: string[]): number {
+  return capabilities.includes('cp1') ? lifetimes.caeLifetimeSeconds : lifetimes.lifetimeSeconds
+}
+
 /** `sub` is pairwise: the same user has a different subject for each app, as in Entra. */
 export function pairwiseSubject(userId: string, appId: string): string {
   return createHash('sha256').update(`${userId}:${appId}`).digest('base64url').slice(0, 43)
@@ -39,9 +46,9 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
     const { kid, key } = keys.current()
     return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ, kid }).sign(key)
   }
-  const times = () => {
+  const times = (grant?: UserGrant) => {
     const issuedAt = now()
-    return { iat: issuedAt, nbf: issuedAt, exp: issuedAt + context().lifetimeSeconds }
+    return { iat: issuedAt, nbf: issuedAt, exp: issuedAt + accessTokenLifetime(context(), grant?.capabilities ?? []) }
   }
   const uti = () => randomBytes(16).toString('base64url')
 
@@ -63,7 +70,7 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
     apiAccessToken(grant: UserGrant, apiClientId: string, scp: string[], options: { acrs: string[]; uti: string }) {
       const { tenantId, issuer } = context()
       return sign({
-        aud: apiClientId, iss: issuer, ...times(), azp: grant.clientId, azpacr: '1',
+        aud: apiClientId, iss: issuer, ...times(grant), azp: grant.clientId, azpacr: '1',
         scp: scp.join(' '), oid: grant.user.id, tid: tenantId, sub: pairwiseSubject(grant.user.id, apiClientId),
         name: grant.user.displayName, preferred_username: grant.user.email,
         ...(options.acrs.length > 0 ? { acrs: options.acrs } : {}),
@@ -74,7 +81,7 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
     graphAccessToken(grant: UserGrant, scp: string[]) {
       const { tenantId } = context()
       return sign({
-        aud: graphResource, iss: `https://sts.windows.net/${tenantId}/`, ...times(), appid: grant.clientId, appidacr: '1',
+        aud: graphResource, iss: `https://sts.windows.net/${tenantId}/`, ...times(grant), appid: grant.clientId, appidacr: '1',
         scp: scp.join(' '), oid: grant.user.id, tid: tenantId, sub: pairwiseSubject(grant.user.id, graphResource),
         name: grant.user.displayName, unique_name: grant.user.email, upn: grant.user.email, amr: grant.amr,
         ...(grant.capabilities.length > 0 ? { xms_cc: grant.capabilities } : {}), idtyp: 'user', uti: uti(), ver: '1.0',

@@ -11,6 +11,7 @@ import { consentedPermissions, parseScopes, ScopeError, type ScopeRequest } from
 import { revocationClaims } from '../revocation.ts'
 import type { RefreshRecord } from '../state.ts'
 import { graphResource, type AppRegistration } from '../tenant-file.ts'
+import { accessTokenLifetime } from '../token-minter.ts'
 
 // POST /{tenant}/oauth2/v2.0/token: authorization_code (+PKCE), refresh_token (rotating),
 // on-behalf-of, client_credentials. Errors in Entra's shape, MFA challenges with `claims`.
@@ -87,7 +88,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     }
     const grant = { user, clientId: client.clientId, amr: evidence.amr, authTime: options.authTime, sessionId: options.sessionId, capabilities: options.capabilities }
     const scp = scopes.permissions.length > 0 ? scopes.permissions : scopes.oidc.filter((s) => s !== 'offline_access')
-    const lifetime = context.tenant.settings.accessTokenLifetimeSeconds
+    const lifetime = accessTokenLifetime({ lifetimeSeconds: context.tenant.settings.accessTokenLifetimeSeconds, caeLifetimeSeconds: context.tenant.settings.caeAccessTokenLifetimeSeconds }, grant.capabilities)
     let accessToken: string
     if (scopes.resource.kind === 'graph') {
       accessToken = await minter.graphAccessToken(grant, scp)

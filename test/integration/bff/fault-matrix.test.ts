@@ -175,7 +175,7 @@ t.test('a frozen tenant with a token due answers 504, never sends a refresh toke
   const tenant = await startTenantProcess(t, {
     redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
     editTenant: (file) => {
-      file.settings.accessTokenLifetimeSeconds = 200
+      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
       // Entra keeps an old refresh token valid; the strict mode makes any reuse visible here.
       file.settings.strictRefreshTokenReuseDetection = true
     },

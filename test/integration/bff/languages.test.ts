@@ -56,7 +56,7 @@ const sentencesOnlyIn = (catalog: Record<string, string>, other: Record<string, 
 for (const language of ['en', 'de'] as const) {
   t.test(`every page and fragment renders in ${language} with no missing message`, async (t) => {
     // 200 s tokens are already "expiring" for msal: every call uses the refresh token, so revoking it shows.
-    const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) } })
+    const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
     const seen = await everyState(stack, language)
     const foreign = language === 'de' ? sentencesOnlyIn(en, de) : sentencesOnlyIn(de, en)
     for (const [state, response] of Object.entries(seen)) {

@@ -3,7 +3,7 @@ import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
 
 t.test('when the refresh token is revoked, the user is asked to sign in again and the draft survives', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await browser.get('/profile')

@@ -62,7 +62,7 @@ t.test('20 parallel requests that all refresh keep the user signed in and keep M
   const redis = await connectTestRedis(t)
   if (!redis) return
   // Tokens that live 200 s are "expired" for msal (it renews 300 s early): every request refreshes.
-  const tenant = await startTestTenant(t, { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) })
+  const tenant = await startTestTenant(t, { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) })
   const service = await startTestProfileService(t, tenant)
   const session = sharedSession(testRedisUrl, redis.prefix)
   const a = await startTestBff(t, tenant, service.url, { config: { session } })

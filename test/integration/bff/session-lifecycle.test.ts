@@ -39,7 +39,7 @@ function sharedSession(redisKeyPrefix: string) {
 
 t.test('a revoked refresh token signs the session out: the next page shows Sign In and why, and the draft survives the new sign-in', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await browser.get('/profile')
@@ -66,7 +66,7 @@ t.test('a revoked refresh token signs the session out: the next page shows Sign 
 })
 
 t.test('an htmx request of a session that can no longer get tokens gets HX-Redirect to sign in with returnTo', async (t) => {
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await stack.tenant.testing.revokeSessions(stack.tenant.demoUser.email)

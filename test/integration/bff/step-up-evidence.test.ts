@@ -42,7 +42,7 @@ t.test('a step-up whose code redemption is answered with a new challenge is refu
 
 t.test('when the next silent call after a step-up is challenged again, the editor asks for the step-up again', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await browser.get('/profile')

@@ -14,6 +14,17 @@ import { msalClientFor, signInWithCode } from '../../helpers/msal-client.ts'
 // after "revoke sessions" Graph answers such tokens 401 with an insufficient_claims challenge naming
 // the revocation time (`nbf`), and on-behalf-of refuses them with the same claims. Other tokens live on.
 
+t.test('a client that declares cp1 gets long-lived access tokens, as Entra issues them for CAE; others the default hour', async (t) => {
+  const tenant = await startTestTenant(t)
+  const { clientId, clientSecret } = tenant.apps.bff
+  const capable = await signInWithCode(tenant, msalClientFor(tenant, { clientId, clientSecret, clientCapabilities: ['cp1'] }), tenant.demoUser, { scopes: ['User.Read'] })
+  const plain = await signInWithCode(tenant, msalClientFor(tenant, { clientId, clientSecret }), tenant.demoUser, { scopes: ['User.Read'] })
+  const lifetime = (accessToken: string) => { const { iat, exp } = decodeJwt(accessToken); return exp! - iat! }
+  t.equal(lifetime(capable.result.accessToken), 24 * 3600, 'cp1: 24 hours (the tenant file setting caeAccessTokenLifetimeSeconds)')
+  t.equal(lifetime(plain.result.accessToken), 3600, 'without cp1: one hour')
+  t.ok(capable.result.expiresOn!.getTime() - Date.now() > 23 * 3600_000, 'msal sees the long lifetime in expires_in too')
+})
+
 t.test('after revoke sessions, Graph answers a cp1 token with a CAE claims challenge and a token without cp1 as before', async (t) => {
   const tenant = await startTestTenant(t)
   const agent = createHttpAgent({ extraCaPem: [tenant.caCertificatePem] })
