@@ -97,10 +97,11 @@ t.test('the German pages have no serious or critical accessibility violations', 
 
   t.test('home, signed in; the claims page', async (t) => {
     await page.getByRole('link', { name: 'Anmelden' }).click()
-    await page.getByLabel('Email address').fill(email)
-    await page.getByRole('button', { name: 'Next' }).click()
-    await page.getByLabel('Password').fill(password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    // The tenant's pages follow the BFF's ui_locales: German too.
+    await page.getByLabel('E-Mail-Adresse').fill(email)
+    await page.getByRole('button', { name: 'Weiter' }).click()
+    await page.getByLabel('Kennwort').fill(password)
+    await page.getByRole('button', { name: 'Anmelden' }).click()
     await page.getByRole('heading', { name: 'Hallo Demo User' }).waitFor()
     t.same(await seriousViolations(page), [], 'home')
     await page.goto(`${stack.url}/claims`)
@@ -119,8 +120,8 @@ t.test('the German pages have no serious or critical accessibility violations', 
 
   t.test('the editor after step-up, and with validation messages', async (t) => {
     await page.getByRole('link', { name: 'Identität bestätigen' }).click()
-    await page.getByLabel('Enter code').fill(stack.tenant.testing.lastCode(email)!)
-    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByLabel('Code eingeben').fill(stack.tenant.testing.lastCode(email)!)
+    await page.getByRole('button', { name: 'Bestätigen' }).click()
     await page.getByLabel('Anzeigename').waitFor()
     t.same(await seriousViolations(page), [], 'editor')
     await page.getByLabel('Anzeigename').fill('')
