@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { BffBrowser, bffConfig } from '../../helpers/bff.ts'
+import { startBffProcess } from '../../helpers/bff-process.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { freePort } from '../../helpers/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
@@ -13,7 +11,6 @@ import { followAuthorize } from '../../helpers/tenant-pages.ts'
 // save and sign-out; everything it writes is searched for token content, authorization codes,
 // the client secret and the session cookie.
 
-const appModule = fileURLToPath(new URL('../../../src/bff/app.ts', import.meta.url))
 const jwtShape = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/
 const htmx = { htmx: true }
 
@@ -41,24 +38,8 @@ t.test('at trace level the BFF logs requests but never a token, code, secret or 
   const port = await freePort()
   const config = bffConfig(tenant, port, service.url, { logLevel: 'trace' })
   tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: [config.redirectUri], postLogoutRedirectUris: [config.postLogoutRedirectUri] })
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `
-    const { buildBff } = await import(${JSON.stringify(appModule)})
-    const config = JSON.parse(process.env.BFF_CONFIG)
-    const app = await buildBff(config)
-    await app.listen({ host: '127.0.0.1', port: config.port })
-    process.on('SIGTERM', () => app.close().then(() => process.exit(0)))
-  `], { env: { ...process.env, BFF_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => { child.kill('SIGTERM') })
-
-  const output: string[] = []
-  child.stderr.on('data', (chunk) => output.push(String(chunk)))
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`BFF exited (${code}): ${output.join('')}`)))
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      output.push(line)
-      if (line.includes('Server listening at')) resolve()
-    })
-  })
+  // No OTEL_* variables: telemetry stays off, as in a default deployment.
+  const bff = await startBffProcess(t, config)
 
   const browser = new BffBrowser(config.publicOrigin, tenant)
   const codes: string[] = []
@@ -80,10 +61,8 @@ t.test('at trace level the BFF logs requests but never a token, code, secret or 
   t.match(await sendOversizedRequest(port, cookieHeader), /^HTTP\/1\.1 431/, 'oversized headers are refused')
   t.equal((await browser.send('POST', '/auth/sign-out')).status, 303)
 
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
-  const log = withByteArraysDecoded(output.join('\n'))
+  await bff.stop()
+  const log = withByteArraysDecoded(bff.output.join('\n'))
   t.match(log, /client header_overflow/, 'the refused request is logged')
   t.match(log, /incoming request/, 'requests are logged')
   t.match(log, /"url":"\/auth\/redirect"/, 'the callback is logged without its query string')
