@@ -1,19 +1,14 @@
 import t from 'tap'
-import { startTestStack } from '../helpers/bff.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { signInOnTenantPages } from '../helpers/browser-journey.ts'
+import { pageOnTestStack, signInOnTenantPages } from '../helpers/browser-journey.ts'
 import { addressOf, focusedElement } from '../helpers/focus.ts'
 
 // After every swap the focus is where the user's attention goes (WAI-ARIA practices) and the
 // address bar is honest: Chromium, htmx, the real stack. The steps run in order, as a user would.
 
 t.test('focus and address after each step of the editor, with JavaScript', async (t) => {
-  const browser = await launchBrowser(t)
-  if (!browser) return
-  const stack = await startTestStack(t)
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
-  const page = await context.newPage()
+  const opened = await pageOnTestStack(t)
+  if (!opened) return
+  const { stack, page } = opened
   const { email, password } = stack.tenant.demoUser
 
   await page.goto(`${stack.url}/profile`)

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core'
 import t from 'tap'
-import { startTestStack } from '../helpers/bff.ts'
-import { launchBrowser } from '../helpers/browser.ts'
+import { pageOnTestStack } from '../helpers/browser-journey.ts'
 
 // The local tenant is a demo: none of its pages may pass for a real sign-in service.
 
@@ -10,12 +9,9 @@ async function banner(page: Page): Promise<string> {
 }
 
 t.test('every local tenant page and the mailbox say "development tenant — not for production"', async (t) => {
-  const browser = await launchBrowser(t)
-  if (!browser) return
-  const stack = await startTestStack(t)
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
-  const page = await context.newPage()
+  const opened = await pageOnTestStack(t)
+  if (!opened) return
+  const { stack, page } = opened
   const tenant = stack.tenant.httpOrigin
   const warning = /development tenant — not for production/i
 

@@ -1,17 +1,12 @@
 import t from 'tap'
-import { startTestStack } from '../helpers/bff.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { signInOnTenantPages } from '../helpers/browser-journey.ts'
+import { pageOnTestStack, signInOnTenantPages } from '../helpers/browser-journey.ts'
 
 // What a real browser keeps and where it lands around sign-in and sign-out.
 
 t.test('Back after sign-out shows neither the profile nor the ID token claims', async (t) => {
-  const browser = await launchBrowser(t)
-  if (!browser) return
-  const stack = await startTestStack(t)
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
-  const page = await context.newPage()
+  const opened = await pageOnTestStack(t)
+  if (!opened) return
+  const { stack, page } = opened
   await page.goto(`${stack.url}/auth/sign-in?returnTo=%2Fprofile`)
   await signInOnTenantPages(page, stack.tenant.demoUser)
   await page.getByText('demo@contoso.test').waitFor()
@@ -29,12 +24,9 @@ t.test('Back after sign-out shows neither the profile nor the ID token claims', 
 })
 
 t.test('a returnTo that normalises to another host lands on this site after a genuine sign-in', async (t) => {
-  const browser = await launchBrowser(t)
-  if (!browser) return
-  const stack = await startTestStack(t)
-  const context = await browser.newContext()
-  t.teardown(() => context.close())
-  const page = await context.newPage()
+  const opened = await pageOnTestStack(t)
+  if (!opened) return
+  const { stack, context, page } = opened
   // Nothing may leave the machine: any request to the other host fails here and is recorded.
   const offSite: string[] = []
   await context.route((url) => url.hostname === 'evil.example', (route) => {

@@ -1,5 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import type { Test } from 'tap'
+import { startTestStack } from './bff.ts'
+import { launchBrowser } from './browser.ts'
 
 // The user's journey through the real pages, for tests that run the product somewhere other than
 // in-process (a booted image, a proxy): sign in, the 401 step-up fragment, the code from the
@@ -59,4 +61,14 @@ export async function signInEditAndSignOut(t: Test, context: BrowserContext, tar
   await page.getByRole('link', { name: 'Sign In' }).waitFor()
   t.equal(new URL(page.url()).origin, new URL(target.appUrl).origin, 'signed out and back on the app')
   await page.close()
+}
+
+/** Chromium on a fresh tenant, service and BFF: a page in a context of its own, closed on teardown; undefined without Chromium (launchBrowser skips or fails). */
+export async function pageOnTestStack(t: Test) {
+  const browser = await launchBrowser(t)
+  if (!browser) return undefined
+  const stack = await startTestStack(t)
+  const context = await browser.newContext()
+  t.teardown(() => context.close())
+  return { stack, context, page: await context.newPage() }
 }
