@@ -56,6 +56,8 @@ export class BffBrowser {
   cookies = new Map<string, string>()
   tenantJar: TenantCookieJar = new Map()
   lastCsrf?: string
+  /** Every authorization code the tenant handed back, so a test can look for them in logs and spans. */
+  authorizationCodes: string[] = []
 
   constructor(base: string, tenant: LocalTenant) {
     this.base = base
@@ -93,6 +95,8 @@ export class BffBrowser {
     const start = await this.get(startPath)
     if (start.status !== 302 || !start.location) throw new Error(`${startPath} answered ${start.status}, not a redirect to the tenant`)
     const { redirectUrl } = await followAuthorize(this.tenant, start.location, user, this.tenantJar)
+    const code = new URL(redirectUrl).searchParams.get('code')
+    if (code) this.authorizationCodes.push(code)
     return this.get(redirectUrl)
   }
 

@@ -5,7 +5,6 @@ import { startBffProcess } from '../../helpers/bff-process.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { freePort } from '../../helpers/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
 
 // The BFF runs as its own process at the most talkative log level through sign-in, step-up,
 // save and sign-out; everything it writes is searched for token content, authorization codes,
@@ -42,13 +41,8 @@ t.test('at trace level the BFF logs requests but never a token, code, secret or 
   const bff = await startBffProcess(t, config)
 
   const browser = new BffBrowser(config.publicOrigin, tenant)
-  const codes: string[] = []
-  const authorize = async (path: string) => {
-    const start = await browser.get(path)
-    const { redirectUrl } = await followAuthorize(tenant, start.location!, tenant.demoUser, browser.tenantJar)
-    codes.push(new URL(redirectUrl).searchParams.get('code')!)
-    return browser.get(redirectUrl)
-  }
+  const authorize = (path: string) => browser.authorize(path)
+  const codes = browser.authorizationCodes
   t.equal((await authorize('/auth/sign-in?returnTo=%2Fprofile')).location, '/profile')
   t.equal((await browser.get('/profile')).status, 200)
   t.equal((await browser.get('/profile/editor', htmx)).status, 401)
@@ -67,6 +61,7 @@ t.test('at trace level the BFF logs requests but never a token, code, secret or 
   t.match(log, /incoming request/, 'requests are logged')
   t.match(log, /"url":"\/auth\/redirect"/, 'the callback is logged without its query string')
   t.notMatch(log, jwtShape, 'no JWT-shaped text')
+  t.equal(codes.length, 2, 'the sign-in and step-up codes were recorded')
   t.notOk(codes.some((code) => log.includes(code)), 'no authorization code')
   t.notOk(log.includes(tenant.apps.bff.clientSecret), 'not the client secret')
   t.notOk(log.includes(sessionCookie.split('.')[0]), 'not the session id')

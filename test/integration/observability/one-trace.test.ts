@@ -7,7 +7,6 @@ import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startOtlpSink } from '../../helpers/otlp-sink.ts'
 import { freePort } from '../../helpers/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
 import { startTelemetry } from '../../../src/lib/telemetry/telemetry.ts'
 
 // Issue 17's "done when": the three roles export OTLP/http-json to a sink in this test; the BFF
@@ -34,13 +33,8 @@ t.test('one save is one trace across the BFF, the edit profile service and the l
   const bff = await startBffProcess(t, config, { METRICS_PORT: String(metricsPort) })
 
   const browser = new BffBrowser(config.publicOrigin, tenant)
-  const codes: string[] = []
-  const authorize = async (path: string) => {
-    const start = await browser.get(path)
-    const { redirectUrl } = await followAuthorize(tenant, start.location!, tenant.demoUser, browser.tenantJar)
-    codes.push(new URL(redirectUrl).searchParams.get('code')!)
-    return browser.get(redirectUrl)
-  }
+  const authorize = (path: string) => browser.authorize(path)
+  const codes = browser.authorizationCodes
   t.equal((await authorize('/auth/sign-in?returnTo=%2Fprofile')).location, '/profile')
   t.equal((await browser.get('/profile')).status, 200)
   t.equal((await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Traced Name', givenName: 'Traced', surname: 'Name' } })).status, 401, 'the save asks for MFA')
