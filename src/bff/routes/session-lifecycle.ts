@@ -20,7 +20,9 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
     const { sid, iss } = request.query as Record<string, unknown>
     const tenant = await metadata.get()
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
-    // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it).
+    // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it). The
+    // security plugin sets it on the reply (headers captured at boot) or on the raw response
+    // (helmet per request, while the tenant is not yet known): remove both.
     reply.removeHeader('x-frame-options').raw.removeHeader('x-frame-options')
     reply.header('content-security-policy', `default-src 'none'; frame-ancestors ${frameAncestors.join(' ')}`).header('cache-control', 'no-store').type('text/html; charset=utf-8')
     if (typeof sid !== 'string' || sid.length === 0 || sid.length > 256 || (iss !== undefined && iss !== tenant.issuer)) {
