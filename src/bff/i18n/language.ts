@@ -10,10 +10,12 @@ export type Language = (typeof languages)[number]
 export const isLanguage = (value: unknown): value is Language => languages.includes(value as Language)
 
 /** Text direction for <html dir>; both shipped languages are left-to-right, the next may not be. */
-export function directionOf(language: Language): 'ltr' | 'rtl' {
+const directions = new Map(languages.map((language) => {
   const locale = new Intl.Locale(language) as Intl.Locale & { getTextInfo?: () => { direction: 'ltr' | 'rtl' } }
-  return locale.getTextInfo?.().direction ?? 'ltr'
-}
+  return [language, locale.getTextInfo?.().direction ?? 'ltr'] as const
+}))
+
+export const directionOf = (language: Language): 'ltr' | 'rtl' => directions.get(language) ?? 'ltr'
 
 export function languageOf(request: FastifyRequest): Language {
   // No session when its store is down: the error page still follows Accept-Language.
