@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
-import { webcrypto } from 'node:crypto'
+import { KeyObject, webcrypto } from 'node:crypto'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import * as x509 from '@peculiar/x509'
-import { toPem } from '../lib/pem.ts'
 
 // The back channel's TLS: a local CA (kept in the data dir, so clients configured to trust it
 // keep working across restarts) and a server certificate naming the configured host names.
@@ -20,7 +19,7 @@ export interface TlsMaterial {
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
-  return toPem(new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', key as webcrypto.CryptoKey)), 'PRIVATE KEY')
+  return KeyObject.from(key as webcrypto.CryptoKey).export({ type: 'pkcs8', format: 'pem' }) as string
 }
 
 async function importPrivateKey(pem: string): Promise<CryptoKey> {

@@ -1,6 +1,5 @@
-import { createHash, webcrypto } from 'node:crypto'
+import { createHash, KeyObject, webcrypto } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
-import { toPem } from '../../src/lib/pem.ts'
 
 /** A self-signed RSA certificate for an app's certificate credential (private_key_jwt). */
 export async function clientCertificate() {
@@ -8,7 +7,7 @@ export async function clientCertificate() {
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as unknown as CryptoKeyPair
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=edit-profile-web-app', keys, signingAlgorithm: algorithm })
-  const privateKeyPem = toPem(new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as webcrypto.CryptoKey)), 'PRIVATE KEY')
+  const privateKeyPem = KeyObject.from(keys.privateKey as webcrypto.CryptoKey).export({ type: 'pkcs8', format: 'pem' }) as string
   const certificatePem = certificate.toString('pem')
   const thumbprintSha256 = createHash('sha256').update(Buffer.from(certificate.rawData)).digest('hex')
   return { privateKeyPem, certificatePem, thumbprintSha256 }
