@@ -22,7 +22,7 @@ export interface StepUpDeps {
 }
 
 /** Where the user lands after a step-up: the editor, with the draft restored. */
-export const afterStepUp = '/profile?edit=1'
+const afterStepUp = '/profile?edit=1'
 
 export function createStepUp({ identity, serviceScopes }: StepUpDeps) {
   return {
