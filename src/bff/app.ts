@@ -26,6 +26,7 @@ import { profileRoutes } from './routes/profile.ts'
 import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
 import { createSessionEnding } from './session-ending.ts'
 import { createMemorySessionIndex, type SessionIndex } from './session-index.ts'
+import { createStepUp } from './step-up.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
 
 // The BFF: pages and htmx fragments for sign-in, the profile and its inline editor. Tokens stay
@@ -76,12 +77,13 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   registerErrorHandler(app, forgetTokens)
   answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new DependencyFailure('request-deadline'))
 
+  const stepUp = createStepUp({ identity, serviceScopes: [config.profileService.scope] })
   homeRoutes(app, identity)
   languageRoutes(app)
-  authRoutes(app, config, identity, sessionIndex)
+  authRoutes(app, config, { identity, sessionIndex, stepUp })
   sessionLifecycleRoutes(app, config, { identity, metadata, ending: createSessionEnding({ store: sessionStore, index: sessionIndex, forgetTokens }) })
   profileRoutes(app, config, {
-    identity,
+    identity, stepUp,
     graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.deadlines?.graphMs }),
     editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent, timeoutMs: config.deadlines?.profileServiceMs }),
   })

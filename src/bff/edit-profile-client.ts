@@ -2,19 +2,21 @@ import { request, type Dispatcher } from 'undici'
 import { claimsFromChallenge } from '../lib/claims-challenge.ts'
 import { isTimeout } from '../lib/upstream-errors.ts'
 import type { ProfileDraft, ProfileField } from '../lib/profile-rules.ts'
+import { ClaimsChallengeError } from './claims-challenge-error.ts'
 
 // The BFF's side of the edit profile service: PATCH /me with the user's token for the service.
+// The service's claims challenge is thrown as the token endpoint's is (claims-challenge-error.ts).
 
 export interface ServiceProfile { id: string; displayName: string | null; givenName: string | null; surname: string | null; mail: string | null }
 
 export type SaveOutcome =
   | { kind: 'saved'; profile: ServiceProfile }
   | { kind: 'invalid'; errors: Partial<Record<ProfileField, string>>; message: string }
-  | { kind: 'step-up'; claims: string }
   | { kind: 'failed'; failure: 'service-unreachable' | 'service-timeout' | 'service-failed'; status?: number }
 
 export function createEditProfileClient(options: { baseUrl: string; dispatcher: Dispatcher; timeoutMs?: number }) {
   return {
+    /** The service's answer to the changes; its claims challenge is thrown (ClaimsChallengeError), as identity's is. */
     async save(accessToken: string, clientRequestId: string, changes: Partial<ProfileDraft>): Promise<SaveOutcome> {
       const timeoutMs = options.timeoutMs ?? 15_000
       let response
@@ -40,7 +42,7 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
       if (response.statusCode === 200) return { kind: 'saved', profile: body as ServiceProfile }
       if (response.statusCode === 401) {
         const claims = claimsFromChallenge(response.headers['www-authenticate'])
-        if (claims) return { kind: 'step-up', claims }
+        if (claims) throw ClaimsChallengeError.fromResource(claims)
       }
       if (response.statusCode === 422) {
         return { kind: 'invalid', errors: (body.error?.details ?? {}) as Partial<Record<ProfileField, string>>, message: body.error?.message ?? 'The profile service did not accept these values.' }

@@ -7,10 +7,13 @@ import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
 import { DependencyFailure, fromMsal } from './failures.ts'
 import { bffMetrics } from './metrics.ts'
+import { ClaimsChallengeError } from './claims-challenge-error.ts'
+import { createHotTokenCache } from './hot-token-cache.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
 
-// Everything the BFF asks of Entra, through msal-node. One confidential client per operation,
-// bound to that session's token cache, with the tenant metadata pre-supplied (no discovery).
+// Everything the BFF asks of Entra, through msal-node: sign-in, code redemption and silent tokens
+// under the session's lock. One confidential client per operation, bound to that session's token
+// cache, with the tenant metadata pre-supplied (no discovery); recent tokens from hot-token-cache.ts.
 
 export const signInScopes = ['openid', 'profile', 'offline_access', 'User.Read']
 const pendingLifetimeMs = 10 * 60_000
@@ -20,16 +23,6 @@ export class SignInRequiredError extends Error {
   constructor(reason: string) {
     super(reason)
     this.name = 'SignInRequiredError'
-  }
-}
-
-/** The tenant asks for more (MFA, an authentication context): step up with these claims. */
-export class StepUpRequiredError extends Error {
-  claims: string
-  constructor(claims: string) {
-    super('step-up required')
-    this.name = 'StepUpRequiredError'
-    this.claims = claims
   }
 }
 
@@ -55,34 +48,20 @@ function waitAtMost<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Pr
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** msal's failure to reach the tenant becomes our dependency failure; the rest passes through. */
+/**
+ * msal's failure to reach the tenant becomes our dependency failure, and the tenant's demand for
+ * more (MFA, an authentication context) the claims challenge the step-up module answers; the
+ * rest passes through.
+ */
 function mapMsalError(error: unknown): unknown {
+  if (error instanceof InteractionRequiredAuthError && error.claims) return new ClaimsChallengeError(error.claims, 'token-endpoint-ca')
   return fromMsal(error) ?? error
 }
-
-/** msal treats a token as due for renewal five minutes before it expires; so do we. */
-const renewalOffsetMs = 5 * 60_000
-const hotTokenSessions = 10_000
 
 export function createIdentity({ config, dispatcher, metadata, tokenCaches, locks }: IdentityDeps) {
   const crypto = new CryptoProvider()
   const cacheTtlMs = config.session.absoluteTimeoutMs
-  // The tokens msal last returned, per session and scopes, until they are due for renewal.
-  // A hit returns exactly what msal would return from its cache, without building a client and
-  // reading the serialized cache (most of the BFF's CPU per page, measured in bench/).
-  // Bounded; dropped with the session's token cache; never consulted when claims are asked for.
-  const hotTokens = new Map<string, Map<string, { result: AuthenticationResult; renewAt: number }>>()
-  const remember = (cacheKey: string, scopes: string[], result: AuthenticationResult) => {
-    const renewAt = (result.expiresOn?.getTime() ?? 0) - renewalOffsetMs
-    if (renewAt <= Date.now()) return
-    let perSession = hotTokens.get(cacheKey)
-    if (!perSession) {
-      if (hotTokens.size >= hotTokenSessions) hotTokens.delete(hotTokens.keys().next().value!)
-      perSession = new Map()
-      hotTokens.set(cacheKey, perSession)
-    }
-    perSession.set(scopes.join(' '), { result, renewAt })
-  }
+  const hotTokens = createHotTokenCache()
 
   /**
    * Token work under the session's lock. The wait for the lock is bounded by the lock (busy);
@@ -144,7 +123,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     /** Redeems the code into the token cache under `cacheKey`; msal checks the nonce. */
     async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization, correlationId: string = randomUUID()): Promise<AuthenticationResult> {
       return underLock(cacheKey, async () => {
-        hotTokens.delete(cacheKey) // a new sign-in or step-up: the next request reads the new cache
+        hotTokens.forget(cacheKey) // a new sign-in or step-up: the next request reads the new cache
         const msal = await msalFor(cacheKey)
         return msal.acquireTokenByCode(
           { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
@@ -161,23 +140,23 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
      */
     async acquireSilent(cacheKey: string, account: SessionAccount, scopes: string[], options: { correlationId?: string; claims?: string } = {}): Promise<AuthenticationResult> {
       const { correlationId = randomUUID(), claims } = options
-      const hot = claims ? undefined : hotTokens.get(cacheKey)?.get(scopes.join(' '))
-      if (hot && hot.renewAt > Date.now() && hot.result.account?.homeAccountId === account.homeAccountId) {
+      // With claims (a resource's challenge) only the tenant can answer: no hot token then.
+      const hot = claims ? undefined : hotTokens.get(cacheKey, scopes, account.homeAccountId)
+      if (hot) {
         bffMetrics.tokenAcquired('cache_hit')
-        return hot.result
+        return hot
       }
       return underLock(cacheKey, async () => {
         // The account comes from the session: looking it up in the cache would read the cache twice.
         const msal = await msalFor(cacheKey)
         try {
           const result = await msal.acquireTokenSilent({ account, scopes, claims, correlationId })
-          remember(cacheKey, scopes, result)
+          hotTokens.remember(cacheKey, scopes, result)
           bffMetrics.tokenAcquired(result.fromCache ? 'cache_hit' : 'refresh')
           return result
         } catch (error) {
           bffMetrics.tokenAcquired(error instanceof InteractionRequiredAuthError ? 'interaction_required' : 'error')
-          if (error instanceof InteractionRequiredAuthError) {
-            if (error.claims) throw new StepUpRequiredError(error.claims)
+          if (error instanceof InteractionRequiredAuthError && !error.claims) {
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)
           }
           // Any other invalid_grant on a refresh (e.g. AADSTS50057, user disabled) is a ServerError
@@ -197,7 +176,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     },
 
     forget(cacheKey: string) {
-      hotTokens.delete(cacheKey)
+      hotTokens.forget(cacheKey)
       return tokenCaches.delete(cacheKey)
     },
 

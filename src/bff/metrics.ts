@@ -5,8 +5,12 @@ import type { FailureClass } from './failures.ts'
 // until telemetry starts (OTLP or METRICS_PORT), then exported with the process's other metrics.
 
 export type StepUpOutcome = 'challenged' | 'started' | 'completed' | 'cancelled' | 'refused' | 'failed'
-/** What asked for MFA: the tenant's token endpoint (Conditional Access) or the service's 401 claims challenge. */
-export type StepUpSource = 'token-endpoint-ca' | 'api-claims-challenge'
+/**
+ * What asked: the tenant's token endpoint (Conditional Access), the service's 401 claims challenge
+ * (an authentication context), or CAE (a resource refused a token older than a revocation; the BFF
+ * renews it silently, so a CAE "step-up" completes without the user or ends in a new sign-in).
+ */
+export type StepUpSource = 'token-endpoint-ca' | 'api-claims-challenge' | 'cae'
 export type TokenResult = 'cache_hit' | 'refresh' | 'interaction_required' | 'error'
 
 interface Instruments { stepUps: Counter; tokens: Counter; upstreamErrors: Counter }

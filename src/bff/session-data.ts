@@ -15,6 +15,8 @@ export interface PendingAuthorization {
   returnTo: string
   scopes: string[]
   claims?: string
+  /** A step-up's: what asked for it, for the step-up metrics at its return (step-up.ts). */
+  stepUpSource?: StepUpSource
   expiresAt: number
 }
 
@@ -57,9 +59,9 @@ declare module 'fastify' {
     user?: SignedInUser
     tokenCacheKey?: string
     pendingAuthorization?: PendingAuthorization
-    /** The claims of the last MFA challenge: step-up sends these, never claims from a URL. */
+    /** The claims of the last MFA challenge: step-up sends these, never claims from a URL (step-up.ts). */
     stepUpClaims?: string
-    /** What asked for that step-up, for the step-up metrics. */
+    /** What asked for that step-up, for the step-up metrics (step-up.ts). */
     stepUpSource?: StepUpSource
     /** Profile values typed before a step-up or a failure, restored in the editor. */
     draft?: Partial<ProfileDraft>

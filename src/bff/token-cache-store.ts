@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { DependencyFailure } from './failures.ts'
 
 // Where each session's msal token cache lives, and the lock that serialises token work of one
@@ -17,27 +18,27 @@ export interface SessionLock {
   withLock<T>(key: string, work: () => Promise<T>): Promise<T>
 }
 
-export function createMemoryTokenCacheStore(): TokenCacheStore {
-  const entries = new Map<string, { value: string; expiresAt: number }>()
-  const sweep = setInterval(() => {
-    const now = Date.now()
-    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key)
-  }, 60_000)
-  sweep.unref()
+/**
+ * In one process (no REDIS_URL). Bounded, least recently used out: past `maxSessions` the idlest
+ * session's tokens go, and that user signs in again, rather than the process running out of
+ * memory (about 6 KB a session). Entries past their time to live read as missing.
+ */
+export function createMemoryTokenCacheStore({ maxSessions = 50_000 }: { maxSessions?: number } = {}): TokenCacheStore {
+  const entries = new LRUCache<string, string>({ max: maxSessions })
   return {
     async get(key) {
-      const entry = entries.get(key)
-      if (!entry || entry.expiresAt <= Date.now()) return undefined
-      return entry.value
+      return entries.get(key)
     },
     async set(key, value, ttlMs) {
-      entries.set(key, { value, expiresAt: Date.now() + ttlMs })
+      // lru-cache reads a ttl of 0 as "never expires"; here it means "already expired".
+      if (ttlMs > 0) entries.set(key, value, { ttl: ttlMs })
+      else entries.delete(key)
     },
     async delete(key) {
       entries.delete(key)
     },
     async sizeOf(key) {
-      return Buffer.byteLength(entries.get(key)?.value ?? '')
+      return Buffer.byteLength(entries.peek(key) ?? '')
     },
   }
 }

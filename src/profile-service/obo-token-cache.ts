@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 
 // Graph tokens obtained on behalf of callers, keyed by a hash of the caller's token (never the
 // token itself), least recently used first out. Bounded in entries, so memory stays bounded
@@ -12,7 +13,7 @@ export interface OboTokenCacheOptions {
 }
 
 export function createOboTokenCache({ maxEntries, reuseMarginMs, now = Date.now }: OboTokenCacheOptions) {
-  const entries = new Map<string, { accessToken: string; expiresAt: number }>()
+  const entries = new LRUCache<string, { accessToken: string; expiresAt: number }>({ max: maxEntries })
   const keyOf = (assertion: string) => createHash('sha256').update(assertion).digest('base64url')
 
   return {
@@ -23,16 +24,14 @@ export function createOboTokenCache({ maxEntries, reuseMarginMs, now = Date.now 
       const key = keyOf(assertion)
       const entry = entries.get(key)
       if (!entry) return undefined
-      entries.delete(key)
-      if (entry.expiresAt - reuseMarginMs <= now()) return undefined
-      entries.set(key, entry) // most recently used goes last
+      if (entry.expiresAt - reuseMarginMs <= now()) {
+        entries.delete(key)
+        return undefined
+      }
       return entry.accessToken
     },
     set(assertion: string, accessToken: string, expiresAt: number) {
-      const key = keyOf(assertion)
-      entries.delete(key)
-      entries.set(key, { accessToken, expiresAt })
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+      entries.set(keyOf(assertion), { accessToken, expiresAt })
     },
   }
 }

@@ -1,6 +1,7 @@
 import cookie, { Signer } from '@fastify/cookie'
 import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
+import { LRUCache } from 'lru-cache'
 import type { BffSessionConfig } from '../../config/types.ts'
 
 // The session cookie is the only thing the browser holds: opaque, signed, HttpOnly.
@@ -19,15 +20,14 @@ const rememberedCookies = 10_000
  * @fastify/cookie's signer, remembering the cookies it verified and the ids it signed: every
  * request of a session otherwise computes two HMACs (unsign the cookie; sign the id again when
  * @fastify/session rebuilds the session). A hit needs the exact signed value a full check
- * accepted before; a miss is checked as always. Bounded: the oldest entries go first.
+ * accepted before; a miss is checked as always. Bounded: the least recently used go first.
  */
 export function rememberingSigner(secrets: string[]) {
   const signer = new Signer(secrets, 'sha256')
-  const verified = new Map<string, ReturnType<Signer['unsign']>>()
-  const signed = new Map<string, string>()
-  const keep = <V>(map: Map<string, V>, key: string, value: V) => {
-    if (map.size >= rememberedCookies) map.delete(map.keys().next().value!)
-    map.set(key, value)
+  const verified = new LRUCache<string, ReturnType<Signer['unsign']>>({ max: rememberedCookies })
+  const signed = new LRUCache<string, string>({ max: rememberedCookies })
+  const keep = <V extends {}>(cache: LRUCache<string, V>, key: string, value: V) => {
+    cache.set(key, value)
     return value
   }
   return {

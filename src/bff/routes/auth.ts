@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { InteractionRequiredAuthError } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
-import { bffMetrics } from '../metrics.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 import type { SessionIndex } from '../session-index.ts'
+import type { StepUp } from '../step-up.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
 
@@ -20,7 +19,8 @@ function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: numb
   return renderPage(request, reply.code(status), 'error', { title: t('signIn.failed'), message: t(messageId, values), supportId: request.id, retry: true })
 }
 
-export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Identity, sessionIndex: SessionIndex) {
+export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; sessionIndex: SessionIndex; stepUp: StepUp }) {
+  const { identity, sessionIndex, stepUp } = deps
   const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
 
   async function startAuthorization(request: FastifyRequest, reply: FastifyReply, options: Parameters<Identity['authorizationUrl']>[0]) {
@@ -40,27 +40,21 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
   })
 
   app.get('/auth/step-up', limited, async (request, reply) => {
-    const { user, stepUpClaims } = request.session
-    if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fprofile', 302)
+    if (!request.session.user) return reply.redirect('/auth/sign-in?returnTo=%2Fprofile', 302)
     // Claims come only from the challenge stored server-side, never from this URL.
-    bffMetrics.stepUp('started', request.session.stepUpSource)
-    return startAuthorization(request, reply, {
-      purpose: 'step-up', returnTo: '/profile?edit=1', scopes: [config.profileService.scope], claims: stepUpClaims, loginHint: user.username,
-    })
+    return reply.redirect(await stepUp.begin(request.session, textsFor(request).language), 302)
   })
 
   app.get('/auth/redirect', limited, async (request, reply) => {
     const query = request.query as RedirectQuery
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
-    const stepUpSource = request.session.stepUpSource
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
       return failedSignIn(request, reply, 400, 'signIn.expired')
     }
     if (query.error) {
       if (pending.purpose === 'step-up') {
-        bffMetrics.stepUp('cancelled', stepUpSource)
-        request.session.notice = 'notice.stepUpCancelled'
+        stepUp.cancelled(request.session, pending)
         return reply.redirect('/profile', 302)
       }
       return failedSignIn(request, reply, 400, 'signIn.tenantReported', { detail: query.error_description ?? query.error })
@@ -73,34 +67,15 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     try {
       result = await identity.redeemCode(cacheKey, query.code, pending, asClientRequestId(request.id))
     } catch (error) {
-      request.log.warn({ code: (error as { errorCode?: string }).errorCode }, 'authorization code was not redeemed')
-      if (pending.purpose === 'step-up' && error instanceof InteractionRequiredAuthError && error.claims) {
-        // The tenant answered the redemption with a new challenge: no second factor counted.
-        request.session.stepUpClaims = error.claims
-        bffMetrics.stepUp('refused', stepUpSource)
-        return failedSignIn(request, reply, 403, 'signIn.stillNeedsSecondFactor')
-      }
-      if (pending.purpose === 'step-up') bffMetrics.stepUp('failed', stepUpSource)
-      return failedSignIn(request, reply, 400, 'signIn.notCompleted')
+      request.log.warn({ code: (error as { errorCode?: string }).errorCode ?? (error as Error).name }, 'authorization code was not redeemed')
+      if (pending.purpose !== 'step-up') return failedSignIn(request, reply, 400, 'signIn.notCompleted')
+      const { status, messageId } = stepUp.notRedeemed(request.session, pending, error)
+      return failedSignIn(request, reply, status, messageId)
     }
     const claims = (result.idTokenClaims ?? {}) as Record<string, unknown>
     if (pending.purpose === 'step-up') {
-      if (!previous || result.account?.homeAccountId !== previous.homeAccountId) {
-        bffMetrics.stepUp('refused', stepUpSource)
-        await identity.forget(cacheKey)
-        await request.session.destroy()
-        return failedSignIn(request, reply, 403, 'signIn.differentAccount')
-      }
-      // MFA evidence without `amr`, which Entra's v2.0 ID tokens do not carry: the redemption
-      // asked for the service token with the challenge's claims and the tenant issued it, which
-      // its Conditional Access (or authentication context) allows only after a second factor.
-      // With no stored challenge nothing was asked, so nothing is proven. Where the ID token does
-      // list `amr` (v1.0 tokens) it must name "mfa" too. /profile?edit=1 then asks for the
-      // service token silently, and a tenant still unsatisfied answers with the step-up again.
-      if (pending.claims === undefined || (Array.isArray(claims.amr) && !claims.amr.includes('mfa'))) {
-        bffMetrics.stepUp('refused', stepUpSource)
-        return failedSignIn(request, reply, 403, 'signIn.noSecondFactor')
-      }
+      const refusal = await stepUp.verify(request.session, pending, result, cacheKey)
+      if (refusal) return failedSignIn(request, reply, refusal.status, refusal.messageId)
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
       await identity.forget(request.session.tokenCacheKey)
     }
@@ -123,10 +98,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, identity: Id
     const lifetime = config.session.absoluteTimeoutMs
     await sessionIndex.add('oid', oid, request.session.sessionId, lifetime)
     if (sid) await sessionIndex.add('sid', sid, request.session.sessionId, lifetime)
-    if (pending.purpose === 'step-up') {
-      bffMetrics.stepUp('completed', stepUpSource)
-      request.session.notice = 'notice.verified'
-    }
+    if (pending.purpose === 'step-up') stepUp.completed(request.session, pending)
     return reply.redirect(pending.returnTo, 302)
   })
 

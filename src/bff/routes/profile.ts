@@ -2,17 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
-import { asksForNewerToken } from '../../lib/claims-challenge.ts'
 import { fieldNames, validateProfile, type ProfileDraft } from '../../lib/profile-rules.ts'
-import type { EditProfileClient, ServiceProfile } from '../edit-profile-client.ts'
+import { ClaimsChallengeError } from '../claims-challenge-error.ts'
+import type { EditProfileClient, SaveOutcome, ServiceProfile } from '../edit-profile-client.ts'
 import { editorFields, problemMessages, type FieldMessages } from '../editor-fields.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
-import { StepUpRequiredError, type Identity } from '../identity.ts'
-import { bffMetrics, type StepUpSource } from '../metrics.ts'
+import type { Identity } from '../identity.ts'
+import { bffMetrics } from '../metrics.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderFragment, renderPage, textsFor } from '../plugins/views.ts'
 import type { ProfileSnapshot } from '../session-data.ts'
+import type { StepUp } from '../step-up.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 // The profile page, the inline editor (htmx fragments in #profile-panel), saving through the
@@ -39,8 +40,8 @@ function sameProfile(loaded: ProfileSnapshot, kept: ProfileSnapshot | undefined)
   return true
 }
 
-export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; graph: GraphClient; editProfile: EditProfileClient }) {
-  const { identity, graph, editProfile } = deps
+export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; graph: GraphClient; editProfile: EditProfileClient; stepUp: StepUp }) {
+  const { identity, graph, editProfile, stepUp } = deps
   const serviceScopes = [config.profileService.scope]
 
   // A callback hook: an async one costs a promise on every page.
@@ -53,10 +54,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes, { correlationId: asClientRequestId(request.id), claims })
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
-  function stepUp(request: FastifyRequest, reply: FastifyReply, claims: string, source: StepUpSource) {
-    request.session.stepUpClaims = claims
-    request.session.stepUpSource = source
-    bffMetrics.stepUp('challenged', source)
+  function askForStepUp(request: FastifyRequest, reply: FastifyReply, challenge: ClaimsChallengeError, draft?: FastifyRequest['session']['draft']) {
+    stepUp.challenged(request.session, challenge, draft)
     if (!isHtmx(request)) return reply.redirect('/auth/step-up', 303)
     return renderFragment(reply.code(401), 'step-up', { csrfToken: reply.generateCsrf() })
   }
@@ -92,7 +91,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       if (!(error instanceof GraphError) || !error.claims) return asGraphFailure(error)
       // CAE: Graph refuses a token issued before a critical event. msal asks the tenant for a new
       // one with Graph's claims; after a revocation that answers "sign in again" (error handler).
-      const renewed = await token(request, graphScopes, error.claims)
+      const claims = error.claims
+      const renewed = await stepUp.renewAfterCae(() => token(request, graphScopes, claims))
       return graph.getMe(renewed.accessToken, request.id).catch(asGraphFailure)
     })
     const profile = snapshotOf(me)
@@ -126,10 +126,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     try {
       await token(request, serviceScopes)
     } catch (error) {
-      if (!(error instanceof StepUpRequiredError)) throw error
-      request.session.stepUpClaims = error.claims
-      request.session.stepUpSource = 'token-endpoint-ca'
-      bffMetrics.stepUp('challenged', 'token-endpoint-ca')
+      if (!(error instanceof ClaimsChallengeError)) throw error
+      stepUp.challenged(request.session, error)
       return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
     }
     return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(t, values, {}, true) })
@@ -141,7 +139,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     try {
       await token(request, serviceScopes)
     } catch (error) {
-      if (error instanceof StepUpRequiredError) return stepUp(request, reply, error.claims, 'token-endpoint-ca')
+      if (error instanceof ClaimsChallengeError) return askForStepUp(request, reply, error)
       throw error
     }
     const profile = request.session.profile ?? (await loadProfile(request))
@@ -165,27 +163,24 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     request.session.draft = values
     if (Object.keys(problems).length > 0) return editor(request, reply, 422, values, { errors: problemMessages(textsFor(request).t, problems) })
 
-    /** The service token, or the answer when there is none (step-up, a failure); sign-in-again goes to the error handler. */
-    const serviceToken = async (claims?: string): Promise<{ accessToken: string } | { answered: unknown }> => {
-      try {
-        return { accessToken: (await token(request, serviceScopes, claims)).accessToken }
-      } catch (error) {
-        if (error instanceof StepUpRequiredError) return { answered: await stepUp(request, reply, error.claims, 'token-endpoint-ca') }
-        if (!(error instanceof DependencyFailure)) throw error
-        request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
-        const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
-        return { answered: await editor(request, reply, status, values, { problem }) }
-      }
-    }
-    let given = await serviceToken()
-    if ('answered' in given) return given.answered
-    let outcome = await editProfile.save(given.accessToken, request.id, values)
-    if (outcome.kind === 'step-up' && asksForNewerToken(outcome.claims)) {
-      // CAE relayed by the service (Graph or on-behalf-of refused a token older than a
-      // revocation): one silent try with its claims, then the save once more.
-      given = await serviceToken(outcome.claims)
-      if ('answered' in given) return given.answered
-      outcome = await editProfile.save(given.accessToken, request.id, values)
+    const saveWith = (accessToken: string) => editProfile.save(accessToken, request.id, values)
+    let outcome: SaveOutcome
+    try {
+      outcome = await saveWith((await token(request, serviceScopes)).accessToken).catch(async (error) => {
+        if (!(error instanceof ClaimsChallengeError) || error.needsUser) throw error
+        // CAE relayed by the service (Graph or on-behalf-of refused a token older than a
+        // revocation): one silent try with its claims, then the save once more.
+        const renewed = await stepUp.renewAfterCae(() => token(request, serviceScopes, error.claims))
+        return saveWith(renewed.accessToken)
+      })
+    } catch (error) {
+      // Step-up (the tenant's or the service's challenge) or no service token (a failure);
+      // sign-in-again goes to the error handler.
+      if (error instanceof ClaimsChallengeError) return askForStepUp(request, reply, error, values)
+      if (!(error instanceof DependencyFailure)) throw error
+      request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
+      const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
+      return editor(request, reply, status, values, { problem })
     }
     switch (outcome.kind) {
       case 'saved':
@@ -198,8 +193,6 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
         return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile: request.session.profile, notice: textsFor(request).t('notice.saved') })
       case 'invalid':
         return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
-      case 'step-up':
-        return stepUp(request, reply, outcome.claims, 'api-claims-challenge')
       default: {
         request.log.warn({ failure: outcome.failure, status: outcome.status }, 'edit profile service failed')
         const { status, problem } = failureProblem(request, reply, new DependencyFailure(outcome.failure), 'error.valuesKept')

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import t, { type Test } from 'tap'
 import { Agent } from 'undici'
+import { ClaimsChallengeError } from '../../../src/bff/claims-challenge-error.ts'
 import { createEditProfileClient } from '../../../src/bff/edit-profile-client.ts'
 
 // How the BFF reads each answer of the edit profile service's PATCH /me. A real HTTP server on
@@ -41,12 +42,25 @@ t.test('a 200 is a saved profile, and the request carried the bearer token, requ
   t.same(service.seen, [{ method: 'PATCH', url: '/me', authorization: 'Bearer the-access-token', requestId: 'req-7', body: '{"displayName":"Ada"}' }])
 })
 
-t.test('a 401 insufficient_claims challenge asks for step-up with the decoded claims', async (t) => {
+const claimsChallenge = (claims: string) =>
+  `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}", authorization_uri="https://login.example/authorize"`
+
+t.test('a 401 insufficient_claims challenge is thrown as a claims challenge from the API, with the decoded claims', async (t) => {
   const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'
-  const challenge = `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}", authorization_uri="https://login.example/authorize"`
   const service = await serviceAnswering(t, (_request, response) =>
-    json(response, 401, { error: { code: 'insufficient_claims', message: 'MFA required' } }, { 'www-authenticate': challenge }))
-  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'step-up', claims })
+    json(response, 401, { error: { code: 'insufficient_claims', message: 'MFA required' } }, { 'www-authenticate': claimsChallenge(claims) }))
+  const thrown = await service.client().save('token', 'req', { surname: 'X' }).catch((error: unknown) => error)
+  t.type(thrown, ClaimsChallengeError)
+  t.match(thrown, { claims, source: 'api-claims-challenge' })
+})
+
+t.test('a relayed CAE challenge (a token newer than a revocation) is thrown as a claims challenge from CAE', async (t) => {
+  const claims = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}'
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 401, { error: { code: 'insufficient_claims', message: 'Sign in again' } }, { 'www-authenticate': claimsChallenge(claims) }))
+  const thrown = await service.client().save('token', 'req', { surname: 'X' }).catch((error: unknown) => error)
+  t.type(thrown, ClaimsChallengeError)
+  t.match(thrown, { claims, source: 'cae' })
 })
 
 t.test('a 401 without a claims challenge is not a step-up', async (t) => {

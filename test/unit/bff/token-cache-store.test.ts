@@ -24,3 +24,14 @@ t.test('a cache past its time to live is gone', async (t) => {
   await store.set('session-a', 'cache of a', 0)
   t.equal(await store.get('session-a'), undefined)
 })
+
+t.test('it holds at most its bound of sessions, dropping the least recently used first', async (t) => {
+  const store = createMemoryTokenCacheStore({ maxSessions: 2 })
+  await store.set('session-a', 'cache of a', 60_000)
+  await store.set('session-b', 'cache of b', 60_000)
+  await store.get('session-a')
+  await store.set('session-c', 'cache of c', 60_000)
+  t.equal(await store.get('session-b'), undefined)
+  t.equal(await store.get('session-a'), 'cache of a')
+  t.equal(await store.get('session-c'), 'cache of c')
+})
