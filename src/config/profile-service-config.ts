@@ -12,7 +12,7 @@ export function profileServiceConfig(env: Env, tenant: RoleTenant): ProfileServi
     clientId: tenant.clientId,
     credential: tenant.credential,
     // Access tokens carry the bare scope name in `scp`, not the api:// URI.
-    requiredScope: tenant.profileServiceScope.split('/').pop()!,
+    requiredScope: tenant.profileServiceScope.slice(tenant.profileServiceScope.lastIndexOf('/') + 1),
     requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
     graphBaseUrl: env.GRAPH_BASE_URL ?? tenant.graphBaseUrl,
     logLevel: env.LOG_LEVEL,
