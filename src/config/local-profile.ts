@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cookieSecurity } from './bff-origin.ts'
+import { type BffEnv, bffConfig } from './bff-config.ts'
 import type { Env } from './env-schema.ts'
-import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
+import { profileServiceConfig } from './profile-service-config.ts'
 import { serverTimeouts } from './timeouts.ts'
-import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
-import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, TenantEndpoints } from './types.ts'
+import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, RoleTenant } from './types.ts'
 
 // The `local` profile: zero setup. The local tenant's app registrations, generated secrets and CA
 // configure the BFF and the edit profile service. A tenant started by this process is used
@@ -61,57 +60,40 @@ export function readLocalTenantConnection(dataDir: string): LocalTenantConnectio
   }
 }
 
-function endpoints(tenant: LocalTenantConnection): TenantEndpoints {
-  return { authority: tenant.authority, knownAuthority: tenant.knownAuthority, extraCaPem: [tenant.caCertificatePem] }
+/** The local tenant as one of its two client apps sees it. */
+function roleTenant(tenant: LocalTenantConnection, app: 'bff' | 'profileService'): RoleTenant {
+  return {
+    endpoints: { authority: tenant.authority, knownAuthority: tenant.knownAuthority, extraCaPem: [tenant.caCertificatePem] },
+    graphBaseUrl: tenant.graphBaseUrl,
+    clientId: tenant.apps[app].clientId,
+    credential: { kind: 'secret', clientSecret: tenant.apps[app].clientSecret },
+    profileServiceScope: tenant.apps.profileService.scope,
+  }
 }
 
 function randomSecret(bytes: number): string {
   return randomBytes(bytes).toString('base64')
 }
 
-export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConfig {
-  const publicOrigin = env.BFF_PUBLIC_ORIGIN ?? `http://localhost:${env.BFF_PORT}`
-  const serviceUrl = env.PROFILE_SERVICE_URL ?? `http://127.0.0.1:${env.PROFILE_SERVICE_PORT}`
+/**
+ * What the local profile lets the environment leave unset: a localhost origin, the service on its
+ * default port, and fresh secrets per run, so nothing secret is ever committed. Given values are
+ * checked (for strength too) exactly as with the entra profile.
+ */
+function withLocalDefaults(env: Env): BffEnv {
   return {
-    host: env.BFF_HOST,
-    port: env.BFF_PORT,
-    publicOrigin,
-    tenant: endpoints(tenant),
-    clientId: tenant.apps.bff.clientId,
-    credential: { kind: 'secret', clientSecret: tenant.apps.bff.clientSecret },
-    redirectUri: env.BFF_REDIRECT_URI ?? `${publicOrigin}/auth/redirect`,
-    postLogoutRedirectUri: env.BFF_POST_LOGOUT_REDIRECT_URI ?? `${publicOrigin}/`,
-    graphBaseUrl: env.GRAPH_BASE_URL ?? tenant.graphBaseUrl,
-    profileService: { baseUrl: serviceUrl, scope: tenant.apps.profileService.scope },
-    session: {
-      // Local development: fresh secrets per run unless given, so nothing secret is ever committed.
-      secrets: env.SESSION_SECRETS ? strongSessionSecrets(env.SESSION_SECRETS) : [randomSecret(32)],
-      ...cookieSecurity(publicOrigin),
-      idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000,
-      absoluteTimeoutMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
-      redisUrl: env.REDIS_URL,
-      redisKeyPrefix: env.REDIS_KEY_PREFIX,
-      tokenCacheKeys: env.TOKEN_CACHE_KEYS ? strongTokenCacheKeys(env.TOKEN_CACHE_KEYS) : [randomSecret(32)],
-    },
-    viewCache: env.BFF_VIEW_CACHE,
-    logLevel: env.LOG_LEVEL,
-    timeouts: serverTimeouts(env),
-    trustProxy: bffTrustProxy(env.TRUST_PROXY, publicOrigin),
+    ...env,
+    BFF_PUBLIC_ORIGIN: env.BFF_PUBLIC_ORIGIN ?? `http://localhost:${env.BFF_PORT}`,
+    PROFILE_SERVICE_URL: env.PROFILE_SERVICE_URL ?? `http://127.0.0.1:${env.PROFILE_SERVICE_PORT}`,
+    SESSION_SECRETS: env.SESSION_SECRETS ?? randomSecret(32),
+    TOKEN_CACHE_KEYS: env.TOKEN_CACHE_KEYS ?? randomSecret(32),
   }
 }
 
+export function localBffConfig(env: Env, tenant: LocalTenantConnection): BffConfig {
+  return bffConfig(withLocalDefaults(env), roleTenant(tenant, 'bff'))
+}
+
 export function localProfileServiceConfig(env: Env, tenant: LocalTenantConnection): ProfileServiceConfig {
-  return {
-    host: env.PROFILE_SERVICE_HOST,
-    port: env.PROFILE_SERVICE_PORT,
-    tenant: endpoints(tenant),
-    clientId: tenant.apps.profileService.clientId,
-    credential: { kind: 'secret', clientSecret: tenant.apps.profileService.clientSecret },
-    requiredScope: tenant.apps.profileService.scope.split('/').pop()!,
-    requiredAuthContext: env.PROFILE_SERVICE_AUTH_CONTEXT,
-    graphBaseUrl: env.GRAPH_BASE_URL ?? tenant.graphBaseUrl,
-    logLevel: env.LOG_LEVEL,
-    timeouts: serverTimeouts(env),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-  }
+  return profileServiceConfig(env, roleTenant(tenant, 'profileService'))
 }

@@ -1,11 +1,12 @@
+import type { ServerTimeouts } from '../lib/server-timeouts.ts'
+import type { Env } from './env-schema.ts'
 import type { TrustProxy } from './trust-proxy.ts'
 
-// Typed configuration of each role. Built from the environment by entra-profile.ts and local-profile.ts
-// (profiles `local` and `entra`), or directly by tests.
+// Typed configuration of each role. Built from the environment by bff-config.ts and
+// profile-service-config.ts, given the tenant by a profile (entra-profile.ts, local-profile.ts),
+// or directly by tests.
 
-import type { ServerTimeouts } from '../lib/server-timeouts.ts'
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+export type LogLevel = Env['LOG_LEVEL']
 
 export interface LocalTenantConfig {
   /** Folder for keys, CA, generated client secrets, users and profile edits (git-ignored). */
@@ -44,6 +45,21 @@ export interface TenantEndpoints {
   knownAuthority: string
   /** PEM CAs trusted in addition to the system roots (the local tenant's CA). */
   extraCaPem: string[]
+}
+
+/**
+ * A tenant as one role (BFF or edit profile service) sees it: what a profile supplies, from the
+ * environment (entra) or from the local tenant (local).
+ */
+export interface RoleTenant {
+  endpoints: TenantEndpoints
+  /** Graph when GRAPH_BASE_URL is unset: Microsoft Graph, or the local tenant's. */
+  graphBaseUrl: string
+  /** The role's own app registration (Application (client) ID) and credential. */
+  clientId: string
+  credential: ClientCredential
+  /** api://{service client id}/EditProfileService.ReadWrite: the BFF asks for it, the service requires it. */
+  profileServiceScope: string
 }
 
 export interface ProfileServiceConfig {
