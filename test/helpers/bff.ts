@@ -9,7 +9,14 @@ import { startTestTenant, type TestTenantOptions } from './local-tenant.ts'
 import { freePort } from './ports.ts'
 import { startTestProfileService } from './profile-service.ts'
 import { cookieHeader, keepCookies } from './cookie-jar.ts'
+import { csrfTokenOf } from './html.ts'
 import { followAuthorize, type TenantCookieJar } from './tenant-pages.ts'
+
+/** The home page's Sign In button (signed out), whose href carries the returnTo. */
+export const signInButton = 'main a[href^="/auth/sign-in"]'
+
+/** The profile card's value of one field, as the user reads it (`dir="auto"`: its own direction). */
+export const cardField = (name: string) => `dd[data-field="${name}"]`
 
 export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string, overrides: Partial<BffConfig> = {}): BffConfig {
   // An https public origin (behind a TLS proxy) gets the Secure __Host- cookie, as in config.
@@ -80,7 +87,7 @@ export class BffBrowser {
     })
     keepCookies(this.cookies, response.headers['set-cookie'])
     const body = await response.body.text()
-    const token = body.match(/"x-csrf-token": "([^"]+)"/)?.[1] ?? body.match(/name="_csrf" value="([^"]+)"/)?.[1]
+    const token = csrfTokenOf(body)
     if (token) this.lastCsrf = token
     const location = response.headers.location
     return { status: response.statusCode, headers: response.headers, body, location: typeof location === 'string' ? location : undefined }
