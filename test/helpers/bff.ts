@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { request } from 'undici'
 import { buildBff, type BffStores } from '../../src/bff/app.ts'
-import type { BffConfig } from '../../src/config/types.ts'
+import type { BffConfig, BffSessionConfig } from '../../src/config/types.ts'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { startTestTenant, type TestTenantOptions } from './local-tenant.ts'
 import { freePort } from './ports.ts'
@@ -35,10 +35,14 @@ export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string,
   }
 }
 
-/** A BFF on a fresh port (or `config.port`), its redirect URIs registered with the tenant. */
-export async function startTestBff(t: Test, tenant: LocalTenant, serviceUrl: string, options: { config?: Partial<BffConfig>; stores?: BffStores } = {}) {
+/** A BFF on a fresh port (or `config.port`), its redirect URIs registered with the tenant; `session` overrides single session settings. */
+export async function startTestBff(
+  t: Test, tenant: LocalTenant, serviceUrl: string,
+  options: { config?: Partial<BffConfig>; session?: Partial<BffSessionConfig>; stores?: BffStores } = {},
+) {
   const port = await freePort()
   const config = bffConfig(tenant, port, serviceUrl, options.config)
+  config.session = { ...config.session, ...options.session }
   tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: [config.redirectUri], postLogoutRedirectUris: [config.postLogoutRedirectUri] })
   const app = await buildBff(config, options.stores)
   t.teardown(() => app.close())
