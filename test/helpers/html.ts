@@ -18,12 +18,6 @@ export function text(html: string, selector: string): string | undefined {
   return element.length ? element.text().trim() : undefined
 }
 
-/** Every match's trimmed text, in document order. */
-export function texts(html: string, selector: string): string[] {
-  const $ = load(html)
-  return $(selector).toArray().map((element) => $(element).text().trim())
-}
-
 /** An attribute of the first element the selector matches (entities decoded). */
 export function attribute(html: string, selector: string, name: string): string | undefined {
   return load(html)(selector).first().attr(name)
