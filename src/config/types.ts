@@ -92,6 +92,8 @@ export interface BffSessionConfig {
   secureCookie: boolean
   idleTimeoutMs: number
   absoluteTimeoutMs: number
+  /** The time sessions are checked against (default Date.now): tests pass Date.now plus an offset they move, not sleeps. */
+  now?: () => number
   /** With a Redis URL the session store and token caches live in Redis. */
   redisUrl?: string
   /** Prefix of every Redis key (default `bff:`), so several apps can share one Redis. */

@@ -3,13 +3,20 @@ import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { request } from 'undici'
 import { buildBff, type BffStores } from '../../src/bff/app.ts'
-import type { BffConfig } from '../../src/config/types.ts'
+import type { BffConfig, BffSessionConfig } from '../../src/config/types.ts'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { startTestTenant, type TestTenantOptions } from './local-tenant.ts'
 import { freePort } from './ports.ts'
 import { startTestProfileService } from './profile-service.ts'
 import { cookieHeader, keepCookies } from './cookie-jar.ts'
+import { csrfTokenOf } from './html.ts'
 import { followAuthorize, type TenantCookieJar } from './tenant-pages.ts'
+
+/** The home page's Sign In button (signed out), whose href carries the returnTo. */
+export const signInButton = 'main a[href^="/auth/sign-in"]'
+
+/** The profile card's value of one field, as the user reads it (`dir="auto"`: its own direction). */
+export const cardField = (name: string) => `dd[data-field="${name}"]`
 
 export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string, overrides: Partial<BffConfig> = {}): BffConfig {
   // An https public origin (behind a TLS proxy) gets the Secure __Host- cookie, as in config.
@@ -28,10 +35,14 @@ export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string,
   }
 }
 
-/** A BFF on a fresh port (or `config.port`), its redirect URIs registered with the tenant. */
-export async function startTestBff(t: Test, tenant: LocalTenant, serviceUrl: string, options: { config?: Partial<BffConfig>; stores?: BffStores } = {}) {
+/** A BFF on a fresh port (or `config.port`), its redirect URIs registered with the tenant; `session` overrides single session settings. */
+export async function startTestBff(
+  t: Test, tenant: LocalTenant, serviceUrl: string,
+  options: { config?: Partial<BffConfig>; session?: Partial<BffSessionConfig>; stores?: BffStores } = {},
+) {
   const port = await freePort()
   const config = bffConfig(tenant, port, serviceUrl, options.config)
+  config.session = { ...config.session, ...options.session }
   tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: [config.redirectUri], postLogoutRedirectUris: [config.postLogoutRedirectUri] })
   const app = await buildBff(config, options.stores)
   t.teardown(() => app.close())
@@ -80,7 +91,7 @@ export class BffBrowser {
     })
     keepCookies(this.cookies, response.headers['set-cookie'])
     const body = await response.body.text()
-    const token = body.match(/"x-csrf-token": "([^"]+)"/)?.[1] ?? body.match(/name="_csrf" value="([^"]+)"/)?.[1]
+    const token = csrfTokenOf(body)
     if (token) this.lastCsrf = token
     const location = response.headers.location
     return { status: response.statusCode, headers: response.headers, body, location: typeof location === 'string' ? location : undefined }

@@ -1,5 +1,6 @@
 import { request } from 'undici'
 import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
+import { fieldValue } from './html.ts'
 
 // One browser on the tenant's pages, step by step: its own cookie jar, and the interaction id of
 // the sign-in it is in (taken from the last page's hidden field), for tests of single pages.
@@ -23,7 +24,7 @@ export class TenantBrowser {
     })
     keepCookies(this.jar, response.headers['set-cookie'])
     const html = await response.body.text()
-    this.interaction = html.match(/name="interaction" value="([^"]+)"/)?.[1] ?? this.interaction
+    this.interaction = fieldValue(html, 'interaction') || this.interaction
     const location = response.headers.location
     return { status: response.statusCode, headers: response.headers, html, location: typeof location === 'string' ? location : undefined }
   }

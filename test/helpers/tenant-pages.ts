@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
+import { postForm, text } from './html.ts'
 
 // Drives the local tenant's sign-in pages (plain http, or https with a dispatcher), as a browser would, for tests and
 // the benchmark. The jar keeps the tenant's SSO cookie, so a second authorize only asks for MFA.
@@ -13,7 +14,7 @@ export class TenantPageError extends Error {
   status: number
   page: string
   constructor(status: number, page: string) {
-    super(`the tenant answered ${status}: ${page.match(/role="alert">([^<]*)/)?.[1] ?? page.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`)
+    super(`the tenant answered ${status}: ${text(page, '[role="alert"]') ?? (text(page, 'body') ?? page).replace(/\s+/g, ' ').slice(0, 300)}`)
     this.status = status
     this.page = page
   }
@@ -34,17 +35,6 @@ async function visit(url: string, jar: TenantCookieJar, form?: Record<string, st
   return { status: response.statusCode, location: typeof location === 'string' ? new URL(location, url).toString() : undefined, html }
 }
 
-function formOn(page: Page): { action: string; fields: Record<string, string> } | undefined {
-  const match = page.html.match(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/)
-  if (!match) return undefined
-  const fields: Record<string, string> = {}
-  for (const [tag] of match[2].matchAll(/<input[^>]*>/g)) {
-    const name = tag.match(/name="([^"]+)"/)?.[1]
-    if (name) fields[name] = tag.match(/value="([^"]*)"/)?.[1]?.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&') ?? ''
-  }
-  return { action: match[1], fields }
-}
-
 /**
  * Signs the user in on the tenant's pages (email, password, and the emailed code when MFA is
  * asked for) and returns the redirect back to the app, not followed.
@@ -55,7 +45,7 @@ export async function followAuthorize(
   let page = await visit(authorizeUrl, jar, undefined, dispatcher)
   for (let step = 0; step < 6; step++) {
     if (page.status === 302 && page.location) return { redirectUrl: page.location, jar }
-    const form = formOn(page)
+    const form = postForm(page.html)
     if (page.status !== 200 || !form) throw new TenantPageError(page.status, page.html)
     // Forms post to the origin the sign-in runs on (plain http, or https as Entra).
     const action = new URL(form.action, authorizeUrl).toString()

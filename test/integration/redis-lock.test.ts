@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createRedisLock, LockTimeoutError } from '../../src/lib/redis-lock.ts'
 import { connectTestRedis } from '../helpers/redis.ts'
+
+type RedisClient = NonNullable<Awaited<ReturnType<typeof connectTestRedis>>>['client']
 
 t.test('work under one key runs one at a time, across lock instances', async (t) => {
   const redis = await connectTestRedis(t)
@@ -54,23 +56,57 @@ t.test('a holder that died frees the lock when its lease runs out', async (t) =>
   const redis = await connectTestRedis(t)
   if (!redis) return
   // What a replica killed mid-refresh leaves behind: its lock, with nobody renewing it.
-  await redis.client.set(`${redis.prefix}session-1`, 'replica-that-died', { expiration: { type: 'PX', value: 50 } })
-  const lock = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 2_000 })
+  const key = `${redis.prefix}session-1`
+  await redis.client.set(key, 'replica-that-died', { expiration: { type: 'PX', value: 200 } })
+  const left = await redis.client.pTTL(key)
+  t.ok(left > 0 && left <= 200, `Redis holds the dead holder's lease (${left} ms left)`)
+  // The wait is far longer than the lease, so a loaded machine cannot make this flaky.
+  const lock = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 10_000 })
   t.equal(await lock.withLock('session-1', async () => 'taken over'), 'taken over')
 })
+
+/**
+ * Watches the key until its first lease would have run out, counting the renewals Redis shows
+ * (its time to live going back up); fails if the key ever disappears.
+ */
+async function watchLease(t: Test, client: RedisClient, key: string, leaseMs: number) {
+  const leaseEnd = Date.now() + leaseMs
+  let renewals = 0
+  let last = await client.pTTL(key)
+  while (Date.now() <= leaseEnd || renewals < 2) {
+    await sleep(20)
+    const left = await client.pTTL(key)
+    if (left < 0) {
+      t.fail(`the lock expired while its holder was still working, after ${renewals} renewals`)
+      break
+    }
+    if (left > last) renewals++
+    last = left
+  }
+  return renewals
+}
 
 t.test('a slow holder keeps its lock past the lease: nobody else runs while its work is in flight', async (t) => {
   const redis = await connectTestRedis(t)
   if (!redis) return
-  // A lease short enough to run out twice while the waiter waits, long enough that a busy CI
-  // machine still renews it in time (renewal every third of a lease).
-  const holder = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs: 400 })
-  const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 1_000 })
+  // Redis's own clock shows the renewals (PTTL goes back up). The only timing here is the
+  // renewal itself, every third of a lease: this lease leaves a loaded machine a second to renew.
+  const leaseMs = 1_500
+  const holder = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs })
+  const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 50 })
   let release!: () => void
-  const slow = holder.withLock('session-1', () => new Promise<void>((resolve) => (release = resolve)))
-  await t.rejects(waiter.withLock('session-1', async () => 'too early'), LockTimeoutError, 'still held after more than two leases')
+  let working!: () => void
+  const inFlight = new Promise<void>((resolve) => (working = resolve))
+  const slow = holder.withLock('session-1', () => {
+    working()
+    return new Promise<void>((resolve) => (release = resolve))
+  })
+  await inFlight
+  t.ok(await watchLease(t, redis.client, `${redis.prefix}session-1`, leaseMs) >= 2, 'held past its first lease, renewed by the holder')
+  await t.rejects(waiter.withLock('session-1', async () => 'too early'), LockTimeoutError, 'still held: nobody else runs')
   release()
   await slow
+  t.equal(await redis.client.exists(`${redis.prefix}session-1`), 0, 'released when the work settles')
   t.equal(await waiter.withLock('session-1', async () => 'after'), 'after')
 })
 

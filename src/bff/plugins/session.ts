@@ -55,10 +55,11 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
   // token cache); the request goes on with a fresh, signed-out session.
   // A callback hook, not an async one: most requests have nothing to do here, and an async hook
   // costs a promise per request.
+  const clock = config.now ?? Date.now
   app.addHook('preHandler', (request, _reply, done) => {
     const { createdAt, tokenCacheKey, renewedAt } = request.session
     if (!createdAt) return done()
-    const now = Date.now()
+    const now = clock()
     if (now - createdAt > config.absoluteTimeoutMs) {
       void (async () => {
         if (tokenCacheKey) await onExpired(tokenCacheKey)

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { BffBrowser, startTestBff, startTestStack } from '../../helpers/bff.ts'
+import { BffBrowser, cardField, startTestBff, startTestStack } from '../../helpers/bff.ts'
+import { attributes, count, fieldValue, text } from '../../helpers/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 
 const htmx = { htmx: true }
@@ -25,9 +26,9 @@ t.test('the profile page shows the Graph /me card with an Edit button', async (t
   const browser = await signedIn(stack)
   const page = await browser.get('/profile')
   t.equal(page.status, 200)
-  t.match(page.body, /<dd data-field="displayName" dir="auto">Demo User<\/dd>/)
-  t.match(page.body, /<dd data-field="mail">demo@contoso\.test<\/dd>/)
-  t.match(page.body, /hx-get="\/profile\/editor"[^>]*>Edit</)
+  t.equal(text(page.body, `${cardField('displayName')}[dir="auto"]`), 'Demo User')
+  t.equal(text(page.body, cardField('mail')), 'demo@contoso.test')
+  t.equal(text(page.body, 'a[hx-get="/profile/editor"]'), 'Edit')
   t.equal(page.headers.vary, 'HX-Request')
 })
 
@@ -45,7 +46,7 @@ t.test('the editor answers the 401 step-up fragment while MFA is missing', async
   const editor = await browser.get('/profile/editor', htmx)
   t.equal(editor.status, 401)
   t.match(editor.body, /Verify it's you/)
-  t.match(editor.body, /href="\/auth\/step-up"/)
+  t.equal(count(editor.body, 'a[href="/auth/step-up"]'), 1)
   t.match(editor.body, /Cancel/)
   t.notMatch(editor.body, /<html/, 'a fragment, not a page')
 })
@@ -59,7 +60,7 @@ t.test('after step-up the editor opens (200) with the fields', async (t) => {
   const editor = await browser.get('/profile/editor', htmx)
   t.equal(editor.status, 200)
   for (const label of ['Display name', 'Given name', 'Surname', 'Save', 'Cancel']) t.match(editor.body, label)
-  t.match(editor.body, /value="Demo User"/)
+  t.equal(fieldValue(editor.body, 'displayName'), 'Demo User')
 })
 
 t.test('saving after MFA updates Graph and renders the card with a status message', async (t) => {
@@ -70,10 +71,10 @@ t.test('saving after MFA updates Graph and renders the card with a status messag
   await browser.get('/profile?edit=1')
   const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Demo Saved', givenName: 'Demo', surname: 'Saved' } })
   t.equal(saved.status, 200)
-  t.match(saved.body, /role="status">Your profile was saved\./)
-  t.match(saved.body, /<dd data-field="displayName" dir="auto">Demo Saved<\/dd>/)
+  t.equal(text(saved.body, '[role="status"]'), 'Your profile was saved.')
+  t.equal(text(saved.body, `${cardField('displayName')}[dir="auto"]`), 'Demo Saved')
   const page = await browser.get('/profile')
-  t.match(page.body, /<dd data-field="displayName" dir="auto">Demo Saved<\/dd>/, 'Graph holds the new value')
+  t.equal(text(page.body, `${cardField('displayName')}[dir="auto"]`), 'Demo Saved', 'Graph holds the new value')
 })
 
 t.test('invalid values answer 422 with messages and the typed values', async (t) => {
@@ -83,8 +84,8 @@ t.test('invalid values answer 422 with messages and the typed values', async (t)
   t.equal(response.status, 422)
   t.match(response.body, /Display name is required\./)
   t.match(response.body, /Given name must be at most 64 characters\./)
-  t.match(response.body, /value="Kept"/)
-  t.match(response.body, /aria-invalid="true"/)
+  t.equal(fieldValue(response.body, 'surname'), 'Kept')
+  t.same(attributes(response.body, 'input[aria-invalid="true"]', 'name'), ['displayName', 'givenName'])
 })
 
 t.test('a save challenged for MFA keeps the draft and restores it after step-up', async (t) => {
@@ -96,8 +97,8 @@ t.test('a save challenged for MFA keeps the draft and restores it after step-up'
   const back = await browser.authorize('/auth/step-up')
   t.equal(back.location, '/profile?edit=1')
   const page = await browser.get(back.location!)
-  t.match(page.body, /value="Typed Before MFA"/)
-  t.match(page.body, /value="Draft"/)
+  t.equal(fieldValue(page.body, 'displayName'), 'Typed Before MFA')
+  t.equal(fieldValue(page.body, 'surname'), 'Draft')
   t.match(page.body, /Thanks, you are verified\./)
 })
 
@@ -114,7 +115,7 @@ t.test('a claims challenge from the service (auth context) keeps the draft and r
   t.match(new URL(stepUp.location!).searchParams.get('claims')!, /"acrs"/, 'step-up sends the stored claims')
   const back = await browser.authorize('/auth/step-up')
   const page = await browser.get(back.location!)
-  t.match(page.body, /value="Needs Context"/)
+  t.equal(fieldValue(page.body, 'displayName'), 'Needs Context')
   const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Needs Context', givenName: '', surname: '' } })
   t.equal(saved.status, 200)
 })
@@ -141,7 +142,7 @@ t.test('an unreachable edit profile service keeps the values and offers Try agai
   t.match(response.body, /Try again/)
   t.match(response.body, /could not be reached/)
   const reopened = await browser.get('/profile?edit=1')
-  t.match(reopened.body, /value="Kept Through Outage"/, 'the draft is kept server-side too')
+  t.equal(fieldValue(reopened.body, 'displayName'), 'Kept Through Outage', 'the draft is kept server-side too')
 })
 
 t.test('PATCH without a CSRF token or with a wrong one is refused with 403', async (t) => {
@@ -155,10 +156,10 @@ t.test('Cancel returns the card and drops the draft', async (t) => {
   const stack = await startTestStack(t)
   const browser = await steppedUp(stack)
   await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: 'Draft Given', surname: '' } })
-  t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/, 'the draft is there before Cancel')
+  t.equal(fieldValue((await browser.get('/profile?edit=1')).body, 'givenName'), 'Draft Given', 'the draft is there before Cancel')
   const card = await browser.send('POST', '/profile/cancel', htmx)
   t.equal(card.status, 200)
-  t.match(card.body, /<dd data-field="displayName" dir="auto">Demo User<\/dd>/)
+  t.equal(text(card.body, `${cardField('displayName')}[dir="auto"]`), 'Demo User')
   t.notMatch((await browser.get('/profile?edit=1')).body, /Draft Given/, 'the draft is gone after Cancel')
 })
 
@@ -166,7 +167,8 @@ t.test('Cancel without JavaScript posts the form and lands on the profile withou
   const stack = await startTestStack(t)
   const browser = await steppedUp(stack)
   const editor = await browser.get('/profile?edit=1')
-  const csrf = editor.body.match(/name="_csrf" value="([^"]+)"/)![1]
+  const csrf = fieldValue(editor.body, '_csrf', 'form#profile-editor')!
+  t.ok(csrf, 'the form carries its CSRF token')
   await browser.send('POST', '/profile', { form: { _csrf: csrf, displayName: ' ', givenName: 'Draft Given', surname: '' }, csrf: false })
   const cancelled = await browser.send('POST', '/profile/cancel', { form: { _csrf: csrf }, csrf: false })
   t.equal(cancelled.status, 303)
@@ -180,7 +182,7 @@ t.test('no GET discards the draft: a cross-site link to the old card URL changes
   await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: 'Draft Given', surname: '' } })
   await browser.send('GET', '/profile/card', { headers: { 'sec-fetch-site': 'cross-site' } })
   await browser.send('GET', '/profile/cancel', { headers: { 'sec-fetch-site': 'cross-site' } })
-  t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/)
+  t.equal(fieldValue((await browser.get('/profile?edit=1')).body, 'givenName'), 'Draft Given')
 })
 
 t.test('Cancel without a CSRF token is refused and keeps the draft', async (t) => {
@@ -188,7 +190,7 @@ t.test('Cancel without a CSRF token is refused and keeps the draft', async (t) =
   const browser = await steppedUp(stack)
   await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: ' ', givenName: 'Draft Given', surname: '' } })
   t.equal((await browser.send('POST', '/profile/cancel', { ...htmx, csrf: false })).status, 403)
-  t.match((await browser.get('/profile?edit=1')).body, /value="Draft Given"/)
+  t.equal(fieldValue((await browser.get('/profile?edit=1')).body, 'givenName'), 'Draft Given')
 })
 
 t.test('a display name that would show blank or reorder text answers 422 with the typed value kept', async (t) => {
@@ -200,7 +202,7 @@ t.test('a display name that would show blank or reorder text answers 422 with th
   const reordered = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'abc\u202etxt.exe', givenName: '', surname: '' } })
   t.equal(reordered.status, 422)
   t.match(reordered.body, /text-direction control characters/)
-  t.match(reordered.body, /value="abc\u202etxt\.exe"/)
+  t.equal(fieldValue(reordered.body, 'displayName'), 'abc\u202etxt.exe')
 })
 
 t.test('personal pages and fragments are never stored by the browser', async (t) => {

@@ -1,19 +1,26 @@
 import t from 'tap'
 import { BffBrowser, startTestBff } from '../../helpers/bff.ts'
+import { testClock } from '../../helpers/clock.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 
+const minute = 60_000
+
 t.test('a session ends at its absolute lifetime however active it is', async (t) => {
+  const clock = testClock()
   const tenant = await startTestTenant(t)
   const service = await startTestProfileService(t, tenant)
-  const bff = await startTestBff(t, tenant, service.url)
-  bff.config.session.absoluteTimeoutMs = 400
+  const bff = await startTestBff(t, tenant, service.url, { session: { idleTimeoutMs: 30 * minute, absoluteTimeoutMs: 60 * minute, now: clock.now } })
   const browser = new BffBrowser(bff.url, tenant)
   await browser.signIn()
-  t.equal((await browser.get('/profile')).status, 200)
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  // Active all along: a page every 20 minutes, well inside the idle timeout.
+  for (const [advance, at] of [[20, '20 min'], [20, '40 min'], [19, '59 min']] as const) {
+    clock.advance(advance * minute)
+    t.equal((await browser.get('/profile')).status, 200, `still signed in at ${at}`)
+  }
+  clock.advance(2 * minute)
   const after = await browser.get('/profile')
-  t.equal(after.status, 302)
+  t.equal(after.status, 302, 'signed out past the absolute lifetime')
   t.match(after.location, /^\/auth\/sign-in/)
 })
 

@@ -4,6 +4,7 @@ import t from 'tap'
 import { request } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import { clientCertificate } from '../../helpers/client-certificate.ts'
+import { fieldValue } from '../../helpers/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { msalClientFor, signInWithCode } from '../../helpers/msal-client.ts'
 import { followAuthorize, TenantPageError } from '../../helpers/tenant-pages.ts'
@@ -77,7 +78,7 @@ t.test('a wrong one-time code is refused and the right one passes', async (t) =>
   const start = await request(url)
   jar.set('lt_session', String(start.headers['set-cookie']).split(';')[0].split('=')[1])
   const page = await start.body.text()
-  const interaction = page.match(/name="interaction" value="([^"]+)"/)![1]
+  const interaction = fieldValue(page, 'interaction')!
   const post = (path: string, form: Record<string, string>) => request(`${tenant.httpOrigin}${path}`, {
     method: 'POST', headers: { cookie: `lt_session=${jar.get('lt_session')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ interaction, ...form }).toString(),
   })

@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import t, { type Test } from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
+import { text } from '../../helpers/html.ts'
 
 // With tracing off, ids still tie the hops together: the support id a user sees is the
 // client-request-id the tenant (Entra) received for the same request, so its sign-in logs can be
@@ -34,7 +35,7 @@ t.test('the support id of a failed sign-in is the client-request-id the tenant r
   const state = new URL(start.location!).searchParams.get('state')!
   const failed = await browser.get(`/auth/redirect?code=not-a-real-code&state=${state}`)
   t.equal(failed.status, 400)
-  const supportId = failed.body.match(/Support id: <code>([^<]+)<\/code>/)?.[1]
+  const supportId = text(failed.body, 'p:contains("Support id:") > code')
   t.match(supportId, uuid, 'the support id is a UUID')
   t.same(tokenRequests, [supportId], 'msal sent it to the token endpoint as client-request-id')
 })

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose'
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
 import t from 'tap'
 import { request } from 'undici'
 import { claimsFromChallenge } from '../../../src/lib/claims-challenge.ts'
@@ -26,9 +26,17 @@ async function call(url: string, method: 'GET' | 'PATCH', options: CallOptions =
   return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : undefined }
 }
 
-/** A token signed with the tenant's own key (read from its data dir), with chosen claims. */
-async function tenantSigned(tenant: LocalTenant, claims: JWTPayload): Promise<string> {
+/** The tenant's current signing key, as stored in its data dir. */
+async function tenantSigningKey(tenant: LocalTenant): Promise<{ kid: string; privateJwk: JWK }> {
   const [stored] = JSON.parse(await readFile(join(tenant.config.dataDir, 'signing-keys.json'), 'utf8'))
+  return stored
+}
+
+const tenantSigningKid = async (tenant: LocalTenant) => (await tenantSigningKey(tenant)).kid
+
+/** A token signed with the tenant's own key, with chosen claims. */
+async function tenantSigned(tenant: LocalTenant, claims: JWTPayload): Promise<string> {
+  const stored = await tenantSigningKey(tenant)
   const key = await importJWK(stored.privateJwk, 'RS256')
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: stored.kid }).sign(key)
 }
@@ -132,9 +140,23 @@ t.test('edit profile service, against the real local tenant', async (t) => {
     t.equal(challengeOf(response.headers).params.error, 'invalid_token')
   })
 
-  t.test('a token signed by another key answers 401 invalid_token', async (t) => {
+  t.test('a token signed by another key under the tenant\'s own kid answers 401 invalid_token', async (t) => {
+    // The kid names a key the service knows and trusts, so only the signature can refuse it.
+    const { kid } = decodeProtectedHeader(accessToken)
+    t.ok(kid, 'the tenant names its signing key')
+    t.equal(kid, await tenantSigningKid(tenant), 'and it is the tenant\'s current key')
+    t.equal((await call(service.url, 'GET', { token: await tenantSigned(tenant, validClaims) })).status, 200, 'the same claims signed by the tenant pass')
     const { privateKey } = await generateKeyPair('RS256')
-    const forged = await new SignJWT(validClaims).setProtectedHeader({ alg: 'RS256', kid: decodeJwt(accessToken).kid as string ?? 'x' }).sign(privateKey)
+    const forged = await new SignJWT(validClaims).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey)
+    const response = await call(service.url, 'GET', { token: forged })
+    t.equal(response.status, 401)
+    t.equal(challengeOf(response.headers).params.error, 'invalid_token')
+    t.equal(challengeOf(response.headers).params.error_description, 'The token signature is not valid.')
+  })
+
+  t.test('a token under a kid the tenant never published answers 401 invalid_token', async (t) => {
+    const { privateKey } = await generateKeyPair('RS256')
+    const forged = await new SignJWT(validClaims).setProtectedHeader({ alg: 'RS256', kid: 'not-a-tenant-key' }).sign(privateKey)
     const response = await call(service.url, 'GET', { token: forged })
     t.equal(response.status, 401)
     t.equal(challengeOf(response.headers).params.error_description, 'The token signature is not valid.')

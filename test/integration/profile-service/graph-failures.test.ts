@@ -13,6 +13,8 @@ const caeClaims = '{"access_token":{"nbf":{"essential":true, "value":"1604106651
 async function startFailingGraph(t: Test) {
   const graph = Fastify()
   const seenRequestIds: string[] = []
+  // A hung Graph: the PATCH is held until the test ends, however slow the machine, instead of a sleep.
+  const hung: Array<() => void> = []
   graph.addHook('onRequest', async (request) => {
     seenRequestIds.push(String(request.headers['client-request-id']))
   })
@@ -30,10 +32,13 @@ async function startFailingGraph(t: Test) {
     if (mode === 'throttled') return reply.code(429).header('retry-after', '10').send({ error: { code: 'TooManyRequests', message: 'Too many requests.' } })
     if (mode === 'forbidden') return reply.code(403).send({ error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } })
     if (mode === 'down') return reply.code(503).send({ error: { code: 'serviceNotAvailable', message: 'Service unavailable' } })
-    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    await new Promise<void>((resolve) => hung.push(resolve))
     return reply.code(204).send()
   })
-  t.teardown(() => graph.close())
+  t.teardown(() => {
+    for (const release of hung) release()
+    return graph.close()
+  })
   await graph.listen({ host: '127.0.0.1', port: 0 })
   const address = graph.server.address()
   return { graphBaseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1.0`, seenRequestIds }
