@@ -92,7 +92,7 @@ export interface BffSessionConfig {
   secureCookie: boolean
   idleTimeoutMs: number
   absoluteTimeoutMs: number
-  /** The time sessions are checked against (default Date.now): tests pass Date.now plus an offset they move, not sleeps. */
+  /** The clock sessions are stamped and checked with (default Date.now): tests move it instead of sleeping. */
   now?: () => number
   /** With a Redis URL the session store and token caches live in Redis. */
   redisUrl?: string

@@ -82,7 +82,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     // A new session id at every privilege change (sign-in, step-up): no fixation. The draft and the
     // picked language stay.
     await request.session.regenerate(['draft', 'language'])
-    request.session.createdAt = Date.now()
+    request.session.createdAt = (config.session.now ?? Date.now)()
     request.session.tokenCacheKey = cacheKey
     const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
     const oid = typeof claims.oid === 'string' ? claims.oid : localAccountId
