@@ -61,7 +61,12 @@ export function profileFromGraph(user: Record<string, unknown>): Profile {
 
 /** Changes to profile fields as a Graph PATCH body (Graph's property names). */
 export function graphChanges(changes: Partial<Record<EditableField, string | null>>): Record<string, string | null> {
-  return Object.fromEntries(editableFields.filter((name) => changes[name] !== undefined).map((name) => [profileFields[name].graph, changes[name]!]))
+  const body: Record<string, string | null> = {}
+  for (const name of editableFields) {
+    const value = changes[name]
+    if (value !== undefined) body[profileFields[name].graph] = value
+  }
+  return body
 }
 
 /** Graph's `$select` for the profile: only what the table names, so a new row is read too. */

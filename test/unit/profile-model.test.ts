@@ -19,8 +19,8 @@ import { readOnlyUserProperties, writableUserProperties } from '../../src/local-
 // below names the layer that missed it.
 
 /** A distinct value per field, so a layer that mixes two fields up fails too. */
-const valueOf = (name: string) => `value of ${name}`
-const fullProfile = Object.fromEntries(profileFieldNames.map((name) => [name, valueOf(name)])) as Profile
+const sampleValue = (name: string) => `value of ${name}`
+const fullProfile = Object.fromEntries(profileFieldNames.map((name) => [name, sampleValue(name)])) as Profile
 
 /** A loopback stand-in for Graph /me: answers a user resource by Graph's names, records what it was asked. */
 async function fakeGraph(t: Test) {
@@ -28,7 +28,7 @@ async function fakeGraph(t: Test) {
   const user = {
     '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
     businessPhones: [], userPrincipalName: 'not-a-profile-field@contoso.test',
-    ...Object.fromEntries(profileFieldNames.map((name) => [profileFields[name].graph, valueOf(name)])),
+    ...Object.fromEntries(profileFieldNames.map((name) => [profileFields[name].graph, sampleValue(name)])),
   }
   const server = createServer((request, response) => {
     let body = ''
@@ -60,9 +60,9 @@ t.test('the Graph client selects every field by its Graph name and reads each on
 
 t.test('the Graph client writes every editable field under its Graph name', async (t) => {
   const { seen, graph } = await fakeGraph(t)
-  const changes = Object.fromEntries(editableFields.map((name) => [name, valueOf(name)]))
+  const changes = Object.fromEntries(editableFields.map((name) => [name, sampleValue(name)]))
   await graph.patchMe('token', 'req-1', changes)
-  t.same(JSON.parse(seen[0].body), Object.fromEntries(editableFields.map((name) => [profileFields[name].graph, valueOf(name)])))
+  t.same(JSON.parse(seen[0].body), Object.fromEntries(editableFields.map((name) => [profileFields[name].graph, sampleValue(name)])))
 })
 
 t.test('the local tenant\'s Graph serves every field, and takes every editable one within its limit', async (t) => {
@@ -106,12 +106,12 @@ t.test('every field has its label in both catalogs, the English one as the servi
 })
 
 t.test('the editor shows every editable field with its label, limit, requirement and autocomplete', async (t) => {
-  const draft = Object.fromEntries(editableFields.map((name) => [name, valueOf(name)])) as Record<EditableField, string>
+  const draft = Object.fromEntries(editableFields.map((name) => [name, sampleValue(name)])) as Record<EditableField, string>
   const fields = editorFields(translator('de'), draft)
   t.same(fields.map((field) => field.name), editableFields)
   for (const field of fields) {
     const row = profileFields[field.name]
-    t.match(field, { label: de[row.labelId], value: valueOf(field.name), maxLength: row.maxLength, required: row.required, autocomplete: row.autocomplete })
+    t.match(field, { label: de[row.labelId], value: sampleValue(field.name), maxLength: row.maxLength, required: row.required, autocomplete: row.autocomplete })
     t.ok(field.autocomplete, `${field.name} has an autocomplete token`)
   }
 })
@@ -128,7 +128,7 @@ t.test('the profile card shows every field with its label, in the table\'s order
     const row = profileFields[name]
     const dd = $(`dd[data-field="${name}"]`)
     t.equal(dd.prev('dt').text(), en[row.labelId], `${name} label`)
-    t.equal(dd.text(), name === 'givenName' ? '<b>Ada</b>' : valueOf(name), `${name} value, escaped`)
+    t.equal(dd.text(), name === 'givenName' ? '<b>Ada</b>' : sampleValue(name), `${name} value, escaped`)
     t.equal(dd.attr('dir'), row.shownAs === 'text' ? 'auto' : undefined, `${name}: dir="auto" for text people type`)
     t.equal(dd.children('code').length, row.shownAs === 'identifier' ? 1 : 0, `${name}: an identifier is code`)
   }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
