@@ -2,7 +2,9 @@ import Fastify from 'fastify'
 import { languages } from '../../src/bff/i18n/language.ts'
 import { translator } from '../../src/bff/i18n/translator.ts'
 import { registerViews } from '../../src/bff/plugins/views.ts'
-import { createGraphClient, type GraphProfile } from '../../src/lib/graph-client.ts'
+import { snapshotOf } from '../../src/bff/profile-snapshot.ts'
+import { createGraphClient } from '../../src/lib/graph-client.ts'
+import type { Profile } from '../../src/lib/profile.ts'
 import { createHttpAgent } from '../../src/lib/http-agent.ts'
 import { loggerOptions } from '../../src/lib/logger.ts'
 import type { LogLevel } from '../../src/config/types.ts'
@@ -27,8 +29,8 @@ const csrfToken = 'bench-baseline-csrf-token-of-realistic-length-0000'
 const t = translator('en')
 const texts = { t, lang: 'en', dir: 'ltr', languages: languages.map((code) => ({ code, name: t(`language.${code}`), current: code === 'en', returnTo: '%2Fprofile' })) }
 
-function pageData(profile: Pick<GraphProfile, 'id' | 'displayName' | 'givenName' | 'surname' | 'mail'>) {
-  return { ...texts, user, csrfToken, profile: { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' } }
+function pageData(profile: Profile) {
+  return { ...texts, user, csrfToken, profile: snapshotOf(profile) }
 }
 
 const remembered = pageData(await graph.getMe(graphToken, 'bench-warmup'))

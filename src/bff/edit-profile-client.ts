@@ -1,17 +1,15 @@
 import { request, type Dispatcher } from 'undici'
 import { claimsFromChallenge } from '../lib/claims-challenge.ts'
 import { isTimeout } from '../lib/upstream-errors.ts'
-import type { ProfileDraft, ProfileField } from '../lib/profile-rules.ts'
+import type { EditableField, Profile, ProfileDraft } from '../lib/profile.ts'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
 
 // The BFF's side of the edit profile service: PATCH /me with the user's token for the service.
 // The service's claims challenge is thrown as the token endpoint's is (claims-challenge-error.ts).
 
-export interface ServiceProfile { id: string; displayName: string | null; givenName: string | null; surname: string | null; mail: string | null }
-
 export type SaveOutcome =
-  | { kind: 'saved'; profile: ServiceProfile }
-  | { kind: 'invalid'; errors: Partial<Record<ProfileField, string>>; message: string }
+  | { kind: 'saved'; profile: Profile }
+  | { kind: 'invalid'; errors: Partial<Record<EditableField, string>>; message: string }
   | { kind: 'failed'; failure: 'service-unreachable' | 'service-timeout' | 'service-failed'; status?: number }
 
 export function createEditProfileClient(options: { baseUrl: string; dispatcher: Dispatcher; timeoutMs?: number }) {
@@ -33,19 +31,19 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
         return { kind: 'failed', failure: isTimeout(error) ? 'service-timeout' : 'service-unreachable' }
       }
       const text = await response.body.text()
-      let body: { error?: { code?: string; message?: string; details?: Record<string, string> } } & Partial<ServiceProfile> = {}
+      let body: { error?: { code?: string; message?: string; details?: Record<string, string> } } & Partial<Profile> = {}
       try {
         body = text ? JSON.parse(text) : {}
       } catch {
         return { kind: 'failed', failure: 'service-failed', status: response.statusCode }
       }
-      if (response.statusCode === 200) return { kind: 'saved', profile: body as ServiceProfile }
+      if (response.statusCode === 200) return { kind: 'saved', profile: body as Profile }
       if (response.statusCode === 401) {
         const claims = claimsFromChallenge(response.headers['www-authenticate'])
         if (claims) throw ClaimsChallengeError.fromResource(claims)
       }
       if (response.statusCode === 422) {
-        return { kind: 'invalid', errors: (body.error?.details ?? {}) as Partial<Record<ProfileField, string>>, message: body.error?.message ?? 'The profile service did not accept these values.' }
+        return { kind: 'invalid', errors: (body.error?.details ?? {}) as Partial<Record<EditableField, string>>, message: body.error?.message ?? 'The profile service did not accept these values.' }
       }
       // Its message stays in our logs: the user gets the product's own sentence (failures.ts).
       return { kind: 'failed', failure: response.statusCode === 504 ? 'service-timeout' : 'service-failed', status: response.statusCode }

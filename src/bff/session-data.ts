@@ -1,7 +1,8 @@
 import type {} from '@fastify/session'
-import type { ProfileDraft } from '../lib/profile-rules.ts'
+import type { ProfileDraft } from '../lib/profile.ts'
 import type { Language } from './i18n/language.ts'
 import type { StepUpSource } from './metrics.ts'
+import type { ProfileSnapshot } from './profile-snapshot.ts'
 
 // What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
 // session's token cache (token-cache-store.ts), keyed by `tokenCacheKey`.
@@ -22,14 +23,6 @@ export interface PendingAuthorization {
 
 /** The one-time notices, by their message id. */
 export type NoticeId = 'notice.saved' | 'notice.verified' | 'notice.stepUpCancelled'
-
-export interface ProfileSnapshot {
-  id: string
-  displayName: string
-  givenName: string
-  surname: string
-  mail: string
-}
 
 /** The msal account, without its ID token: enough for silent token lookups. */
 export interface SessionAccount {

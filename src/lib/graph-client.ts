@@ -1,18 +1,11 @@
 import { request, type Dispatcher } from 'undici'
 import { claimsFromChallenge } from './claims-challenge.ts'
+import { graphChanges, graphSelect, profileFromGraph, type EditableField, type Profile } from './profile.ts'
 import { asClientRequestId } from './telemetry/request-id.ts'
 import { isTimeout, retryAfterSeconds } from './upstream-errors.ts'
 
 // Microsoft Graph /me over undici, with honest failures: every non-2xx and every network fault
 // becomes a GraphError saying what happened, never a silent success.
-
-export interface GraphProfile {
-  id: string
-  displayName: string | null
-  givenName: string | null
-  surname: string | null
-  mail: string | null
-}
 
 export type GraphFailure = 'rejected-request' | 'rejected-token' | 'unavailable' | 'timeout'
 
@@ -39,11 +32,11 @@ export interface GraphClientOptions {
   timeoutMs?: number
 }
 
-async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', accessToken: string, clientRequestId: string, body?: object) {
+async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', path: string, accessToken: string, clientRequestId: string, body?: object) {
   const timeoutMs = options.timeoutMs ?? 10_000
   let response
   try {
-    response = await request(`${options.baseUrl}/me`, {
+    response = await request(`${options.baseUrl}${path}`, {
       method,
       dispatcher: options.dispatcher,
       headers: {
@@ -79,8 +72,10 @@ async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', access
 
 export function createGraphClient(options: GraphClientOptions) {
   return {
-    getMe: (accessToken: string, clientRequestId: string): Promise<GraphProfile> => call(options, 'GET', accessToken, clientRequestId),
-    patchMe: (accessToken: string, clientRequestId: string, changes: object): Promise<void> => call(options, 'PATCH', accessToken, clientRequestId, changes),
+    getMe: async (accessToken: string, clientRequestId: string): Promise<Profile> =>
+      profileFromGraph(await call(options, 'GET', `/me?$select=${graphSelect}`, accessToken, clientRequestId)),
+    patchMe: (accessToken: string, clientRequestId: string, changes: Partial<Record<EditableField, string | null>>): Promise<void> =>
+      call(options, 'PATCH', '/me', accessToken, clientRequestId, graphChanges(changes)),
   }
 }
 

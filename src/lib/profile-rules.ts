@@ -1,17 +1,7 @@
-// The editable profile fields and their rules, shared by the BFF's form validation and the edit
-// profile service's API validation (Graph's own limits: displayName ≤ 256 and required,
-// givenName/surname ≤ 64).
+import { editableFields, profileFields, type EditableField, type ProfileDraft } from './profile.ts'
 
-export type ProfileField = 'displayName' | 'givenName' | 'surname'
-export type ProfileDraft = Record<ProfileField, string>
-
-export const profileFields: Record<ProfileField, { label: string; required: boolean; maxLength: number }> = {
-  displayName: { label: 'Display name', required: true, maxLength: 256 },
-  givenName: { label: 'Given name', required: false, maxLength: 64 },
-  surname: { label: 'Surname', required: false, maxLength: 64 },
-}
-
-export const fieldNames = Object.keys(profileFields) as ProfileField[]
+// The content rules of an editable profile field (its limits are in the profile table), shared by
+// the BFF's form validation and the edit profile service's API validation.
 
 const controlCharacters = /[\p{Cc}\u2028\u2029]/u
 // Bidirectional overrides and isolates re-order the text around them (U+202E shows "evil.exe" as
@@ -26,7 +16,7 @@ export const profilePatchSchema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: Object.fromEntries(fieldNames.map((name) => [name, { type: 'string', maxLength: 1024 }])),
+  properties: Object.fromEntries(editableFields.map((name) => [name, { type: 'string', maxLength: 1024 }])),
 } as const
 
 /** Which rule a value broke, for texts in the user's language (the BFF's message catalog). */
@@ -37,8 +27,8 @@ export type ProfileProblem =
 export interface ProfileValidation {
   values: Partial<ProfileDraft>
   /** English sentences naming the field (the edit profile service's API answers with these). */
-  errors: Partial<Record<ProfileField, string>>
-  problems: Partial<Record<ProfileField, ProfileProblem>>
+  errors: Partial<Record<EditableField, string>>
+  problems: Partial<Record<EditableField, ProfileProblem>>
 }
 
 function englishMessage(label: string, problem: ProfileProblem): string {
@@ -63,11 +53,11 @@ function problemOf(raw: unknown, value: string, rule: { required: boolean; maxLe
 }
 
 /** Trims each present field and checks it; messages name the field as users see it. */
-export function validateProfile(input: Partial<Record<ProfileField, unknown>>): ProfileValidation {
+export function validateProfile(input: Partial<Record<EditableField, unknown>>): ProfileValidation {
   const values: Partial<ProfileDraft> = {}
-  const errors: Partial<Record<ProfileField, string>> = {}
-  const problems: Partial<Record<ProfileField, ProfileProblem>> = {}
-  for (const name of fieldNames) {
+  const errors: Partial<Record<EditableField, string>> = {}
+  const problems: Partial<Record<EditableField, ProfileProblem>> = {}
+  for (const name of editableFields) {
     const raw = input[name]
     if (raw === undefined) continue
     const value = typeof raw === 'string' ? raw.trim() : ''

@@ -1,21 +1,17 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writableUserPropertyNames, type WritableUserProperty } from './graph-user.ts'
 import type { SeedUser } from './tenant-file.ts'
 
 // The tenant's users, persisted in the data dir: sign-ups and profile edits survive a restart.
 
-export interface DirectoryUser {
-  id: string
-  email: string
-  passwordHash: string
-  displayName: string
-  givenName: string | null
-  surname: string | null
-  jobTitle: string | null
-  mobilePhone: string | null
-  officeLocation: string | null
-  preferredLanguage: string | null
+/** A user's sign-in data and their Graph properties (null: not set; a display name always is). */
+export type DirectoryUser = { id: string; email: string; passwordHash: string } & Record<WritableUserProperty, string | null> & { displayName: string }
+
+/** A new user's Graph properties: none set but the display name. */
+function propertiesOf(displayName: string, given: Partial<Record<WritableUserProperty, string>> = {}) {
+  return { ...Object.fromEntries(writableUserPropertyNames.map((name) => [name, given[name] ?? null])), displayName } as Record<WritableUserProperty, string | null> & { displayName: string }
 }
 
 function hashPassword(password: string): string {
@@ -47,9 +43,8 @@ export class Directory {
     this.#users.clear()
     for (const user of seed) {
       this.#users.set(user.id, {
-        id: user.id, email: user.email.toLowerCase(), passwordHash: hashPassword(user.password), displayName: user.displayName,
-        givenName: user.givenName ?? null, surname: user.surname ?? null, jobTitle: null, mobilePhone: null,
-        officeLocation: null, preferredLanguage: null,
+        id: user.id, email: user.email.toLowerCase(), passwordHash: hashPassword(user.password),
+        ...propertiesOf(user.displayName, { givenName: user.givenName, surname: user.surname }),
       })
     }
     this.#save()
@@ -76,15 +71,14 @@ export class Directory {
   create(input: { email: string; password: string; displayName: string }): DirectoryUser {
     const user: DirectoryUser = {
       id: randomUUID(), email: input.email.trim().toLowerCase(), passwordHash: hashPassword(input.password),
-      displayName: input.displayName, givenName: null, surname: null, jobTitle: null, mobilePhone: null,
-      officeLocation: null, preferredLanguage: null,
+      ...propertiesOf(input.displayName),
     }
     this.#users.set(user.id, user)
     this.#save()
     return user
   }
 
-  update(id: string, changes: Partial<Pick<DirectoryUser, 'displayName' | 'givenName' | 'surname' | 'jobTitle' | 'mobilePhone' | 'officeLocation' | 'preferredLanguage'>>): DirectoryUser {
+  update(id: string, changes: Partial<Record<WritableUserProperty, string | null>>): DirectoryUser {
     const user = this.#users.get(id)
     if (!user) throw new Error(`no user ${id}`)
     Object.assign(user, changes)

@@ -1,12 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { ProfileServiceConfig } from '../config/types.ts'
-import { createGraphClient, GraphError, type GraphProfile } from '../lib/graph-client.ts'
+import { createGraphClient, GraphError } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
-import { fieldNames, profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
+import { editableFields } from '../lib/profile.ts'
+import { profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
 import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
@@ -22,10 +23,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     caller?: CallerToken
   }
-}
-
-function profileOf(graph: GraphProfile) {
-  return { id: graph.id, displayName: graph.displayName, givenName: graph.givenName, surname: graph.surname, mail: graph.mail }
 }
 
 function fromGraph(error: GraphError): ServiceError {
@@ -116,7 +113,8 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   // about validation, and sends no body we would parse.
   app.get('/me', { onRequest: authenticate }, async (request) => {
     const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
-    return profileOf(await graph.getMe(token, request.id).catch(fromGraphCall))
+    // The Graph client reads exactly the profile table's fields: the API answers with the profile.
+    return graph.getMe(token, request.id).catch(fromGraphCall)
   })
 
   app.patch('/me', { onRequest: authenticate, schema: { body: profilePatchSchema } }, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -126,9 +124,9 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     }
     const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
     // An emptied optional name is cleared in Graph (null), not set to an empty string.
-    const changes = Object.fromEntries(fieldNames.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
+    const changes = Object.fromEntries(editableFields.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
     await graph.patchMe(token, request.id, changes).catch(fromGraphCall)
-    return reply.send(profileOf(await graph.getMe(token, request.id).catch(fromGraphCall)))
+    return reply.send(await graph.getMe(token, request.id).catch(fromGraphCall))
   })
 
   return app

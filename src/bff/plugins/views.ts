@@ -5,6 +5,7 @@ import handlebars, { type HelperOptions } from 'handlebars'
 import { directionOf, languageOf, languages } from '../i18n/language.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { translator, type Translate } from '../i18n/translator.ts'
+import { profileCard } from '../profile-card.ts'
 
 // Handlebars pages and fragments, css and the focus script from public/, htmx from node_modules
 // (no CDN). Every text comes from the message catalog through the `t` helper.
@@ -13,6 +14,7 @@ const root = new URL('../../../', import.meta.url).pathname
 const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'editor-error', 'sign-in-again', 'notice']
 
 /**
+ * {{#each (profileCard profile)}}: the profile card's rows (profile-card.ts).
  * {{t "id" name=value}}: the catalog's text in the request's language. Values are escaped (a
  * SafeString, e.g. from another helper, is kept); the catalog's own text is trusted markup-free.
  */
@@ -24,6 +26,7 @@ function registerHelpers(hbs: typeof handlebars) {
     ]))
     return new hbs.SafeString(translate(id, values))
   })
+  hbs.registerHelper('profileCard', profileCard)
 }
 
 export async function registerViews(app: FastifyInstance, cache: boolean) {

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
-import type { GraphClient, GraphProfile } from '../../lib/graph-client.ts'
+import type { GraphClient } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
-import { fieldNames, validateProfile, type ProfileDraft } from '../../lib/profile-rules.ts'
+import { editableFields, type ProfileDraft } from '../../lib/profile.ts'
+import { validateProfile } from '../../lib/profile-rules.ts'
 import { ClaimsChallengeError } from '../claims-challenge-error.ts'
-import type { EditProfileClient, SaveOutcome, ServiceProfile } from '../edit-profile-client.ts'
+import type { EditProfileClient, SaveOutcome } from '../edit-profile-client.ts'
 import { editorFields, problemMessages, type FieldMessages } from '../editor-fields.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
@@ -12,7 +13,7 @@ import type { Identity } from '../identity.ts'
 import { bffMetrics } from '../metrics.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderFragment, renderPage, textsFor } from '../plugins/views.ts'
-import type { ProfileSnapshot } from '../session-data.ts'
+import { sameProfile, snapshotOf, type ProfileSnapshot } from '../profile-snapshot.ts'
 import type { StepUp } from '../step-up.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
@@ -27,17 +28,6 @@ function fromGraph(error: GraphError): DependencyFailure {
     : error.status === 429 ? 'graph-throttled'
     : error.failure === 'unavailable' ? 'graph-unavailable' : 'graph-refused'
   return new DependencyFailure(failure, { cause: error, retryAfterSeconds: error.retryAfterSeconds })
-}
-
-function snapshotOf(profile: GraphProfile | ServiceProfile): ProfileSnapshot {
-  return { id: profile.id, displayName: profile.displayName ?? '', givenName: profile.givenName ?? '', surname: profile.surname ?? '', mail: profile.mail ?? '' }
-}
-
-/** Field by field: cheaper than comparing two JSON strings on every page view. */
-function sameProfile(loaded: ProfileSnapshot, kept: ProfileSnapshot | undefined): boolean {
-  if (!kept || Object.keys(kept).length !== Object.keys(loaded).length) return false
-  for (const field in loaded) if (loaded[field as keyof ProfileSnapshot] !== kept[field as keyof ProfileSnapshot]) return false
-  return true
 }
 
 export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; graph: GraphClient; editProfile: EditProfileClient; stepUp: StepUp }) {
@@ -158,7 +148,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
 
   async function save(request: FastifyRequest, reply: FastifyReply) {
     const body = (request.body ?? {}) as Record<string, unknown>
-    const { values, problems } = validateProfile(Object.fromEntries(fieldNames.map((name) => [name, body[name] ?? ''])))
+    const { values, problems } = validateProfile(Object.fromEntries(editableFields.map((name) => [name, body[name] ?? ''])))
     // The draft is kept server-side until it is saved: it survives step-up and failures.
     request.session.draft = values
     if (Object.keys(problems).length > 0) return editor(request, reply, 422, values, { errors: problemMessages(textsFor(request).t, problems) })

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
 import { GraphError, sendGraphError } from '../graph-error.ts'
+import { isWritableUserProperty, readOnlyUserProperties, writableUserProperties, writableUserPropertyNames, type WritableUserProperty } from '../graph-user.ts'
 import { insufficientClaimsChallenge } from '../../lib/claims-challenge.ts'
 import { formatWwwAuthenticate } from '../../lib/www-authenticate.ts'
 import { revocationClaims } from '../revocation.ts'
@@ -11,9 +12,6 @@ import { graphAppId, graphResource } from '../tenant-file.ts'
 // Microsoft Graph /v1.0/me on the back channel: token checks, Graph's error shape and codes.
 
 const readScopes = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All']
-const writable = new Set(['displayName', 'givenName', 'surname', 'jobTitle', 'mobilePhone', 'officeLocation', 'preferredLanguage'])
-const readOnly = new Set(['id', 'mail', 'userPrincipalName', 'businessPhones', '@odata.context'])
-const limits: Record<string, number> = { displayName: 256, givenName: 64, surname: 64, jobTitle: 128, mobilePhone: 64, officeLocation: 128, preferredLanguage: 16 }
 
 /** `$select` at most once, as OData requires (a repeated option arrives as an array). */
 function selectOption(query: unknown): string | undefined {
@@ -58,9 +56,9 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
 
   function representation(user: DirectoryUser, select?: string) {
     const full: Record<string, unknown> = {
-      businessPhones: [], displayName: user.displayName, givenName: user.givenName, jobTitle: user.jobTitle, mail: user.email,
-      mobilePhone: user.mobilePhone, officeLocation: user.officeLocation, preferredLanguage: user.preferredLanguage,
-      surname: user.surname, userPrincipalName: `${user.id}@${context.tenant.tenant.subdomain}.onmicrosoft.com`, id: user.id,
+      businessPhones: [], mail: user.email, userPrincipalName: `${user.id}@${context.tenant.tenant.subdomain}.onmicrosoft.com`, id: user.id,
+      // A users.json written before a property was added has no value for it: null, as in Graph.
+      ...Object.fromEntries(writableUserPropertyNames.map((name) => [name, user[name] ?? null])),
     }
     if (!select) return { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...full }
     const fields = select.split(',').map((name) => name.trim())
@@ -69,15 +67,15 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     return { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${fields.join(',')})/$entity`, ...Object.fromEntries(fields.map((name) => [name, full[name]])) }
   }
 
-  function changesFrom(body: unknown): Record<string, string | null> {
+  function changesFrom(body: unknown): Partial<Record<WritableUserProperty, string | null>> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.')
-    const changes: Record<string, string | null> = {}
+    const changes: Partial<Record<WritableUserProperty, string | null>> = {}
     for (const [name, value] of Object.entries(body)) {
-      if (readOnly.has(name)) throw new GraphError(400, 'Request_BadRequest', `Property '${name}' is read-only and cannot be set.`)
-      if (!writable.has(name)) throw new GraphError(400, 'Request_BadRequest', `Invalid property '${name}'.`)
+      if (readOnlyUserProperties.has(name)) throw new GraphError(400, 'Request_BadRequest', `Property '${name}' is read-only and cannot be set.`)
+      if (!isWritableUserProperty(name)) throw new GraphError(400, 'Request_BadRequest', `Invalid property '${name}'.`)
       if (value !== null && typeof value !== 'string') throw new GraphError(400, 'Request_BadRequest', `Invalid value specified for property '${name}' of resource 'User'.`)
       if (name === 'displayName' && (value === null || value.trim() === '')) throw new GraphError(400, 'Request_BadRequest', "Invalid value specified for property 'displayName' of resource 'User'.")
-      if (typeof value === 'string' && value.length > limits[name]) throw new GraphError(400, 'Request_BadRequest', `Invalid value specified for property '${name}' of resource 'User'.`)
+      if (typeof value === 'string' && value.length > writableUserProperties[name].maxLength) throw new GraphError(400, 'Request_BadRequest', `Invalid value specified for property '${name}' of resource 'User'.`)
       changes[name] = value === '' ? null : value
     }
     return changes
