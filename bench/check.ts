@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { spread, type Spread } from './load.ts'
-import type { BenchResults } from './report.ts'
+import type { BenchResults, BudgetVerdict } from './report.ts'
 
 // `npm run bench -- --check`: the medians against bench/budget.json. A budget the median misses
 // but some round met is "within spread" (noise cannot be told from a regression: reported, not
@@ -20,13 +20,6 @@ export interface Budget {
   sessionBytesInRedis?: Limit
   /** Spawn to the first 200 from /readyz, per role, ms. */
   startToReadyMs?: Record<string, Limit>
-}
-
-export interface BudgetVerdict {
-  name: string
-  limit: string
-  measured: Spread
-  verdict: 'pass' | 'within spread' | 'fail' | 'not measured'
 }
 
 export const budgetFile = new URL('./budget.json', import.meta.url).pathname

@@ -1,5 +1,4 @@
 import type { ScenarioResult, Spread } from './load.ts'
-import type { BudgetVerdict } from './check.ts'
 
 // The results as JSON (for comparison across runs) and as the Markdown tables the docs show.
 
@@ -7,6 +6,13 @@ export interface MachineLoad {
   /** os.loadavg() (1, 5, 15 min) when the bench started and when it ended. */
   atStart: number[]
   atEnd: number[]
+}
+
+export interface BudgetVerdict {
+  name: string
+  limit: string
+  measured: Spread
+  verdict: 'pass' | 'within spread' | 'fail' | 'not measured'
 }
 
 export interface BenchResults {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { request } from 'undici'
-import { freePort } from '../test/helpers/ports.ts'
+import { freePort } from '../harness/ports.ts'
 
 // Process start-to-ready: from spawn of `node src/main.ts <role>` (what production runs) to the
 // first 200 from its /readyz.

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeLocalTenantConnection } from '../../src/config/local-profile.ts'
+import { localProfileServiceConfig, writeLocalTenantConnection } from '../../src/config/local-profile.ts'
+import { readEnv } from '../../src/config/read-env.ts'
 import type { LogLevel } from '../../src/config/types.ts'
 import { startTelemetry } from '../../src/lib/telemetry/telemetry.ts'
 import { startLocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { readTenantFile } from '../../src/local-tenant/tenant-file.ts'
 import { buildProfileService } from '../../src/profile-service/app.ts'
-import { BffBrowser } from '../../test/helpers/bff.ts'
-import { msalClientFor, signInWithCode } from '../../test/helpers/msal-client.ts'
-import { profileServiceConfig } from '../../test/helpers/profile-service.ts'
+import { BffBrowser } from '../../harness/bff-browser.ts'
+import { msalClientFor, signInWithCode } from '../../harness/msal-client.ts'
 import { serveParent } from '../child-role.ts'
 
 // Child process: the local tenant (test API on, a pool of bench users) and the edit profile
@@ -38,7 +38,8 @@ const tenant = await startLocalTenant({
 // Lets `node src/main.ts bff` (the start-to-ready measurement) find this tenant, as in development.
 writeLocalTenantConnection(dataDir, tenant)
 
-const service = await buildProfileService(profileServiceConfig(tenant, { logLevel }))
+// The service exactly as the `local` profile configures it, on a free port.
+const service = await buildProfileService(localProfileServiceConfig(readEnv({ LOG_LEVEL: logLevel, PROFILE_SERVICE_PORT: '0' }), tenant))
 await service.listen({ host: '127.0.0.1', port: 0 })
 const serviceAddress = service.server.address()
 const serviceUrl = `http://127.0.0.1:${typeof serviceAddress === 'object' && serviceAddress ? serviceAddress.port : 0}`

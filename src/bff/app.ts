@@ -1,6 +1,5 @@
 import formbody from '@fastify/formbody'
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import { MemoryStore, type SessionStore } from '@fastify/session'
+import { MemoryStore } from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
@@ -19,30 +18,21 @@ import { registerSecurity } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
 import { registerViews } from './plugins/views.ts'
 import { authRoutes } from './routes/auth.ts'
-import { healthRoutes, type DependencyCheck } from './routes/health.ts'
+import { healthRoutes } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
 import { languageRoutes } from './routes/language.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
 import { createSessionEnding } from './session-ending.ts'
-import { createMemorySessionIndex, type SessionIndex } from './session-index.ts'
+import type { BffStores } from './stores/bff-stores.ts'
+import { createMemorySessionIndex } from './stores/session-index.ts'
 import { createStepUp } from './step-up.ts'
-import { createMemorySessionLock, createMemoryTokenCacheStore, type SessionLock, type TokenCacheStore } from './token-cache-store.ts'
+import { createMemorySessionLock, createMemoryTokenCacheStore } from './stores/token-cache-store.ts'
 
 // The BFF: pages and htmx fragments for sign-in, the profile and its inline editor. Tokens stay
 // here, in each session's token cache; the browser gets an opaque session cookie.
 
-export interface BffStores {
-  sessionStore?: SessionStore
-  tokenCaches?: TokenCacheStore
-  locks?: SessionLock
-  /** Shared dependencies reported by /health/dependencies (never by readiness). */
-  dependencies?: Record<string, DependencyCheck>
-  /** Where /auth/* rate limits count (Redis with REDIS_URL); this process's memory otherwise. */
-  rateLimitStore?: FastifyRateLimitStoreCtor
-  /** Sessions by tenant session (sid) and user (oid), to end them from elsewhere (Redis with REDIS_URL). */
-  sessionIndex?: SessionIndex
-}
+export type { BffStores }
 
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
   const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
@@ -50,7 +40,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   // With REDIS_URL: sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore
-    ? await (await import('./redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs })
+    ? await (await import('./stores/redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs })
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())
   const stores: BffStores = { ...redis, ...given, dependencies: { ...redis?.dependencies, ...given.dependencies } }

@@ -9,7 +9,7 @@ import { DependencyFailure, fromMsal } from './failures.ts'
 import { bffMetrics } from './metrics.ts'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
 import { createHotTokenCache } from './hot-token-cache.ts'
-import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
+import type { SessionLock, TokenCacheStore } from './stores/token-cache-store.ts'
 
 // Everything the BFF asks of Entra, through msal-node: sign-in, code redemption and silent tokens
 // under the session's lock. One confidential client per operation, bound to that session's token

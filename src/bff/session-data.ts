@@ -5,7 +5,7 @@ import type { StepUpSource } from './metrics.ts'
 import type { ProfileSnapshot } from './profile-snapshot.ts'
 
 // What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
-// session's token cache (token-cache-store.ts), keyed by `tokenCacheKey`.
+// session's token cache (stores/token-cache-store.ts), keyed by `tokenCacheKey`.
 
 /** One authorization request in flight: single use, bound to this session, expiring. */
 export interface PendingAuthorization {

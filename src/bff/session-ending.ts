@@ -1,6 +1,6 @@
 import type { Session } from 'fastify'
 import type { SessionStore } from '@fastify/session'
-import type { SessionIndex, SessionIndexKind } from './session-index.ts'
+import type { SessionIndex, SessionIndexKind } from './stores/session-index.ts'
 
 // Ends sessions other than the one making the request (front-channel logout, sign out of every
 // device): each named session leaves the session store, and its token cache goes with it. With

@@ -5,7 +5,7 @@ import { launchBrowser } from '../helpers/browser.ts'
 import { openEditorThroughStepUp, signInOnTenantPages } from '../helpers/browser-journey.ts'
 import { startTestTenant } from '../helpers/local-tenant.ts'
 import { startTlsProxy } from '../helpers/nginx.ts'
-import { freePort } from '../helpers/ports.ts'
+import { freePort } from '../../harness/ports.ts'
 import { startTestProfileService } from '../helpers/profile-service.ts'
 import { connectTestRedis, testRedisUrl } from '../helpers/redis.ts'
 

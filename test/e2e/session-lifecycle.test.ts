@@ -36,7 +36,7 @@ t.test('signing out at the tenant in another tab ends the BFF session on both re
     redisUrl: testRedisUrl, redisKeyPrefix: redis.prefix, tokenCacheKeys: [randomBytes(32).toString('base64')],
   }
   const replica = async () => {
-    const { freePort } = await import('../helpers/ports.ts')
+    const { freePort } = await import('../../harness/ports.ts')
     const port = await freePort()
     return startTestBff(t, tenant, service.url, { config: { port, publicOrigin: `http://127.0.0.1:${port}`, session } })
   }

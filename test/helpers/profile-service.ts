@@ -3,8 +3,8 @@ import type { Test } from 'tap'
 import type { ProfileServiceConfig } from '../../src/config/types.ts'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { buildProfileService } from '../../src/profile-service/app.ts'
-import { msalClientFor, signInWithCode } from './msal-client.ts'
-import type { TenantCookieJar } from './tenant-pages.ts'
+import { msalClientFor, signInWithCode } from '../../harness/msal-client.ts'
+import type { TenantCookieJar } from '../../harness/tenant-pages.ts'
 
 export function profileServiceConfig(tenant: LocalTenant, overrides: Partial<ProfileServiceConfig> = {}): ProfileServiceConfig {
   return {

@@ -38,7 +38,7 @@ export async function startPrivateRedis(t: Test) {
   const { mkdtemp, rm } = await import('node:fs/promises')
   const { tmpdir } = await import('node:os')
   const { join } = await import('node:path')
-  const { freePort } = await import('./ports.ts')
+  const { freePort } = await import('../../harness/ports.ts')
   if (spawnSync('redis-server', ['--version']).error) {
     const message = 'redis-server not found: install it with "apt-get install redis-server"'
     if (process.env.CI === 'true') t.fail(message)

@@ -1,6 +1,6 @@
 import { request } from 'undici'
-import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
-import { fieldValue } from './html.ts'
+import { cookieHeader, keepCookies, type CookieJar } from '../../harness/cookie-jar.ts'
+import { fieldValue } from '../../harness/html.ts'
 
 // One browser on the tenant's pages, step by step: its own cookie jar, and the interaction id of
 // the sign-in it is in (taken from the last page's hidden field), for tests of single pages.

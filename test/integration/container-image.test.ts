@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { validate } from 'dockerfile-utils'
 import t from 'tap'
-import { freePort } from '../helpers/ports.ts'
+import { freePort } from '../../harness/ports.ts'
 
 // The quick check that runs on any machine (image-boot.test.ts builds and boots the real image
 // where podman is installed): the image is checked in two halves: the Dockerfile lints

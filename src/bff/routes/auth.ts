@@ -7,7 +7,7 @@ import { renderPage, textsFor } from '../plugins/views.ts'
 import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
-import type { SessionIndex } from '../session-index.ts'
+import type { SessionIndex } from '../stores/session-index.ts'
 import type { StepUp } from '../step-up.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.

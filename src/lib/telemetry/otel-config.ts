@@ -1,7 +1,18 @@
 // Which telemetry to start, read from the standard OpenTelemetry variables (and METRICS_PORT).
 // Pure: importing this loads no OpenTelemetry SDK.
 
+import type { FastifyInstance } from 'fastify'
+
 export type OtlpProtocol = 'http/protobuf' | 'http/json'
+
+/** The roles a process can run; each registers its request spans under its own service name. */
+export type TelemetryRole = 'bff' | 'profile-service' | 'local-tenant'
+
+/** The started SDK (otel-sdk.ts), as telemetry.ts drives it. */
+export interface RunningTelemetry {
+  instrument(app: FastifyInstance, role: TelemetryRole): Promise<void>
+  shutdown(): Promise<void>
+}
 
 export interface TelemetryConfig {
   /** OTLP traces: on when an OTLP endpoint is set (and OTEL_TRACES_EXPORTER is not none). */

@@ -7,11 +7,10 @@ import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from 
 import { BatchSpanProcessor, RandomIdGenerator, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { OtlpProtocol, TelemetryConfig } from './otel-config.ts'
+import type { OtlpProtocol, RunningTelemetry, TelemetryConfig, TelemetryRole } from './otel-config.ts'
 import { takePendingTraceId } from './request-id.ts'
 import { roleRoutedTracerProvider } from './role-routed-tracer.ts'
 import { RedactingSpanProcessor } from './span-redaction.ts'
-import type { RunningTelemetry, TelemetryRole } from './telemetry.ts'
 
 // The OpenTelemetry SDK, imported only when an OTEL_* exporter or METRICS_PORT is configured.
 // Everything here is diagnostics_channel or Fastify-plugin based, so it works on Node's native

@@ -1,17 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import { readTelemetryConfig, telemetryWanted } from './otel-config.ts'
+import { readTelemetryConfig, telemetryWanted, type RunningTelemetry, type TelemetryRole } from './otel-config.ts'
 import { useTraceIdsAsRequestIds } from './request-id.ts'
 
 // Telemetry for the process: started once before the roles are built (main.ts), registered by
 // each role's build function with one line. Without OTEL_* exporters or METRICS_PORT nothing
 // of the OpenTelemetry SDK is imported (the API alone is, and is a no-op).
 
-export type TelemetryRole = 'bff' | 'profile-service' | 'local-tenant'
-
-export interface RunningTelemetry {
-  instrument(app: FastifyInstance, role: TelemetryRole): Promise<void>
-  shutdown(): Promise<void>
-}
+export type { TelemetryRole }
 
 let running: RunningTelemetry | undefined
 

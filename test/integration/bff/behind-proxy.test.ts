@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { request } from 'undici'
 import { startTestBff } from '../../helpers/bff.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { freePort } from '../../helpers/ports.ts'
+import { freePort } from '../../../harness/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 
 // The BFF behind a TLS-terminating proxy: it listens on plain http and learns the protocol, host

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { BffBrowser, signInButton, startTestStack } from '../../helpers/bff.ts'
-import { attribute, count, documentLanguage, text } from '../../helpers/html.ts'
+import { attribute, count, documentLanguage, text } from '../../../harness/html.ts'
 
 // Which language the BFF answers in: Accept-Language, unless the user picked one (kept in the
 // session, through sign-in); the tenant is asked for the same language with ui_locales.

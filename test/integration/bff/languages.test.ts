@@ -3,7 +3,7 @@ import { de } from '../../../src/bff/i18n/messages-de.ts'
 import { en } from '../../../src/bff/i18n/messages-en.ts'
 import { missingMessages } from '../../../src/bff/i18n/translator.ts'
 import { BffBrowser, startTestStack, type BffResponse } from '../../helpers/bff.ts'
-import { documentLanguage } from '../../helpers/html.ts'
+import { documentLanguage } from '../../../harness/html.ts'
 
 // Every page and fragment of the BFF, rendered in English and in German: no message id is missing
 // from a catalog, <html> carries the language, and no English sentence is left in a German page.

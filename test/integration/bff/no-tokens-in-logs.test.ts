@@ -3,7 +3,7 @@ import t from 'tap'
 import { BffBrowser, bffConfig } from '../../helpers/bff.ts'
 import { startBffProcess } from '../../helpers/bff-process.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { freePort } from '../../helpers/ports.ts'
+import { freePort } from '../../../harness/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 
 // The BFF runs as its own process at the most talkative log level through sign-in, step-up,

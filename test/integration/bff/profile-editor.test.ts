@@ -1,6 +1,6 @@
 import t from 'tap'
 import { BffBrowser, cardField, startTestBff, startTestStack } from '../../helpers/bff.ts'
-import { attributes, count, fieldValue, text } from '../../helpers/html.ts'
+import { attributes, count, fieldValue, text } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 
 const htmx = { htmx: true }

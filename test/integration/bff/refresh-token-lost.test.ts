@@ -1,6 +1,6 @@
 import t from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
-import { fieldValue } from '../../helpers/html.ts'
+import { fieldValue } from '../../../harness/html.ts'
 
 t.test('when the refresh token is revoked, the user is asked to sign in again and the draft survives', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { BffBrowser, cardField, startTestStack } from '../../helpers/bff.ts'
-import { attribute, text } from '../../helpers/html.ts'
+import { attribute, text } from '../../../harness/html.ts'
 
 // A name in a right-to-left script keeps its own direction wherever it is shown (dir="auto"),
 // without the bidirectional control characters the validation refuses.

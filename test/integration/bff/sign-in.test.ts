@@ -1,7 +1,7 @@
 import t from 'tap'
 import { BffBrowser, signInButton, startTestStack } from '../../helpers/bff.ts'
-import { text } from '../../helpers/html.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
+import { text } from '../../../harness/html.ts'
+import { followAuthorize } from '../../../harness/tenant-pages.ts'
 
 t.test('sign-in', async (t) => {
   const stack = await startTestStack(t)

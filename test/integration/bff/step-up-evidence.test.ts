@@ -1,7 +1,7 @@
 import t from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
-import { fieldValue } from '../../helpers/html.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
+import { fieldValue } from '../../../harness/html.ts'
+import { followAuthorize } from '../../../harness/tenant-pages.ts'
 
 // Issue 12, item 3: the tenant issues v2 ID tokens without `amr`, as Entra does, so the BFF's
 // MFA evidence is the redemption of the challenged resource's code with the challenge's claims.

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
-import { fieldValue } from '../../helpers/html.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
+import { fieldValue } from '../../../harness/html.ts'
+import { followAuthorize } from '../../../harness/tenant-pages.ts'
 
 // What the BFF accepts as the end of a step-up, and what it does when the step-up fails.
 

@@ -7,7 +7,7 @@ import { createMsalNetworkClient } from '../../../src/lib/msal-network-client.ts
 import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
 import { hostMappingAgent } from '../../helpers/host-mapping-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { followAuthorize, type TenantCookieJar } from '../../helpers/tenant-pages.ts'
+import { followAuthorize, type TenantCookieJar } from '../../../harness/tenant-pages.ts'
 
 // Issue 12, items 1 and 2: the tenant under a real tenant's names. contoso.ciamlogin.com,
 // {tid}.ciamlogin.com and graph.microsoft.com (port 443) reach it through a host-mapping agent;

@@ -7,7 +7,7 @@ import { claimsFromChallenge } from '../../../src/lib/claims-challenge.ts'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import { parseWwwAuthenticate } from '../../../src/lib/www-authenticate.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { msalClientFor, signInWithCode } from '../../helpers/msal-client.ts'
+import { msalClientFor, signInWithCode } from '../../../harness/msal-client.ts'
 
 // Continuous Access Evaluation as Entra does it (learn.microsoft.com/entra/identity-platform/claims-challenge,
 // app-resilience-continuous-access-evaluation): a client declaring `cp1` gets tokens with `xms_cc`;

@@ -4,7 +4,7 @@ import { request, type Dispatcher } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
 import { startTestTenant, type TestTenantOptions } from '../../helpers/local-tenant.ts'
-import { followAuthorize, type TenantCookieJar } from '../../helpers/tenant-pages.ts'
+import { followAuthorize, type TenantCookieJar } from '../../../harness/tenant-pages.ts'
 
 // Issue 12, item 4 and 5: Entra's error codes and bodies, and its refresh token lifetimes.
 // Codes and texts: Entra's AADSTS error reference (learn.microsoft.com/entra/identity-platform/reference-error-codes).

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { request } from 'undici'
-import { attribute, attributes } from '../../helpers/html.ts'
+import { attribute, attributes } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { msalClientFor, signInWithCode } from '../../helpers/msal-client.ts'
+import { msalClientFor, signInWithCode } from '../../../harness/msal-client.ts'
 
 // The tenant's half of front-channel logout, as Entra does it: ID tokens carry `sid`; the logout
 // page (GET or POST) frames each signed-in app's registered front-channel logout URL with

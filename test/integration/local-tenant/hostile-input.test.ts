@@ -4,7 +4,7 @@ import t from 'tap'
 import { request, type Dispatcher } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
+import { followAuthorize } from '../../../harness/tenant-pages.ts'
 
 // Every endpoint refuses malformed and hostile requests with OAuth's (or Graph's) error format.
 

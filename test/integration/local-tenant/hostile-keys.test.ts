@@ -3,7 +3,7 @@ import t from 'tap'
 import { request, type Dispatcher } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
+import { followAuthorize } from '../../../harness/tenant-pages.ts'
 
 // Issue 11, finding 6: user-supplied keys and values that used to reach a 500.
 

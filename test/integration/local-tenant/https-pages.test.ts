@@ -2,8 +2,8 @@ import t from 'tap'
 import { request } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { msalClientFor, redirectUri } from '../../helpers/msal-client.ts'
-import { followAuthorize } from '../../helpers/tenant-pages.ts'
+import { msalClientFor, redirectUri } from '../../../harness/msal-client.ts'
+import { followAuthorize } from '../../../harness/tenant-pages.ts'
 
 // Issue 12, item 1: authorize, the sign-in pages, logout and the mailbox answer on the https
 // origin too, for every tenant path form, as Entra serves them next to discovery and token.

@@ -4,10 +4,10 @@ import t from 'tap'
 import { request } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
 import { clientCertificate } from '../../helpers/client-certificate.ts'
-import { fieldValue } from '../../helpers/html.ts'
+import { fieldValue } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { msalClientFor, signInWithCode } from '../../helpers/msal-client.ts'
-import { followAuthorize, TenantPageError } from '../../helpers/tenant-pages.ts'
+import { msalClientFor, signInWithCode } from '../../../harness/msal-client.ts'
+import { followAuthorize, TenantPageError } from '../../../harness/tenant-pages.ts'
 
 const signInScopes = ['openid', 'profile', 'offline_access', 'User.Read']
 

@@ -2,7 +2,7 @@ import { InteractionRequiredAuthError } from '@azure/msal-node'
 import { decodeJwt } from 'jose'
 import t from 'tap'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { msalClientFor, signInWithCode } from '../../helpers/msal-client.ts'
+import { msalClientFor, signInWithCode } from '../../../harness/msal-client.ts'
 
 const signInScopes = ['openid', 'profile', 'offline_access', 'User.Read']
 

@@ -2,7 +2,7 @@ import t from 'tap'
 import { request } from 'undici'
 import { pageLanguage } from '../../../src/local-tenant/page-language.ts'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
-import { documentLanguage, fieldValue, text } from '../../helpers/html.ts'
+import { documentLanguage, fieldValue, text } from '../../../harness/html.ts'
 
 // The tenant's sign-in pages follow the app's ui_locales, as External ID's own pages do.
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import t from 'tap'
 import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
-import { attributes, text } from '../../helpers/html.ts'
+import { attributes, text } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { TenantBrowser, type TenantPage } from '../../helpers/tenant-browser.ts'
 

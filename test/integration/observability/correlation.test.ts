@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import t, { type Test } from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
-import { text } from '../../helpers/html.ts'
+import { text } from '../../../harness/html.ts'
 
 // With tracing off, ids still tie the hops together: the support id a user sees is the
 // client-request-id the tenant (Entra) received for the same request, so its sign-in logs can be

@@ -5,7 +5,7 @@ import { BffBrowser, bffConfig } from '../../helpers/bff.ts'
 import { startBffProcess } from '../../helpers/bff-process.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startOtlpSink } from '../../helpers/otlp-sink.ts'
-import { freePort } from '../../helpers/ports.ts'
+import { freePort } from '../../../harness/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { startTelemetry } from '../../../src/lib/telemetry/telemetry.ts'
 

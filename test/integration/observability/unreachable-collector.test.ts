@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api'
 import t from 'tap'
-import { freePort } from '../../helpers/ports.ts'
+import { freePort } from '../../../harness/ports.ts'
 import { startTelemetry } from '../../../src/lib/telemetry/telemetry.ts'
 
 // A collector that is down must not stop a role from stopping cleanly and in time.

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { buildProfileService } from '../../../src/profile-service/app.ts'
-import { freePort } from '../../helpers/ports.ts'
+import { freePort } from '../../../harness/ports.ts'
 
 // A tenant that cannot be reached is the service's outage: not ready, and 503 for callers,
 // never a 401 that would send a user through sign-in again for nothing.

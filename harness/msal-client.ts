@@ -1,7 +1,7 @@
 import { ConfidentialClientApplication, CryptoProvider, type Configuration } from '@azure/msal-node'
-import { createHttpAgent } from '../../src/lib/http-agent.ts'
-import { createMsalNetworkClient } from '../../src/lib/msal-network-client.ts'
-import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
+import { createHttpAgent } from '../src/lib/http-agent.ts'
+import { createMsalNetworkClient } from '../src/lib/msal-network-client.ts'
+import type { LocalTenant } from '../src/local-tenant/local-tenant.ts'
 import { followAuthorize, type PageUser, type TenantCookieJar } from './tenant-pages.ts'
 
 /** A real msal-node confidential client for an app of the local tenant, trusting its CA. */

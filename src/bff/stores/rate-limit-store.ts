@@ -1,6 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyBaseLogger } from 'fastify'
-import type { RedisClient } from '../lib/redis-client.ts'
+import type { RedisClient } from './redis-client.ts'
 
 // The /auth/* rate limits counted in Redis, so N replicas enforce one limit per client address.
 //

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import { DependencyFailure } from './failures.ts'
+import { DependencyFailure } from '../failures.ts'
 
 // Where each session's msal token cache lives, and the lock that serialises token work of one
 // session. Kept apart from the session object on purpose: two concurrent requests of a session

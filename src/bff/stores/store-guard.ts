@@ -1,5 +1,5 @@
 import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, timeout, TimeoutStrategy, wrap } from 'cockatiel'
-import { DependencyFailure } from './failures.ts'
+import { DependencyFailure } from '../failures.ts'
 
 // Every Redis command of the BFF runs through this guard. node-redis has no deadline for a
 // command already written to a socket (a frozen Redis, SIGSTOP, holds it forever), so the guard

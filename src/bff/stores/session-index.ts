@@ -1,4 +1,4 @@
-import type { RedisClient } from '../lib/redis-client.ts'
+import type { RedisClient } from './redis-client.ts'
 
 // Which sessions belong to a tenant session (`sid`, for front-channel logout, whose iframe carries
 // no cookie) and to a user (`oid`, for "sign out of every device"). Entries live as long as a
