@@ -34,9 +34,8 @@ export interface SessionAccount {
 }
 
 export interface SignedInUser {
+  /** msal's account: `account.username` is the sign-in name, `account.homeAccountId` finds the tokens. */
   account: SessionAccount
-  homeAccountId: string
-  username: string
   name: string
   /** The user's object id: "sign out of every device" ends every session indexed under it. */
   oid?: string

@@ -89,8 +89,6 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     const sid = typeof claims.sid === 'string' ? claims.sid : previous?.sid
     request.session.user = {
       account: { homeAccountId, environment, tenantId, localAccountId, username },
-      homeAccountId: result.account!.homeAccountId,
-      username: result.account!.username,
       name: result.account!.name ?? result.account!.username,
       oid, sid,
     }
@@ -106,6 +104,6 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     const { tokenCacheKey, user } = request.session
     if (tokenCacheKey) await identity.forget(tokenCacheKey)
     await request.session.destroy()
-    return reply.redirect(await identity.endSessionUrl(user?.username), 303)
+    return reply.redirect(await identity.endSessionUrl(user?.account.username), 303)
   })
 }

@@ -26,7 +26,7 @@ export function homeRoutes(app: FastifyInstance, identity: Identity) {
   app.get('/claims', async (request, reply) => {
     const user = request.session.user
     if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
-    const idTokenClaims = await identity.idTokenClaims(request.session.tokenCacheKey!, user.homeAccountId)
+    const idTokenClaims = await identity.idTokenClaims(request.session.tokenCacheKey!, user.account.homeAccountId)
     if (!idTokenClaims) throw new SignInRequiredError('the token cache holds no ID token for this session')
     const { language } = textsFor(request)
     const claims = Object.entries(idTokenClaims).map(([name, value]) => {

@@ -42,6 +42,6 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
     }
     if (tokenCacheKey) await identity.forget(tokenCacheKey)
     await request.session.destroy()
-    return reply.redirect(await identity.endSessionUrl(user?.username), 303)
+    return reply.redirect(await identity.endSessionUrl(user?.account.username), 303)
   })
 }
