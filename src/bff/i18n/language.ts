@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import Negotiator from 'negotiator'
 import type { FastifyRequest } from 'fastify'
 
@@ -17,10 +18,27 @@ const directions = new Map(languages.map((language) => {
 
 export const directionOf = (language: Language): 'ltr' | 'rtl' => directions.get(language) ?? 'ltr'
 
+// Browsers send a handful of distinct Accept-Language headers: negotiating each once spares
+// parsing the header on every request (2 % of the BFF's CPU per page in the bench profile).
+const negotiated = new LRUCache<string, Language>({ max: 1_000 })
+
+// Bounded in count and, by caching only headers of ordinary length, in bytes.
+const cachedHeaderLength = 256
+
+function fromAcceptLanguage(header: string): Language {
+  let language = negotiated.get(header)
+  if (!language) {
+    const [preferred] = new Negotiator({ headers: { 'accept-language': header } }).languages([...languages])
+    language = isLanguage(preferred) ? preferred : 'en'
+    if (header.length <= cachedHeaderLength) negotiated.set(header, language)
+  }
+  return language
+}
+
 export function languageOf(request: FastifyRequest): Language {
   // No session when its store is down: the error page still follows Accept-Language.
   const chosen = request.session?.language
   if (isLanguage(chosen)) return chosen
-  const [preferred] = new Negotiator({ headers: { 'accept-language': request.headers['accept-language'] } }).languages([...languages])
-  return isLanguage(preferred) ? preferred : 'en'
+  const header = request.headers['accept-language']
+  return header ? fromAcceptLanguage(header) : 'en'
 }
