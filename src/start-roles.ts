@@ -37,8 +37,9 @@ export async function startRoles(roles: Role[], env: Env): Promise<RunningRoles>
     if (roles.includes('local-tenant')) {
       const config = localTenantConfig(env)
       const { startLocalTenant } = await import('./local-tenant/local-tenant.ts')
-      tenant = await startLocalTenant(config)
-      closers.push(() => tenant!.close())
+      const started = await startLocalTenant(config)
+      tenant = started
+      closers.push(() => started.close())
       writeLocalTenantConnection(config.dataDir, tenant)
       urls.push({ role: 'local-tenant', url: tenant.httpOrigin })
     }

@@ -17,7 +17,7 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
     /** The service's answer to the changes; its claims challenge is thrown (ClaimsChallengeError), as identity's is. */
     async save(accessToken: string, clientRequestId: string, changes: Partial<ProfileDraft>): Promise<SaveOutcome> {
       const timeoutMs = options.timeoutMs ?? 15_000
-      let response
+      let response: Dispatcher.ResponseData
       try {
         response = await request(`${options.baseUrl}/me`, {
           method: 'PATCH',

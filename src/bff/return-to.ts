@@ -8,6 +8,7 @@ const site = 'http://bff.invalid'
 export function safeReturnTo(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 512 || !value.startsWith('/')) return fallback
   // Backslashes count as slashes to browsers; tabs and newlines are silently dropped by them.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is this check's job
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback
   let parsed: URL
   try {

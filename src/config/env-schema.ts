@@ -70,6 +70,7 @@ export const envSchema = {
   properties: variables,
   required: [],
   if: { properties: { PROFILE: { const: 'entra' } }, required: ['PROFILE'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
   then: {
     // Each role adds its own required variables (entra-profile.ts), so one role can run alone.
     required: ['TENANT_SUBDOMAIN', 'TENANT_ID'],

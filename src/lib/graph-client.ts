@@ -34,7 +34,7 @@ export interface GraphClientOptions {
 
 async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', path: string, accessToken: string, clientRequestId: string, body?: object) {
   const timeoutMs = options.timeoutMs ?? 10_000
-  let response
+  let response: Dispatcher.ResponseData
   try {
     response = await request(`${options.baseUrl}${path}`, {
       method,

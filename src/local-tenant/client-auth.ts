@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto'
-import { decodeProtectedHeader, importX509, jwtVerify } from 'jose'
+import { decodeProtectedHeader, importX509, jwtVerify, type ProtectedHeaderParameters } from 'jose'
 import type { TenantContext } from './context.ts'
 import { invalidClient, invalidRequest, OAuthError } from './oauth-error.ts'
 import type { AppRegistration } from './tenant-file.ts'
@@ -35,7 +35,7 @@ function thumbprints(pem: string): string[] {
 }
 
 async function verifyAssertion(context: TenantContext, clientId: string, assertion: string, tokenEndpoint: string): Promise<void> {
-  let header
+  let header: ProtectedHeaderParameters
   try {
     header = decodeProtectedHeader(assertion)
   } catch {

@@ -41,7 +41,8 @@ export function newInteraction(context: TenantContext, session: TenantSession, r
  * resends per sign-in, or codes per address per hour.
  */
 export function sendOneTimeCode(context: TenantContext, request: FastifyRequest, interaction: Interaction, purpose: string): boolean {
-  const to = interaction.email!
+  const to = interaction.email
+  if (!to) throw new Error('a one-time code is sent only once the interaction knows the email address')
   const { mfaCodeLifetimeSeconds, mfaCodeAttempts, oneTimeCodeResendsPerSignIn, oneTimeCodesPerHour } = context.tenant.settings
   if (interaction.codesSent > oneTimeCodeResendsPerSignIn) return false
   if (!context.state.allowCodeTo(to, oneTimeCodesPerHour)) return false
@@ -83,13 +84,21 @@ export function returnToApp(reply: FastifyReply, request: Pick<Interaction['requ
 
 export const tooManyCodes = 'You have asked for too many codes. Wait a while, then try again.'
 
+/** Who signed in to a tenant session, and when: the flow continues only after a sign-in set both. */
+function signedIn(session: TenantSession): { userId: string; authTime: number } {
+  const { userId, authTime } = session
+  if (userId === undefined || authTime === undefined) throw new Error('the tenant session has no signed-in user')
+  return { userId, authTime }
+}
+
 export function issueCode(context: TenantContext, reply: FastifyReply, interaction: Interaction, session: TenantSession) {
+  const { userId, authTime } = signedIn(session)
   context.state.interactions.delete(interaction.id)
   for (const purpose of ['mfa', 'sign-up']) context.state.oneTimeCodes.delete(`${purpose}:${interaction.id}`)
   const code = context.state.newSecret()
   session.clientIds.add(interaction.request.clientId)
   context.state.codes.set(code, {
-    request: interaction.request, userId: session.userId!, sessionId: session.sid, authTime: session.authTime!,
+    request: interaction.request, userId, sessionId: session.sid, authTime,
     amr: [...session.amr], mfaAt: session.mfaAt, emailOtp: session.emailOtp, expiresAt: context.state.now() + codeLifetimeSeconds,
   })
   return returnToApp(reply, interaction.request, { code })
@@ -97,7 +106,8 @@ export function issueCode(context: TenantContext, reply: FastifyReply, interacti
 
 /** Signed in: either the second factor is still needed (the policy or the requested claims), or the code. */
 export function continueSignedIn(context: TenantContext, request: FastifyRequest, reply: FastifyReply, interaction: Interaction, session: TenantSession) {
-  const user = context.directory.byId(session.userId!)!
+  const user = context.directory.byId(signedIn(session).userId)
+  if (!user) throw new Error('the signed-in user is no longer in the directory')
   const decision = context.access.decide(user.id, interaction.request.scopes.resource.appId, session, interaction.request.claims)
   if (decision.challenge) {
     if (interaction.request.prompt === 'none') {

@@ -154,6 +154,12 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
 
   const { bff, profileService } = tenant.apps
   const demo = tenant.users[0]
+  // loadClientSecrets gave every registered app one.
+  const secretOf = (clientId: string) => {
+    const secret = clientSecrets.get(clientId)
+    if (!secret) throw new Error(`the local tenant has no client secret for ${clientId}`)
+    return secret
+  }
   return {
     config,
     tenantId: tid,
@@ -168,9 +174,9 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     graphBaseUrl: `${origins.https}/v1.0`,
     caCertificatePem: tls.caCertificatePem,
     apps: {
-      bff: { clientId: bff.clientId, clientSecret: clientSecrets.get(bff.clientId)!, redirectUris: bff.redirectUris, postLogoutRedirectUris: bff.postLogoutRedirectUris },
+      bff: { clientId: bff.clientId, clientSecret: secretOf(bff.clientId), redirectUris: bff.redirectUris, postLogoutRedirectUris: bff.postLogoutRedirectUris },
       profileService: {
-        clientId: profileService.clientId, clientSecret: clientSecrets.get(profileService.clientId)!,
+        clientId: profileService.clientId, clientSecret: secretOf(profileService.clientId),
         scope: `${profileService.identifierUri}/${profileService.exposedScopes?.[0] ?? 'EditProfileService.ReadWrite'}`,
       },
     },

@@ -98,6 +98,11 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   const authenticate = async (request: FastifyRequest) => {
     request.caller = await bearer.validateBearer(request.headers.authorization)
   }
+  /** The token `authenticate` validated: a route without that hook is a programming error. */
+  const callerOf = (request: FastifyRequest): CallerToken => {
+    if (!request.caller) throw new Error(`${request.method} ${request.routeOptions.url} runs without the authenticate hook`)
+    return request.caller
+  }
 
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
@@ -112,7 +117,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   // Authentication runs in onRequest, before the body is read: an anonymous caller learns nothing
   // about validation, and sends no body we would parse.
   app.get('/me', { onRequest: authenticate }, async (request) => {
-    const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
+    const token = await onBehalfOf.graphToken(callerOf(request).raw, request.id)
     // The Graph client reads exactly the profile table's fields: the API answers with the profile.
     return graph.getMe(token, request.id).catch(fromGraphCall)
   })
@@ -122,7 +127,7 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     if (Object.keys(errors).length > 0) {
       throw new ServiceError(422, 'invalid_profile', 'Some profile fields are not valid.', { details: errors as Record<string, string> })
     }
-    const token = await onBehalfOf.graphToken(request.caller!.raw, request.id)
+    const token = await onBehalfOf.graphToken(callerOf(request).raw, request.id)
     // An emptied optional name is cleared in Graph (null), not set to an empty string.
     const changes = Object.fromEntries(editableFields.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
     await graph.patchMe(token, request.id, changes).catch(fromGraphCall)

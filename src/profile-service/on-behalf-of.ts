@@ -1,4 +1,4 @@
-import { AuthError, InteractionRequiredAuthError } from '@azure/msal-node'
+import { AuthError, InteractionRequiredAuthError, type AuthenticationResult } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
@@ -27,7 +27,7 @@ export function createOnBehalfOf(config: ProfileServiceConfig, metadata: TenantM
   async function exchange(assertion: string, correlationId: string): Promise<string> {
     const tenant = await metadata.get()
     const msal = createMsalApp({ tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher, authorityMetadata: tenant.raw })
-    let result
+    let result: AuthenticationResult | null
     try {
       result = await msal.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: graphScopes, correlationId })
     } catch (error) {

@@ -30,7 +30,7 @@ async function homeTrusting(t: Test, dir: string, certificateFiles: string[]): P
   }
   run(['-N', '--empty-password'])
   // "P,,": a trusted peer for TLS — this exact self-signed server certificate, not a CA.
-  certificateFiles.forEach((file, i) => run(['-A', '-t', 'P,,', '-n', `test-proxy-${i}`, '-i', file]))
+  for (const [i, file] of certificateFiles.entries()) run(['-A', '-t', 'P,,', '-n', `test-proxy-${i}`, '-i', file])
   return home
 }
 

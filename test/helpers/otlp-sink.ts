@@ -22,12 +22,12 @@ interface OtlpTraces {
   }[]
 }
 
-function valueOf(value: OtlpValue): unknown {
-  if (value.arrayValue) return value.arrayValue.values.map(valueOf)
+function attributeValue(value: OtlpValue): unknown {
+  if (value.arrayValue) return value.arrayValue.values.map(attributeValue)
   return value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue
 }
 
-const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map(({ key, value }) => [key, valueOf(value)]))
+const attributesOf = (list: OtlpAttribute[] = []) => Object.fromEntries(list.map(({ key, value }) => [key, attributeValue(value)]))
 
 /** Starts the sink on a loopback port; `raw` keeps every body as received, `received` what came where; JSON spans are decoded. */
 export async function startOtlpSink(t: Test) {

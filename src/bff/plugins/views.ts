@@ -19,7 +19,7 @@ const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'e
  * SafeString, e.g. from another helper, is kept); the catalog's own text is trusted markup-free.
  */
 function registerHelpers(hbs: typeof handlebars) {
-  hbs.registerHelper('t', function (id: MessageId, options: HelperOptions) {
+  hbs.registerHelper('t', (id: MessageId, options: HelperOptions) => {
     const translate = options.data.root.t as Translate
     const values = Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([name, value]) => [
       name, value instanceof hbs.SafeString ? value.toString() : typeof value === 'number' ? value : hbs.escapeExpression(String(value ?? '')),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { AuthenticationResult } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import { signInScopes, type Identity } from '../identity.ts'
@@ -63,7 +64,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
 
     const previous = request.session.user
     const cacheKey = pending.purpose === 'step-up' && request.session.tokenCacheKey ? request.session.tokenCacheKey : randomUUID()
-    let result
+    let result: AuthenticationResult
     try {
       result = await identity.redeemCode(cacheKey, query.code, pending, asClientRequestId(request.id))
     } catch (error) {
@@ -79,17 +80,20 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     } else if (request.session.tokenCacheKey && request.session.tokenCacheKey !== cacheKey) {
       await identity.forget(request.session.tokenCacheKey)
     }
+    // msal returns the account with every code it redeems; without one there is nobody to sign in.
+    const { account } = result
+    if (!account) return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     // A new session id at every privilege change (sign-in, step-up): no fixation. The draft and the
     // picked language stay.
     await request.session.regenerate(['draft', 'language'])
     request.session.createdAt = (config.session.now ?? Date.now)()
     request.session.tokenCacheKey = cacheKey
-    const { homeAccountId, environment, tenantId, localAccountId, username } = result.account!
+    const { homeAccountId, environment, tenantId, localAccountId, username } = account
     const oid = typeof claims.oid === 'string' ? claims.oid : localAccountId
     const sid = typeof claims.sid === 'string' ? claims.sid : previous?.sid
     request.session.user = {
       account: { homeAccountId, environment, tenantId, localAccountId, username },
-      name: result.account!.name ?? result.account!.username,
+      name: account.name ?? username,
       oid, sid,
     }
     // Found again by front-channel logout (sid) and "sign out of every device" (oid).

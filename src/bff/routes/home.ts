@@ -24,9 +24,11 @@ export function homeRoutes(app: FastifyInstance, identity: Identity) {
   })
 
   app.get('/claims', async (request, reply) => {
-    const user = request.session.user
+    const { user, tokenCacheKey } = request.session
     if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
-    const idTokenClaims = await identity.idTokenClaims(request.session.tokenCacheKey!, user.account.homeAccountId)
+    // Sign-in sets both: a user without a token cache has nothing to show.
+    if (!tokenCacheKey) throw new SignInRequiredError('the session has no token cache')
+    const idTokenClaims = await identity.idTokenClaims(tokenCacheKey, user.account.homeAccountId)
     if (!idTokenClaims) throw new SignInRequiredError('the token cache holds no ID token for this session')
     const { language } = textsFor(request)
     const claims = Object.entries(idTokenClaims).map(([name, value]) => {

@@ -9,7 +9,7 @@ import type { EditProfileClient, SaveOutcome } from '../edit-profile-client.ts'
 import { editorFields, problemMessages, type FieldMessages } from '../editor-fields.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
-import type { Identity } from '../identity.ts'
+import { SignInRequiredError, type Identity } from '../identity.ts'
 import { bffMetrics } from '../metrics.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderFragment, renderPage, textsFor } from '../plugins/views.ts'
@@ -40,8 +40,12 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url)}`)
   }
 
-  const token = (request: FastifyRequest, scopes: string[], claims?: string) =>
-    identity.acquireSilent(request.session.tokenCacheKey!, request.session.user!.account, scopes, { correlationId: asClientRequestId(request.id), claims })
+  const token = async (request: FastifyRequest, scopes: string[], claims?: string) => {
+    const { tokenCacheKey, user } = request.session
+    // The signedIn hook admits only sessions that sign-in gave both.
+    if (!tokenCacheKey || !user) throw new SignInRequiredError('the session has no signed-in user with a token cache')
+    return identity.acquireSilent(tokenCacheKey, user.account, scopes, { correlationId: asClientRequestId(request.id), claims })
+  }
 
   /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
   function askForStepUp(request: FastifyRequest, reply: FastifyReply, challenge: ClaimsChallengeError, draft?: FastifyRequest['session']['draft']) {

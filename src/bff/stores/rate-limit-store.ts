@@ -35,7 +35,8 @@ function memoryCounter(maxKeys = 10_000) {
     if (!window || window.endsAt <= now) {
       if (windows.size >= maxKeys) {
         for (const [stale, { endsAt }] of windows) if (endsAt <= now) windows.delete(stale)
-        if (windows.size >= maxKeys) windows.delete(windows.keys().next().value!)
+        const oldest = windows.keys().next()
+        if (windows.size >= maxKeys && !oldest.done) windows.delete(oldest.value)
       }
       window = { current: 0, endsAt: now + timeWindow }
       windows.set(key, window)

@@ -31,9 +31,11 @@ function sessionTtlSeconds(config: BffSessionConfig) {
 }
 
 export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number } = {}): Promise<BffStores & { close(): Promise<void> }> {
+  // The BFF builds these stores only when REDIS_URL is set.
+  if (!config.redisUrl) throw new Error('the Redis stores need a Redis URL (REDIS_URL)')
   let lastLogged = 0
   const client = createRedisClient({
-    url: config.redisUrl!,
+    url: config.redisUrl,
     onError(error) {
       // One line per ten seconds while Redis is down, not one per reconnect attempt.
       if (Date.now() - lastLogged > 10_000) {

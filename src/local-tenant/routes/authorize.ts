@@ -3,7 +3,7 @@ import { parseClaimsRequest, type ClaimsRequestError } from '../claims-request.t
 import type { TenantContext } from '../context.ts'
 import { isRegisteredRedirectUri } from '../redirect-uris.ts'
 import { continueSignedIn, newInteraction, returnToApp, tenantSession } from '../flow.ts'
-import { parseScopes, ScopeError } from '../scopes.ts'
+import { parseScopes, ScopeError, type ScopeRequest } from '../scopes.ts'
 import type { AuthorizeRequest } from '../state.ts'
 
 // GET|POST /{tenant}/oauth2/v2.0/authorize: checks the request as Entra does, then starts (or,
@@ -33,7 +33,7 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
 
     if (responseMode !== 'query' && responseMode !== 'form_post') return fail('invalid_request', `AADSTS900144: response_mode '${responseMode}' is not supported.`)
     if (param('response_type') !== 'code') return fail('unsupported_response_type', 'AADSTS700054: response_type must be \'code\'.')
-    let scopes
+    let scopes: ScopeRequest
     try {
       scopes = parseScopes(param('scope'), context.tenant)
     } catch (error) {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { createLocalJWKSet, jwtVerify } from 'jose'
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import { ClaimsRequestError, parseClaimsRequest } from '../claims-request.ts'
 import { authenticateClient } from '../client-auth.ts'
-import type { AuthEvidence } from '../conditional-access.ts'
+import type { AccessDecision, AuthEvidence } from '../conditional-access.ts'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
 import { invalidGrant, invalidRequest, OAuthError, sendOAuthError } from '../oauth-error.ts'
@@ -72,7 +72,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     if (!consentedPermissions(client, scopes)) {
       throw invalidGrant(65001, `The user or administrator has not consented to use the application with ID '${client.clientId}' named '${client.displayName}'. Send an interactive authorization request for this user and resource.`, { suberror: 'consent_required' })
     }
-    let decision
+    let decision: AccessDecision
     try {
       decision = access.decide(user.id, scopes.resource.appId, evidence, options.claims)
     } catch (error) {
@@ -152,8 +152,9 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     if (!record) throw invalidGrant(9002313, 'Invalid request. Request is malformed or invalid.', { suberror: 'bad_token' })
     if (record.clientId !== client.clientId) throw invalidGrant(700005, 'Provided refresh token is intended to use against other tenant or client.', { suberror: 'bad_token' })
     if (state.disabledUsers.has(record.userId)) throw invalidGrant(50057, 'The user account is disabled.')
-    if (record.issuedAt < (state.refreshNotBefore.get(record.userId) ?? 0)) {
-      throw invalidGrant(50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(record.issuedAt * 1000).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(state.refreshNotBefore.get(record.userId)! * 1000).toISOString()}'.`, { suberror: 'bad_token' })
+    const revokedBefore = state.refreshNotBefore.get(record.userId) ?? 0
+    if (record.issuedAt < revokedBefore) {
+      throw invalidGrant(50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(record.issuedAt * 1000).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(revokedBefore * 1000).toISOString()}'.`, { suberror: 'bad_token' })
     }
     if (record.expiresAt < state.now()) {
       throw invalidGrant(700082, `The refresh token has expired due to inactivity. The token was issued on ${new Date(record.issuedAt * 1000).toISOString()} and was inactive for ${Math.round((state.now() - record.issuedAt) / 86_400)} days.`, { suberror: 'bad_token' })
@@ -179,7 +180,7 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     if (body.requested_token_use !== 'on_behalf_of' || !body.assertion) {
       throw invalidRequest(900144, "The request body must contain 'assertion' and 'requested_token_use=on_behalf_of'.")
     }
-    let payload
+    let payload: JWTPayload
     try {
       ({ payload } = await jwtVerify(body.assertion, createLocalJWKSet(context.keys.jwks()), {
         issuer: context.issuer(), audience: client.clientId, algorithms: ['RS256'],

@@ -24,7 +24,7 @@ async function everyState(stack: Stack, language: 'en' | 'de'): Promise<Record<s
 
   await browser.signIn()
   seen['home, signed in'] = await browser.get('/')
-  seen['claims'] = await browser.get('/claims')
+  seen.claims = await browser.get('/claims')
   seen['profile card'] = await browser.get('/profile')
   seen['step-up fragment'] = await browser.get('/profile/editor', htmx)
   seen['step-up page (no JavaScript)'] = await browser.get('/profile?edit=1')
@@ -66,7 +66,7 @@ for (const language of ['en', 'de'] as const) {
       t.same(foreign.filter((text) => response.body.includes(text)), [], `${state}: no text of the other language`)
     }
     t.match(seen['422 fragment'].body, language === 'de' ? /Vorname darf höchstens 64 Zeichen lang sein\./ : /Given name must be at most 64 characters\./, 'ICU plural')
-    t.match(seen['claims'].body, language === 'de' ? /\d{1,2}\. \p{L}+ \d{4}/u : /\p{L}+ \d{1,2}, \d{4}/u, 'timestamps as dates of the language')
+    t.match(seen.claims.body, language === 'de' ? /\d{1,2}\. \p{L}+ \d{4}/u : /\p{L}+ \d{1,2}, \d{4}/u, 'timestamps as dates of the language')
     t.match(seen['session ended fragment'].body, language === 'de' ? /Ihre Sitzung ist abgelaufen/ : /Your session has ended/)
     t.match(seen['service down, in the editor'].body, language === 'de' ? /Profildienst war nicht erreichbar/ : /profile service could not be reached/)
     t.same([...missingMessages], [], 'no message id missing from a catalog')

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { request, type Dispatcher } from 'undici'
 import { createHttpAgent } from '../../../src/lib/http-agent.ts'
-import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
 import { startTestTenant, type TestTenantOptions } from '../../helpers/local-tenant.ts'
 import { followAuthorize, type TenantCookieJar } from '../../../harness/tenant-pages.ts'
 
