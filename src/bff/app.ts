@@ -62,8 +62,10 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   const memorySessions = new Map<string, Session>()
   const sessionStore = stores.sessionStore ?? new MemoryStore(memorySessions)
   // A store given without its count (a test's, the bench's) reports none.
-  const liveSessions = stores.liveSessions ?? (stores.sessionStore ? undefined : memoryLiveSessions(memorySessions, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, now: config.session.now }))
-  if (countSessions && liveSessions) {
+  const liveSessions = countSessions
+    ? stores.liveSessions ?? (stores.sessionStore ? undefined : memoryLiveSessions(memorySessions, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, now: config.session.now }))
+    : undefined
+  if (liveSessions) {
     const stopObserving = observeActiveSessions(liveSessions)
     app.addHook('onClose', async () => stopObserving())
   }
