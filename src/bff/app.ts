@@ -1,18 +1,19 @@
 import formbody from '@fastify/formbody'
 import { MemoryStore } from '@fastify/session'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type Session } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
-import { instrumentRole } from '../lib/telemetry/telemetry.ts'
+import { instrumentRole, metricsExported } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
 import { createIdentity } from './identity.ts'
 import { registerCachePolicy } from './plugins/cache-policy.ts'
 import { DependencyFailure } from './failures.ts'
+import { observeActiveSessions } from './metrics.ts'
 import { registerErrorHandler } from './plugins/error-handler.ts'
 import { registerSecurity } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
@@ -25,6 +26,7 @@ import { profileRoutes } from './routes/profile.ts'
 import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
 import { createSessionEnding } from './session-ending.ts'
 import type { BffStores } from './stores/bff-stores.ts'
+import { memoryLiveSessions } from './stores/live-sessions.ts'
 import { createMemorySessionIndex } from './stores/session-index.ts'
 import { createStepUp } from './step-up.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore } from './stores/token-cache-store.ts'
@@ -37,10 +39,11 @@ export type { BffStores }
 export async function buildBff(config: BffConfig, given: BffStores = {}): Promise<FastifyInstance> {
   const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
   await instrumentRole(app, 'bff')
+  const countSessions = metricsExported()
   // With REDIS_URL: sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = config.session.redisUrl && !given.sessionStore
-    ? await (await import('./stores/redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs })
+    ? await (await import('./stores/redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs, countLiveSessions: countSessions })
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())
   const stores: BffStores = { ...redis, ...given, dependencies: { ...redis?.dependencies, ...given.dependencies } }
@@ -56,7 +59,16 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   // The store is named even in memory: front-channel logout ends sessions other than the caller's.
-  const sessionStore = stores.sessionStore ?? new MemoryStore()
+  const memorySessions = new Map<string, Session>()
+  const sessionStore = stores.sessionStore ?? new MemoryStore(memorySessions)
+  // A store given without its count (a test's, the bench's) reports none.
+  const liveSessions = countSessions
+    ? stores.liveSessions ?? (stores.sessionStore ? undefined : memoryLiveSessions(memorySessions, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, now: config.session.now }))
+    : undefined
+  if (liveSessions) {
+    const stopObserving = observeActiveSessions(liveSessions)
+    app.addHook('onClose', async () => stopObserving())
+  }
   const sessionIndex = stores.sessionIndex ?? createMemorySessionIndex()
   const forgetTokens = (key: string) => identity.forget(key)
   await registerSession(app, config.session, sessionStore, forgetTokens)

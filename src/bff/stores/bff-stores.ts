@@ -1,6 +1,7 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SessionStore } from '@fastify/session'
 import type { DependencyCheck } from '../routes/health.ts'
+import type { LiveSessions } from './live-sessions.ts'
 import type { SessionIndex } from './session-index.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
 
@@ -17,4 +18,6 @@ export interface BffStores {
   rateLimitStore?: FastifyRateLimitStoreCtor
   /** Sessions by tenant session (sid) and user (oid), to end them from elsewhere (Redis with REDIS_URL). */
   sessionIndex?: SessionIndex
+  /** How many sessions `sessionStore` holds, for the active sessions gauge (given only while metrics are exported). */
+  liveSessions?: LiveSessions
 }

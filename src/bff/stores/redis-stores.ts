@@ -11,6 +11,7 @@ import { DependencyFailure } from '../failures.ts'
 import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
 import { redisRateLimitStore } from './rate-limit-store.ts'
 import { createRedisSessionIndex } from './session-index.ts'
+import { createRedisLiveSessions } from './redis-live-sessions.ts'
 import type { TokenCacheStore } from './token-cache-store.ts'
 
 // Sessions, token caches and per-session locks in Redis, so any replica serves any request.
@@ -30,7 +31,7 @@ function sessionTtlSeconds(config: BffSessionConfig) {
   }
 }
 
-export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number } = {}): Promise<BffStores & { close(): Promise<void> }> {
+export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number; countLiveSessions?: boolean } = {}): Promise<BffStores & { close(): Promise<void> }> {
   // The BFF builds these stores only when REDIS_URL is set.
   if (!config.redisUrl) throw new Error('the Redis stores need a Redis URL (REDIS_URL)')
   let lastLogged = 0
@@ -50,12 +51,23 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
   const prefix = config.redisKeyPrefix ?? 'bff:'
   const storeGuard = createStoreGuard(options)
   const guard = <T>(work: () => Promise<T>): Promise<T> => storeGuard.run(work)
-  const redisStore = new RedisStore({ client, prefix: `${prefix}session:`, ttl: sessionTtlSeconds(config) })
+  const ttl = sessionTtlSeconds(config)
+  const redisStore = new RedisStore({ client, prefix: `${prefix}session:`, ttl })
+  // Only while metrics are exported: the count feeds a metric, and costs a write per session save.
+  const liveSessions = options.countLiveSessions
+    ? createRedisLiveSessions(client, { key: `${prefix}live-sessions`, lifetimeMs: config.absoluteTimeoutMs, deadlineMs: options.commandTimeoutMs })
+    : undefined
   const answer = (callback: Callback) => (promise: Promise<unknown>) => void promise.then((value) => callback(undefined, value), callback)
   const sessionStore: SessionStore = {
     get: (id, callback) => answer(callback as Callback)(guard(() => redisStore.get(id))),
-    set: (id, session, callback) => answer(callback)(guard(() => redisStore.set(id, session as never))),
-    destroy: (id, callback) => answer(callback)(guard(() => redisStore.destroy(id))),
+    set: (id, session, callback) => answer(callback)(guard(() => {
+      liveSessions?.saved(id, ttl(session) * 1000)
+      return redisStore.set(id, session as never)
+    })),
+    destroy: (id, callback) => answer(callback)(guard(() => {
+      liveSessions?.ended(id)
+      return redisStore.destroy(id)
+    })),
   }
 
   const cipher = createTokenCacheCipher(config.tokenCacheKeys)
@@ -92,6 +104,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     dependencies: { redis: async () => (storeGuard.state === 'open' ? 'circuit open' : (await redisIsReady(client)) ? undefined : 'not reachable') },
     rateLimitStore: redisRateLimitStore({ client, prefix: `${prefix}ratelimit:`, log }),
     sessionIndex: createRedisSessionIndex(client, `${prefix}index:`, guard),
+    liveSessions,
     async close() {
       if (client.isOpen) await client.close()
     },

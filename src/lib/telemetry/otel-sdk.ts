@@ -7,6 +7,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from 
 import { BatchSpanProcessor, RandomIdGenerator, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { withFreshGauges } from './fresh-gauges.ts'
 import type { OtlpProtocol, RunningTelemetry, TelemetryConfig, TelemetryRole } from './otel-config.ts'
 import { takePendingTraceId } from './request-id.ts'
 import { roleRoutedTracerProvider } from './role-routed-tracer.ts'
@@ -87,7 +88,7 @@ export async function startOtel(config: TelemetryConfig, roles: TelemetryRole[])
     }
   }
 
-  const readers = await metricReaders(config)
+  const readers = (await metricReaders(config)).map(withFreshGauges)
   const meterProvider = readers.length > 0 ? new MeterProvider({ resource: resourceFor(processName), readers }) : undefined
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider)
   const requestDuration = meterProvider?.getMeter('entra-edit-profile').createHistogram('http.server.request.duration', {

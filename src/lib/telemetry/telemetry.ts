@@ -9,6 +9,7 @@ import { useTraceIdsAsRequestIds } from './request-id.ts'
 export type { TelemetryRole }
 
 let running: RunningTelemetry | undefined
+let exportingMetrics = false
 
 /** Starts the SDK the environment asks for; `shutdown` flushes what is buffered. */
 export async function startTelemetry(env: Record<string, string | undefined>, roles: TelemetryRole[]): Promise<{ shutdown(): Promise<void> }> {
@@ -19,11 +20,13 @@ export async function startTelemetry(env: Record<string, string | undefined>, ro
   const started = await startOtel(config, roles)
   running = started
   useTraceIdsAsRequestIds(Boolean(config.traces))
+  exportingMetrics = Boolean(config.otlpMetrics || config.prometheus)
   return {
     async shutdown() {
       if (running !== started) return
       running = undefined
       useTraceIdsAsRequestIds(false)
+      exportingMetrics = false
       await started.shutdown()
     },
   }
@@ -32,4 +35,9 @@ export async function startTelemetry(env: Record<string, string | undefined>, ro
 /** The request span (route template as its name) and the request duration histogram, when telemetry runs. */
 export async function instrumentRole(app: FastifyInstance, role: TelemetryRole): Promise<void> {
   await running?.instrument(app, role)
+}
+
+/** Whether metrics are exported (OTLP or Prometheus): work that only feeds a metric is done only then. */
+export function metricsExported(): boolean {
+  return exportingMetrics
 }

@@ -92,4 +92,5 @@ t.test('one save is one trace across the BFF, the edit profile service and the l
   t.equal(tokens('interaction_required'), 1, 'one token acquisition needed interaction (the step-up)')
   t.ok(tokens('cache_hit') >= 1, 'later ones came from the cache')
   t.match(metricsText, /^http_server_request_duration_count\{[^}]*http_route="\/profile"[^}]*\} \d+/m, 'request durations are recorded per route')
+  t.match(metricsText, /^bff_sessions_active\{session_store="memory"[^}]*\} 1$/m, 'one active session: the signed-in user\'s')
 })

@@ -1,9 +1,12 @@
 import { metrics } from '@opentelemetry/api'
-import { MeterProvider, MetricReader, type SumMetricData } from '@opentelemetry/sdk-metrics'
-import t from 'tap'
-import { bffMetrics } from '../../../src/bff/metrics.ts'
+import { MeterProvider, MetricReader, type GaugeMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics'
+import t, { type Test } from 'tap'
+import { bffMetrics, observeActiveSessions } from '../../../src/bff/metrics.ts'
+import type { LiveSessions } from '../../../src/bff/stores/live-sessions.ts'
+import { withFreshGauges } from '../../../src/lib/telemetry/fresh-gauges.ts'
 
-// The BFF's counters: silent before telemetry starts, counted by their attributes after.
+// The BFF's counters: silent before telemetry starts, counted by their attributes after. The
+// active sessions gauge: what the store says at each collection, or nothing.
 
 class ReadOnDemand extends MetricReader {
   protected async onShutdown() {}
@@ -18,6 +21,25 @@ async function counted(reader: MetricReader): Promise<Record<string, Record<stri
     result[metric.descriptor.name] = Object.fromEntries(metric.dataPoints.map((point) => [Object.entries(point.attributes).map(([key, value]) => `${key}=${value}`).join(','), point.value]))
   }
   return result
+}
+
+/** A meter provider read on demand as telemetry reads it (otel-sdk.ts), the global one until the test ends. */
+function meterProvider(t: Test) {
+  const reader = withFreshGauges(new ReadOnDemand())
+  const provider = new MeterProvider({ readers: [reader] })
+  metrics.setGlobalMeterProvider(provider)
+  t.teardown(async () => {
+    await provider.shutdown()
+    metrics.disable()
+  })
+  return reader
+}
+
+/** The active sessions gauge's data points at one collection, as "attr=value" → value. */
+async function activeSessions(reader: MetricReader): Promise<Record<string, number>> {
+  const { resourceMetrics } = await reader.collect()
+  const gauge = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((metric) => metric.descriptor.name === 'bff.sessions.active') as GaugeMetricData | undefined
+  return Object.fromEntries((gauge?.dataPoints ?? []).map((point) => [Object.entries(point.attributes).map(([key, value]) => `${key}=${value}`).join(','), point.value]))
 }
 
 t.test('counts recorded before a meter provider exists go nowhere, and counting starts with the provider', async (t) => {
@@ -38,4 +60,39 @@ t.test('counts recorded before a meter provider exists go nowhere, and counting 
   t.same(counts['bff.step_ups'], { 'outcome=challenged,source=api-claims-challenge': 1, 'outcome=started,source=unknown': 1 })
   t.same(counts['bff.token_acquisitions'], { 'result=refresh': 1 })
   t.same(counts['bff.upstream_errors'], { 'upstream=store,failure=store-busy': 1, 'upstream=graph,failure=graph-timeout': 1 })
+})
+
+t.test('the active sessions gauge reports what the store counts at each collection, with the kind of store', async (t) => {
+  const reader = meterProvider(t)
+  let count = 3
+  observeActiveSessions({ store: 'redis', count: async () => count })
+  t.same(await activeSessions(reader), { 'session.store=redis': 3 })
+  count = 2
+  t.same(await activeSessions(reader), { 'session.store=redis': 2 }, 'asked again at the next collection')
+  const { resourceMetrics } = await reader.collect()
+  const descriptor = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((metric) => metric.descriptor.name === 'bff.sessions.active')!.descriptor
+  t.equal(descriptor.unit, '{session}')
+  t.match(descriptor.description, /every replica reports the same number \(take one, do not sum\)/, 'operators are told not to sum the shared count')
+})
+
+t.test('a store that cannot say in time gives no observation, neither a zero nor its last count', async (t) => {
+  const reader = meterProvider(t)
+  let answer: number | undefined = 4
+  const sometimesSilent: LiveSessions = { store: 'redis', count: async () => answer }
+  observeActiveSessions(sometimesSilent)
+  t.same(await activeSessions(reader), { 'session.store=redis': 4 })
+  answer = undefined
+  t.same(await activeSessions(reader), {}, 'the last count is not exported again as if it were current')
+  answer = 5
+  t.same(await activeSessions(reader), { 'session.store=redis': 5 }, 'and it is back when the store answers')
+})
+
+t.test('a closed app\'s store is no longer asked', async (t) => {
+  const reader = meterProvider(t)
+  let asked = 0
+  const stop = observeActiveSessions({ store: 'memory', count: async () => ++asked })
+  t.same(await activeSessions(reader), { 'session.store=memory': 1 })
+  stop()
+  t.same(await activeSessions(reader), {})
+  t.equal(asked, 1)
 })
