@@ -90,7 +90,6 @@ export function createTenantState() {
   const mailbox: MailboxEntry[] = []
   const passwordFailures = new Map<string, { count: number; lockedUntil: number }>()
   const mfaNotBefore = new Map<string, number>()
-  const tokensNotBefore = new Map<string, number>()
   /** Refresh tokens issued before this time (per user) are revoked, as after "revoke sessions". */
   const refreshNotBefore = new Map<string, number>()
   /** CAE: tokens of capable (`cp1`) clients issued before this real time (per user) get a claims challenge. */
@@ -103,7 +102,7 @@ export function createTenantState() {
   const now = () => seconds() + clockOffset
 
   return {
-    sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore, tokensNotBefore,
+    sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore,
     refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens,
     now,
     rememberAccessToken(uti: string, record: IssuedAccessToken) {
@@ -128,7 +127,7 @@ export function createTenantState() {
       for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
     },
     reset() {
-      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, tokensNotBefore, refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens]) store.clear()
+      for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens]) store.clear()
       mailbox.length = 0
       clockOffset = 0
     },

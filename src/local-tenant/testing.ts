@@ -11,8 +11,6 @@ export interface TenantTesting {
   lastCode(email: string): string | undefined
   /** MFA done so far no longer satisfies Conditional Access or authentication contexts. */
   makeMfaStale(email: string): Promise<void>
-  /** Graph rejects the user's access tokens issued until now (as after a revocation), so clients must refresh. */
-  expireAccessTokens(email: string): Promise<void>
   /**
    * As an admin's "revoke sessions": the user's refresh tokens issued until now answer AADSTS50173,
    * browser sessions end, and (CAE) Graph and on-behalf-of answer tokens of `cp1` clients issued
@@ -56,10 +54,6 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
     async makeMfaStale(email) {
       guard()
       context.state.mfaNotBefore.set(userId(email), await nextSecond())
-    },
-    async expireAccessTokens(email) {
-      guard()
-      context.state.tokensNotBefore.set(userId(email), await nextSecond())
     },
     async revokeSessions(email) {
       guard()

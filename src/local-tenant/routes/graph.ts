@@ -38,8 +38,6 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     if (payload.aud !== graphResource && payload.aud !== '00000003-0000-0000-c000-000000000000') {
       throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
     }
-    const notBefore = context.state.tokensNotBefore.get(String(payload.oid)) ?? 0
-    if ((payload.iat ?? 0) < notBefore) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.')
     const claims = revocationClaims(context.state, String(payload.oid), payload as { iat?: number; xms_cc?: unknown })
     if (claims) {
       throw new GraphError(401, 'InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',

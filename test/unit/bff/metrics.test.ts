@@ -1,17 +1,11 @@
-import { metrics } from '@opentelemetry/api'
-import { MeterProvider, MetricReader, type GaugeMetricData, type SumMetricData } from '@opentelemetry/sdk-metrics'
-import t, { type Test } from 'tap'
+import type { GaugeMetricData, MetricReader, SumMetricData } from '@opentelemetry/sdk-metrics'
+import t from 'tap'
 import { bffMetrics, observeActiveSessions } from '../../../src/bff/metrics.ts'
 import type { LiveSessions } from '../../../src/bff/stores/live-sessions.ts'
-import { withFreshGauges } from '../../../src/lib/telemetry/fresh-gauges.ts'
+import { globalMeterForTest } from '../../helpers/metric-reader.ts'
 
 // The BFF's counters: silent before telemetry starts, counted by their attributes after. The
 // active sessions gauge: what the store says at each collection, or nothing.
-
-class ReadOnDemand extends MetricReader {
-  protected async onShutdown() {}
-  protected async onForceFlush() {}
-}
 
 /** Each counter's data points as "attr=value,…" → value. */
 async function counted(reader: MetricReader): Promise<Record<string, Record<string, number>>> {
@@ -23,18 +17,6 @@ async function counted(reader: MetricReader): Promise<Record<string, Record<stri
   return result
 }
 
-/** A meter provider read on demand as telemetry reads it (otel-sdk.ts), the global one until the test ends. */
-function meterProvider(t: Test) {
-  const reader = withFreshGauges(new ReadOnDemand())
-  const provider = new MeterProvider({ readers: [reader] })
-  metrics.setGlobalMeterProvider(provider)
-  t.teardown(async () => {
-    await provider.shutdown()
-    metrics.disable()
-  })
-  return reader
-}
-
 /** The active sessions gauge's data points at one collection, as "attr=value" → value. */
 async function activeSessions(reader: MetricReader): Promise<Record<string, number>> {
   const { resourceMetrics } = await reader.collect()
@@ -44,13 +26,7 @@ async function activeSessions(reader: MetricReader): Promise<Record<string, numb
 
 t.test('counts recorded before a meter provider exists go nowhere, and counting starts with the provider', async (t) => {
   bffMetrics.stepUp('challenged', 'token-endpoint-ca')
-  const reader = new ReadOnDemand()
-  const provider = new MeterProvider({ readers: [reader] })
-  metrics.setGlobalMeterProvider(provider)
-  t.teardown(async () => {
-    await provider.shutdown()
-    metrics.disable()
-  })
+  const reader = globalMeterForTest(t)
   bffMetrics.stepUp('challenged', 'api-claims-challenge')
   bffMetrics.stepUp('started', undefined)
   bffMetrics.tokenAcquired('refresh')
@@ -63,7 +39,7 @@ t.test('counts recorded before a meter provider exists go nowhere, and counting 
 })
 
 t.test('the active sessions gauge reports what the store counts at each collection, with the kind of store', async (t) => {
-  const reader = meterProvider(t)
+  const reader = globalMeterForTest(t)
   let count = 3
   observeActiveSessions({ store: 'redis', count: async () => count })
   t.same(await activeSessions(reader), { 'session.store=redis': 3 })
@@ -76,7 +52,7 @@ t.test('the active sessions gauge reports what the store counts at each collecti
 })
 
 t.test('a store that cannot say in time gives no observation, neither a zero nor its last count', async (t) => {
-  const reader = meterProvider(t)
+  const reader = globalMeterForTest(t)
   let answer: number | undefined = 4
   const sometimesSilent: LiveSessions = { store: 'redis', count: async () => answer }
   observeActiveSessions(sometimesSilent)
@@ -88,7 +64,7 @@ t.test('a store that cannot say in time gives no observation, neither a zero nor
 })
 
 t.test('a closed app\'s store is no longer asked', async (t) => {
-  const reader = meterProvider(t)
+  const reader = globalMeterForTest(t)
   let asked = 0
   const stop = observeActiveSessions({ store: 'memory', count: async () => ++asked })
   t.same(await activeSessions(reader), { 'session.store=memory': 1 })

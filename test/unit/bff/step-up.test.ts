@@ -1,31 +1,20 @@
 import type { AuthenticationResult } from '@azure/msal-node'
-import { metrics } from '@opentelemetry/api'
-import { MeterProvider, MetricReader, type SumMetricData } from '@opentelemetry/sdk-metrics'
+import type { SumMetricData } from '@opentelemetry/sdk-metrics'
 import type { FastifyRequest } from 'fastify'
 import t, { type Test } from 'tap'
 import { ClaimsChallengeError } from '../../../src/bff/claims-challenge-error.ts'
 import type { PendingAuthorization } from '../../../src/bff/session-data.ts'
 import { createStepUp } from '../../../src/bff/step-up.ts'
+import { globalMeterForTest } from '../../helpers/metric-reader.ts'
 
 // The step-up module on its own: what each step keeps in the session, what it answers, and that
 // every outcome moves bff.step_ups with what asked for the step-up.
 
 type Session = FastifyRequest['session']
 
-class ReadOnDemand extends MetricReader {
-  protected async onShutdown() {}
-  protected async onForceFlush() {}
-}
-
 /** Counts bff.step_ups from here on, as "outcome/source" → count. */
 function countStepUps(t: Test) {
-  const reader = new ReadOnDemand()
-  const provider = new MeterProvider({ readers: [reader] })
-  metrics.setGlobalMeterProvider(provider)
-  t.teardown(async () => {
-    await provider.shutdown()
-    metrics.disable()
-  })
+  const reader = globalMeterForTest(t)
   return async (): Promise<Record<string, number>> => {
     const { resourceMetrics } = await reader.collect()
     const stepUps = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((metric) => metric.descriptor.name === 'bff.step_ups') as SumMetricData | undefined
