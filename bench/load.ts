@@ -125,13 +125,14 @@ export function ratioPerRound(results: Record<string, ScenarioResult>, name: str
 }
 
 /**
- * The BFF's CPU per request of a scenario over the baseline's CPU per `direct` request, per
- * round: both processes slow down alike when the machine is busy, so this holds steadier than
- * either figure in ms when other work shares the cores.
+ * The CPU per request of a scenario in the `role` that serves it (the BFF; the baselines for
+ * the floors) over the baseline's CPU per `direct` request, per round: both processes slow down
+ * alike when the machine is busy, so this holds steadier than either figure in ms when other
+ * work shares the cores.
  */
-export function cpuOverDirectPerRound(results: Record<string, ScenarioResult>, name: string): Spread {
+export function cpuOverDirectPerRound(results: Record<string, ScenarioResult>, name: string, role: string): Spread {
   const scenario = results[name]
   const direct = results.direct
   if (!scenario || !direct) return spread([])
-  return spread(scenario.rounds.map((round, index) => round.cpuMsPerRequest.bff / Math.max(direct.rounds[index].cpuMsPerRequest.baselines, 0.001)))
+  return spread(scenario.rounds.map((round, index) => round.cpuMsPerRequest[role] / Math.max(direct.rounds[index].cpuMsPerRequest.baselines, 0.001)))
 }

@@ -20,9 +20,12 @@ export interface BenchResults {
   machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string; load: MachineLoad }
   settings: { users: number; connections: number; durationSeconds: number; warmupSeconds: number; rounds: number; logLevel: string; tracing?: boolean }
   scenarios: Record<string, ScenarioResult>
-  /** Each BFF scenario's throughput over `direct`'s, per round. */
+  /** Each floor's and BFF scenario's throughput over `direct`'s, per round. */
   ratios: Record<string, Spread>
-  /** Each BFF scenario's BFF CPU per request over the baseline's CPU per `direct` request, per round. */
+  /**
+   * Each floor's and BFF scenario's CPU per request in the process serving it (the baselines
+   * for the floors, the BFF for the rest) over the baseline's CPU per `direct` request, per round.
+   */
   cpuOverDirect: Record<string, Spread>
   sessionFootprint: {
     memory: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number }
@@ -36,6 +39,8 @@ export interface BenchResults {
 const scenarioNotes: Record<string, string> = {
   'ceiling': 'profile page rendered from memory (no upstream, no session)',
   'direct': 'Graph GET /me with one fixed token + the same template (no session)',
+  'floor': "direct + what a signed-in page needs, by hand: signed cookie → session in a Map, CSRF token, the BFF's headers",
+  'session-floor': "the floor through the BFF's session stack (@fastify/session, @fastify/csrf-protection), no BFF routes",
   'profile-page': 'BFF GET /profile: session, silent token, Graph GET /me, render',
   'editor-fragment': 'BFF htmx GET /profile/editor after MFA',
   'save': 'BFF htmx PATCH /profile → edit profile service (OBO) → Graph PATCH',
@@ -71,7 +76,7 @@ export function markdown(results: BenchResults): string {
     ...rows,
     '',
     `- Throughput ratios, per round: ${ratioLines.join('; ')}`,
-    `- BFF CPU per request over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
+    `- CPU per request of the serving process (the BFF; the baseline for the floors) over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
     `- One signed-in session: in memory ${kb(memory.totalBytes)} (session ${memory.sessionBytes} B + token cache ${memory.tokenCacheBytes} B); ${redisLine}`,
     `- Start-to-ready (spawn → /readyz 200, \`node src/main.ts <role>\`): ${startLines.join('; ')}`,
     '',

@@ -71,7 +71,7 @@ async function check(url: string, scenario: ScenarioRequest, expectText: string)
   if (response.statusCode !== 200 || !body.includes(expectText)) throw new Error(`${scenario.method} ${scenario.path} answered ${response.statusCode} without "${expectText}"`)
 }
 
-function roundRobin(sessions: SignedInSession[], build: (session: SignedInSession, index: number, round: number) => ScenarioRequest) {
+function roundRobin<T>(sessions: T[], build: (session: T, index: number, round: number) => ScenarioRequest) {
   let calls = 0
   return () => {
     const index = calls % sessions.length
@@ -80,6 +80,8 @@ function roundRobin(sessions: SignedInSession[], build: (session: SignedInSessio
     return build(sessions[index], index, round)
   }
 }
+
+const cookieValueOf = (session: SignedInSession) => session.cookie.slice(session.cookie.indexOf('=') + 1)
 
 const htmx = { 'hx-request': 'true', 'hx-request-type': 'partial' }
 
@@ -105,15 +107,21 @@ async function main(): Promise<BenchResults> {
   const sessions = await upstreams.ask<SignedInSession[]>('signInUsers', { bffUrl, concurrency: 4 })
   progress(`signed in ${sessions.length} users in ${Math.round(performance.now() - signInStarted)} ms`)
 
-  const connection = JSON.parse(readFileSync(join(dataDir, 'connection.json'), 'utf8')) as { caCertificatePem: string }
+  const connection = JSON.parse(readFileSync(join(dataDir, 'connection.json'), 'utf8')) as { authority: string; caCertificatePem: string }
   const graphToken = await upstreams.ask<string>('graphToken')
-  const baselines = await start('baselines', { input: { graphToken, graphBaseUrl, caCertificatePem: connection.caCertificatePem } })
+  // The floors' sessions: copies, one per user, of a real signed-in session as the BFF holds it.
+  const { sessionJson } = await bff.ask<{ sessionJson: string }>('footprint', { cookieValue: cookieValueOf(sessions[0]) })
+  const floors = { sessionJson, users: sessions.length, authority: connection.authority }
+  const baselines = await start('baselines', { input: { graphToken, graphBaseUrl, caCertificatePem: connection.caCertificatePem, floors } })
   const baselineUrl = baselines.ready.url as string
+  const floorCookies = baselines.ready.floorCookies as string[]
 
   const plain = () => ({ method: 'GET' as const, path: '/ceiling', headers: {} })
   const scenarios: [string, string, () => ScenarioRequest, string][] = [
     ['ceiling', baselineUrl, plain, 'Bench User 0'],
     ['direct', baselineUrl, () => ({ method: 'GET', path: '/direct', headers: {} }), 'Bench User 0'],
+    ['floor', baselineUrl, roundRobin(floorCookies, (cookie) => ({ method: 'GET', path: '/floor', headers: { cookie } })), 'Bench User'],
+    ['session-floor', baselineUrl, roundRobin(floorCookies, (cookie) => ({ method: 'GET', path: '/session-floor', headers: { cookie } })), 'Bench User'],
     ['profile-page', bffUrl, roundRobin(sessions, (session) => ({ method: 'GET', path: '/profile', headers: { cookie: session.cookie } })), 'Bench User'],
     ['editor-fragment', bffUrl, roundRobin(sessions, (session) => ({ method: 'GET', path: '/profile/editor', headers: { cookie: session.cookie, ...htmx } })), 'name="displayName"'],
     ['save', bffUrl, roundRobin(sessions, (session, index, round) => ({
@@ -132,8 +140,7 @@ async function main(): Promise<BenchResults> {
   const results = await measureInterleaved(selected, load, meters, progress)
 
   progress('weighing one session and timing start-to-ready')
-  const cookieValue = sessions[0].cookie.slice(sessions[0].cookie.indexOf('=') + 1)
-  const weighed = await bff.ask<{ sessionJson: string; sessionBytes: number; tokenCacheJson: string; tokenCacheBytes: number }>('footprint', { cookieValue })
+  const weighed = await bff.ask<{ sessionJson: string; sessionBytes: number; tokenCacheJson: string; tokenCacheBytes: number }>('footprint', { cookieValue: cookieValueOf(sessions[0]) })
   const inRedis = await redisFootprint(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', weighed)
 
   const roleEnv = { LOCAL_TENANT_DATA_DIR: dataDir, PROFILE_SERVICE_URL: serviceUrl }
@@ -144,9 +151,11 @@ async function main(): Promise<BenchResults> {
 
   const memory = { sessionBytes: weighed.sessionBytes, tokenCacheBytes: weighed.tokenCacheBytes, totalBytes: weighed.sessionBytes + weighed.tokenCacheBytes }
   const redis = 'unavailable' in inRedis ? inRedis : { ...inRedis, totalBytes: inRedis.sessionBytes + inRedis.tokenCacheBytes }
-  const bffScenarios = ['profile-page', 'editor-fragment', 'save'].filter((name) => results[name])
-  const ratios = Object.fromEntries(bffScenarios.map((name) => [name, ratioPerRound(results, name)]))
-  const cpuOverDirect = Object.fromEntries(bffScenarios.map((name) => [name, cpuOverDirectPerRound(results, name)]))
+  // The floors are served (and their CPU measured) by the baselines, the rest by the BFF.
+  const servedBy: Record<string, string> = { 'floor': 'baselines', 'session-floor': 'baselines', 'profile-page': 'bff', 'editor-fragment': 'bff', 'save': 'bff' }
+  const overDirect = Object.keys(servedBy).filter((name) => results[name])
+  const ratios = Object.fromEntries(overDirect.map((name) => [name, ratioPerRound(results, name)]))
+  const cpuOverDirect = Object.fromEntries(overDirect.map((name) => [name, cpuOverDirectPerRound(results, name, servedBy[name])]))
   const failures = Object.entries(results).map(([name, r]) => [name, r.non2xx + r.errors + r.timeouts] as const)
   const cpu = cpus()
   return {

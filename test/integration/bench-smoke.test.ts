@@ -21,7 +21,7 @@ t.test('the quick benchmark produces every scenario, the footprint and start-to-
   t.equal(code, 0, output)
 
   const results = JSON.parse(await readFile(join(resultsDir, 'latest.json'), 'utf8'))
-  t.same(Object.keys(results.scenarios), ['ceiling', 'direct', 'profile-page', 'editor-fragment', 'save'])
+  t.same(Object.keys(results.scenarios), ['ceiling', 'direct', 'floor', 'session-floor', 'profile-page', 'editor-fragment', 'save'])
   for (const [name, scenario] of Object.entries(results.scenarios) as [string, { requests: number; non2xx: number; errors: number; timeouts: number; rounds: unknown[] }][]) {
     t.ok(scenario.requests > 0, `${name} ran requests`)
     t.equal(scenario.rounds.length, 2, `${name} ran in two interleaved rounds`)

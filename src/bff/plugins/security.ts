@@ -3,7 +3,7 @@ import helmet from 'helmet'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
+import type { TenantMetadata, TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 
 // Headers (CSP with no inline script), CSRF tokens for every state-changing request, and rate
 // limits for /auth/* (routes opt in with `config.rateLimit`).
@@ -13,8 +13,8 @@ import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 // headers are the same on every response: captured once from helmet and set as reply headers,
 // which also spares Node's slower path for headers set on the raw response before writeHead.
 
-function tenantOrigins(endpoints: string[]): string[] {
-  return [...new Set(endpoints.map((url) => new URL(url).origin))]
+function tenantOrigins(metadata: TenantMetadata): string[] {
+  return [...new Set([metadata.authorization_endpoint, metadata.end_session_endpoint].map((url) => new URL(url).origin))]
 }
 
 /** The headers a helmet middleware sets (it removes only X-Powered-By, which Fastify never sets). */
@@ -27,14 +27,13 @@ function headersOf(middleware: (req: IncomingMessage, res: ServerResponse, next:
   return headers
 }
 
-export async function registerSecurity(app: FastifyInstance, metadata: TenantMetadataLoader, rateLimitStore?: FastifyRateLimitStoreCtor) {
-  // Sign-out posts to us, then redirects to the tenant's end-session endpoint: form-action must
-  // allow the tenant. A fixed value when the tenant answered at boot; otherwise one computed per
-  // request, filled in once the metadata loads.
-  const atBoot = await metadata.get().then((loaded) => tenantOrigins([loaded.authorization_endpoint, loaded.end_session_endpoint]), () => undefined)
-  let later = ''
-  if (!atBoot) metadata.get().then((loaded) => (later = tenantOrigins([loaded.authorization_endpoint, loaded.end_session_endpoint]).join(' ')), () => {})
-  const securityHeaders = helmet({
+/**
+ * helmet as the BFF configures it. Sign-out posts to us, then redirects to the tenant's
+ * end-session endpoint: form-action must allow the tenant (`tenant`: its origins, or a function
+ * giving them once known).
+ */
+function securityMiddleware(tenant: (string | (() => string))[]) {
+  return helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -42,8 +41,7 @@ export async function registerSecurity(app: FastifyInstance, metadata: TenantMet
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        // Sign-out posts here, then redirects to the tenant's end-session endpoint.
-        formAction: ["'self'", ...(atBoot ?? [() => later])],
+        formAction: ["'self'", ...tenant],
         frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
       },
@@ -51,6 +49,21 @@ export async function registerSecurity(app: FastifyInstance, metadata: TenantMet
     // A strict opener policy would cut the window off from the tenant's pages during sign-in.
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   })
+}
+
+/** The headers the BFF sets on every response when the tenant's metadata loads at boot (also the benchmark's floors'). */
+export function securityHeadersFor(metadata: TenantMetadata): [string, string][] {
+  return headersOf(securityMiddleware(tenantOrigins(metadata)))
+}
+
+export async function registerSecurity(app: FastifyInstance, metadata: TenantMetadataLoader, rateLimitStore?: FastifyRateLimitStoreCtor) {
+  // Sign-out posts to us, then redirects to the tenant's end-session endpoint: form-action must
+  // allow the tenant. A fixed value when the tenant answered at boot; otherwise one computed per
+  // request, filled in once the metadata loads.
+  const atBoot = await metadata.get().then(tenantOrigins, () => undefined)
+  let later = ''
+  if (!atBoot) metadata.get().then((loaded) => (later = tenantOrigins(loaded).join(' ')), () => {})
+  const securityHeaders = securityMiddleware(atBoot ?? [() => later])
   if (atBoot) {
     const headers = headersOf(securityHeaders)
     app.addHook('onRequest', (_request, reply, done) => {
