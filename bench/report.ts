@@ -1,4 +1,4 @@
-import type { ScenarioResult, Spread } from './load.ts'
+import { spread, type ScenarioResult, type Spread } from './load.ts'
 
 // The results as JSON (for comparison across runs) and as the Markdown tables the docs show.
 
@@ -46,7 +46,7 @@ const scenarioNotes: Record<string, string> = {
   'save': 'BFF htmx PATCH /profile → edit profile service (OBO) → Graph PATCH',
 }
 
-export const roles = ['upstreams', 'bff', 'baselines']
+export const roles = ['upstreams', 'bff', 'baselines', 'load-generator']
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–')
 export const showSpread = (value: Spread, digits = 2) => `${fixed(value.median, digits)} (${fixed(value.min, digits)}–${fixed(value.max, digits)})`
@@ -64,6 +64,7 @@ export function markdown(results: BenchResults): string {
     : `Redis: ${kb(redis.totalBytes)} (session ${redis.sessionBytes} B + sealed token cache ${redis.tokenCacheBytes} B, Redis MEMORY USAGE)`
   const startLines = Object.entries(results.startToReadyMs).map(([role, runs]) => `${role} ${runs.join(' / ')} ms`)
   const ratioLines = Object.entries(results.ratios).map(([name, ratio]) => `${name} / direct **${showSpread(ratio)}**`)
+  const machineLines = Object.entries(results.scenarios).filter(([name]) => name !== 'ceiling').map(([name, r]) => `${name} ${showSpread(machineCpuPerRequest(r))}`)
   const cpuLines = Object.entries(results.cpuOverDirect).map(([name, ratio]) => `${name} ${showSpread(ratio)}`)
   return [
     `Run ${results.ranAt} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}.`,
@@ -71,11 +72,12 @@ export function markdown(results: BenchResults): string {
     `${settings.users} signed-in users, ${settings.connections} connections; ${settings.rounds} interleaved rounds of ${settings.durationSeconds} s per scenario (order reversed every other round) after ${settings.warmupSeconds} s warm-up each; log level ${settings.logLevel}${settings.tracing ? '; tracing on (100 % sampled, OTLP to a local sink)' : ''}; load generator and roles share the machine.`,
     'Figures are the median of the rounds with (min–max).',
     '',
-    '| scenario | CPU ms/request: tenant+service / BFF / baseline | req/s | p50 ms | p99 ms | non-2xx / errors (incl. timeouts) | what it does |',
+    '| scenario | CPU ms/request: tenant+service / BFF / baseline / load generator | req/s | p50 ms | p99 ms | non-2xx / errors (incl. timeouts) | what it does |',
     '|---|---:|---:|---:|---:|---:|---|',
     ...rows,
     '',
     `- Throughput ratios, per round: ${ratioLines.join('; ')}`,
+    `- CPU ms per request of all processes together (tenant+service, BFF, baseline, load generator: what the two shared cores spend on one answer; with the cores busy, throughput goes as its inverse), per round: ${machineLines.join('; ')}`,
     `- CPU per request of the serving process (the BFF; the baseline for the floors) over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
     `- One signed-in session: in memory ${kb(memory.totalBytes)} (session ${memory.sessionBytes} B + token cache ${memory.tokenCacheBytes} B); ${redisLine}`,
     `- Start-to-ready (spawn → /readyz 200, \`node src/main.ts <role>\`): ${startLines.join('; ')}`,
@@ -86,6 +88,11 @@ export function markdown(results: BenchResults): string {
     '',
     ...(results.budget ? budgetMarkdown(results.budget) : []),
   ].join('\n')
+}
+
+/** Every process's CPU per request added up, per round: what one answer costs the whole machine. */
+export function machineCpuPerRequest(result: ScenarioResult): Spread {
+  return spread(result.rounds.map((round) => Object.values(round.cpuMsPerRequest).reduce((total, ms) => total + ms, 0)))
 }
 
 export function budgetMarkdown(verdicts: BudgetVerdict[]): string[] {
