@@ -77,7 +77,7 @@ export function markdown(results: BenchResults): string {
     ...rows,
     '',
     `- Throughput ratios, per round: ${ratioLines.join('; ')}`,
-    `- CPU ms per request of all processes together (tenant+service, BFF, baseline, load generator: what the two shared cores spend on one answer; with the cores busy, throughput goes as its inverse), per round: ${machineLines.join('; ')}`,
+    `- CPU ms per request of all processes together (tenant+service, BFF, baseline, load generator: what the two shared cores spend on one answer; with both cores busy, throughput goes as its inverse, unless one process fills a core on its own), per round: ${machineLines.join('; ')}`,
     `- CPU per request of the serving process (the BFF; the baseline for the floors) over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
     `- One signed-in session: in memory ${kb(memory.totalBytes)} (session ${memory.sessionBytes} B + token cache ${memory.tokenCacheBytes} B); ${redisLine}`,
     `- Start-to-ready (spawn → /readyz 200, \`node src/main.ts <role>\`): ${startLines.join('; ')}`,
