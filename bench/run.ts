@@ -156,11 +156,11 @@ async function main(): Promise<BenchResults> {
 
   const memory = { sessionBytes: weighed.sessionBytes, tokenCacheBytes: weighed.tokenCacheBytes, totalBytes: weighed.sessionBytes + weighed.tokenCacheBytes }
   const redis = 'unavailable' in inRedis ? inRedis : { ...inRedis, totalBytes: inRedis.sessionBytes + inRedis.tokenCacheBytes }
-  // The floors are served (and their CPU measured) by the baselines, the rest by the BFF.
-  const servedBy: Record<string, string> = { 'floor': 'baselines', 'session-floor': 'baselines', 'profile-page': 'bff', 'editor-fragment': 'bff', 'save': 'bff' }
-  const overDirect = Object.keys(servedBy).filter((name) => results[name])
-  const ratios = Object.fromEntries(overDirect.map((name) => [name, ratioPerRound(results, name)]))
-  const cpuOverDirect = Object.fromEntries(overDirect.map((name) => [name, cpuOverDirectPerRound(results, name, servedBy[name])]))
+  // Every scenario but the two references, over `direct`; its CPU is the process serving it
+  // (the baselines for the floors, the BFF for the rest).
+  const overDirect = selected.filter((scenario) => scenario.name !== 'ceiling' && scenario.name !== 'direct')
+  const ratios = Object.fromEntries(overDirect.map(({ name }) => [name, ratioPerRound(results, name)]))
+  const cpuOverDirect = Object.fromEntries(overDirect.map(({ name, url }) => [name, cpuOverDirectPerRound(results, name, url === bffUrl ? bff.name : baselines.name)]))
   const failures = Object.entries(results).map(([name, r]) => [name, r.non2xx + r.errors + r.timeouts] as const)
   const cpu = cpus()
   return {

@@ -53,8 +53,9 @@ const csrfToken = 'bench-baseline-csrf-token-of-realistic-length-0000'
 const t = translator('en')
 const texts = { t, lang: 'en', dir: 'ltr', languages: languages.map((code) => ({ code, name: t(`language.${code}`), current: code === 'en', returnTo: '%2Fprofile' })) }
 
-function pageData(profile: Profile) {
-  return { ...texts, user, csrfToken, profile: snapshotOf(profile) }
+/** The profile page's data; the floors pass their session's user and a real CSRF token. */
+function pageData(profile: Profile, signedIn: unknown = user, token = csrfToken) {
+  return { ...texts, user: signedIn, csrfToken: token, profile: snapshotOf(profile) }
 }
 
 const remembered = pageData(await graph.getMe(graphToken, 'bench-warmup'))
@@ -114,7 +115,7 @@ async function registerFloors(input: FloorsInput): Promise<string[]> {
     done()
   }
   const renderPage = async (request: FastifyRequest, reply: FastifyReply, signedIn: unknown, token: string) => {
-    const html = await reply.viewAsync('pages/profile.hbs', { ...texts, user: signedIn, csrfToken: token, profile: snapshotOf(await graph.getMe(graphToken, request.id)) }, { layout: 'layouts/main.hbs' })
+    const html = await reply.viewAsync('pages/profile.hbs', pageData(await graph.getMe(graphToken, request.id), signedIn, token), { layout: 'layouts/main.hbs' })
     return reply.type('text/html; charset=utf-8').header('content-language', 'en').send(html)
   }
 
