@@ -13,9 +13,16 @@ import type { AppRegistration } from './tenant-file.ts'
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1'])
 
+// The URL parser drops tabs and newlines and accepts user:password@ and port 0; a reply URL has
+// none of them (reply-url.md lists the characters a redirect URI may hold), so such a URI matches
+// nothing rather than the registered URI it would parse to.
+const notInReplyUrls = /[\s\p{Cc}]/u
+
 function parsed(uri: string): URL | undefined {
+  if (notInReplyUrls.test(uri)) return undefined
   try {
     const url = new URL(uri)
+    if (url.username || url.password || url.port === '0') return undefined
     return url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname)) ? url : undefined
   } catch {
     return undefined

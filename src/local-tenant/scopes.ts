@@ -1,6 +1,10 @@
 import { graphAppId, graphResource, type AppRegistration, type TenantFile } from './tenant-file.ts'
 
-// Scopes as Entra reads them: OIDC scopes plus the scopes of exactly one resource.
+// Scopes as Entra reads them: OIDC scopes plus the scopes of one resource per token. The
+// authorize request's scope "can cover multiple resources" (consent for all at once); a refresh
+// whose scopes span several resources gets a token for the resource of the first scope; code
+// redemption refuses several resources with AADSTS28000 (v2-oauth2-auth-code-flow.md, "Request
+// an authorization code" and "Refresh the access token"; reference-error-codes.md).
 
 export const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access'])
 
@@ -11,7 +15,12 @@ export interface ScopeRequest {
   /** Bare permission names, e.g. User.Read or EditProfileService.ReadWrite */
   permissions: string[]
   resource: { appId: string; kind: 'graph' } | { appId: string; kind: 'api'; app: AppRegistration }
+  /** Scopes of resources after the first, as written (authorize may name several; no token carries them). */
+  otherResources: string[]
 }
+
+/** What a request that names several resources gets: authorize and refresh take the first, code redemption refuses. */
+export type SeveralResources = 'first' | 'refuse'
 
 export class ScopeError extends Error {
   code: number
@@ -35,19 +44,24 @@ function resourceOf(scope: string, tenant: TenantFile): { resource: ScopeRequest
   return { resource: { appId: app.clientId, kind: 'api', app }, permission }
 }
 
-export function parseScopes(scope: string | undefined, tenant: TenantFile): ScopeRequest {
+export function parseScopes(scope: string | undefined, tenant: TenantFile, severalResources: SeveralResources = 'refuse'): ScopeRequest {
   const all = (scope ?? '').split(' ').filter(Boolean)
   const oidc = all.filter((s) => oidcScopes.has(s))
   const requested = all.filter((s) => !oidcScopes.has(s))
   if (requested.length === 0) {
     // Only OIDC scopes: Entra issues a Graph token carrying them.
-    return { oidc, requested: [], permissions: [], resource: { appId: graphAppId, kind: 'graph' } }
+    return { oidc, requested: [], permissions: [], resource: { appId: graphAppId, kind: 'graph' }, otherResources: [] }
   }
-  const parsed = requested.map((s) => resourceOf(s, tenant))
-  if (new Set(parsed.map((p) => p.resource.appId)).size > 1) {
+  const parsed = requested.map((s, index) => ({ ...resourceOf(s, tenant), scope: requested[index] }))
+  const first = parsed[0].resource.appId
+  const ofFirst = parsed.filter((p) => p.resource.appId === first)
+  if (ofFirst.length < parsed.length && severalResources === 'refuse') {
     throw new ScopeError(28000, `Provided value for the input parameter scope '${all.join(' ')}' is not valid because it contains more than one resource. Scope ${requested.join(' ')} is not valid.`)
   }
-  return { oidc, requested, permissions: parsed.map((p) => p.permission), resource: parsed[0].resource }
+  return {
+    oidc, requested: ofFirst.map((p) => p.scope), permissions: ofFirst.map((p) => p.permission), resource: parsed[0].resource,
+    otherResources: parsed.filter((p) => p.resource.appId !== first).map((p) => p.scope),
+  }
 }
 
 /** Whether the client app was granted (admin consent) every permission it asks for. */
@@ -57,4 +71,14 @@ export function consentedPermissions(client: AppRegistration, request: ScopeRequ
     if (request.resource.kind === 'graph') return client.permissions.includes(permission) || client.permissions.includes(`${graphResource}/${permission}`)
     return client.permissions.includes(`${request.resource.app.identifierUri}/${permission}`)
   })
+}
+
+/** The application permissions (app roles) granted to a client on the resource of its `/.default` request. */
+export function applicationPermissionsFor(client: AppRegistration, request: ScopeRequest): string[] {
+  const granted = client.applicationPermissions ?? []
+  if (request.resource.kind === 'graph') {
+    return granted.filter((role) => !role.includes('/') || role.startsWith(`${graphResource}/`)).map((role) => role.slice(role.lastIndexOf('/') + 1))
+  }
+  const prefix = `${request.resource.app.identifierUri}/`
+  return granted.filter((role) => role.startsWith(prefix)).map((role) => role.slice(prefix.length))
 }

@@ -24,6 +24,7 @@ export interface AuthorizeRequest {
   state?: string
   nonce?: string
   codeChallenge?: string
+  codeChallengeMethod?: 'S256' | 'plain'
   claims?: string
   prompt?: string
   loginHint?: string
@@ -31,7 +32,7 @@ export interface AuthorizeRequest {
   uiLocales?: string
 }
 
-export type InteractionStep = 'email' | 'password' | 'mfa' | 'signup-email' | 'signup-code' | 'signup-details'
+export type InteractionStep = 'select-account' | 'email' | 'password' | 'mfa' | 'signup-email' | 'signup-code' | 'signup-details'
 
 export interface Interaction {
   id: string

@@ -18,6 +18,11 @@ export interface AppRegistration {
   requirePkce: boolean
   /** Delegated permissions: Graph scope names, or full API scope URIs. */
   permissions: string[]
+  /**
+   * Application permissions with admin consent (app-only tokens carry them as `roles`): Graph
+   * role names (e.g. `User.Read.All`), or `{identifierUri}/{role}` for the tenant's APIs.
+   */
+  applicationPermissions?: string[]
 }
 
 export interface SeedUser {

@@ -42,9 +42,10 @@ export function pairwiseSubject(userId: string, appId: string): string {
 }
 
 export function createTokenMinter(keys: SigningKeys, context: () => MintContext) {
-  async function sign(payload: JWTPayload, typ = 'JWT'): Promise<string> {
+  // Every token's header says `typ: JWT`, access tokens included (access-tokens.md, "Header claims").
+  async function sign(payload: JWTPayload): Promise<string> {
     const { kid, key } = keys.current()
-    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ, kid }).sign(key)
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key)
   }
   const times = (grant?: UserGrant) => {
     const issuedAt = now()
@@ -75,7 +76,7 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
         name: grant.user.displayName, preferred_username: grant.user.email,
         ...(options.acrs.length > 0 ? { acrs: options.acrs } : {}),
         ...(grant.capabilities.length > 0 ? { xms_cc: grant.capabilities } : {}), uti: options.uti, ver: '2.0',
-      }, 'at+jwt')
+      })
     },
 
     graphAccessToken(grant: UserGrant, scp: string[]) {
@@ -88,12 +89,22 @@ export function createTokenMinter(keys: SigningKeys, context: () => MintContext)
       })
     },
 
-    appAccessToken(clientId: string, audience: string) {
+    /** An app-only token for one of the tenant's APIs: v2, `roles` (its app permissions), no `scp`. */
+    appAccessToken(clientId: string, audience: string, roles: string[]) {
       const { tenantId, issuer } = context()
       return sign({
         aud: audience, iss: issuer, ...times(), azp: clientId, azpacr: '1', oid: clientId, sub: clientId,
-        tid: tenantId, idtyp: 'app', roles: [], uti: uti(), ver: '2.0',
-      }, 'at+jwt')
+        tid: tenantId, idtyp: 'app', roles, uti: uti(), ver: '2.0',
+      })
+    },
+
+    /** An app-only token for Graph: v1 like every Graph token, `roles`, no `scp` (access-tokens.md). */
+    appGraphAccessToken(clientId: string, roles: string[]) {
+      const { tenantId } = context()
+      return sign({
+        aud: graphResource, iss: `https://sts.windows.net/${tenantId}/`, ...times(), appid: clientId, appidacr: '1',
+        oid: clientId, sub: clientId, tid: tenantId, idtyp: 'app', roles, uti: uti(), ver: '1.0',
+      })
     },
   }
 }

@@ -3,6 +3,7 @@ import { parseClaimsRequest, type ClaimsRequestError } from '../claims-request.t
 import type { TenantContext } from '../context.ts'
 import { isRegisteredRedirectUri } from '../redirect-uris.ts'
 import { continueSignedIn, newInteraction, returnToApp, tenantSession } from '../flow.ts'
+import { pkceValue } from '../pkce.ts'
 import { parseScopes, ScopeError, type ScopeRequest } from '../scopes.ts'
 import type { AuthorizeRequest } from '../state.ts'
 
@@ -35,7 +36,8 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     if (param('response_type') !== 'code') return fail('unsupported_response_type', 'AADSTS700054: response_type must be \'code\'.')
     let scopes: ScopeRequest
     try {
-      scopes = parseScopes(param('scope'), context.tenant)
+      // Several resources are fine here: consent covers all, the code buys a token for one.
+      scopes = parseScopes(param('scope'), context.tenant, 'first')
     } catch (error) {
       if (!(error instanceof ScopeError)) throw error
       return fail('invalid_scope', `AADSTS${error.code}: ${error.message}`)
@@ -43,8 +45,10 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     if (!scopes.oidc.includes('openid') && scopes.requested.length === 0) return fail('invalid_scope', "AADSTS900144: The request body must contain the following parameter: 'scope'.")
     const challenge = param('code_challenge')
     const method = param('code_challenge_method')
-    if (challenge && method !== 'S256') return fail('invalid_request', 'AADSTS501491: Invalid code_challenge_method: only S256 is supported.')
-    if (challenge && !/^[A-Za-z0-9_-]{43,128}$/.test(challenge)) return fail('invalid_request', 'AADSTS501491: Invalid size of Code_Challenge parameter.')
+    // "plain" and "S256", plain when left out (v2-oauth2-auth-code-flow.md, `code_challenge_method`; RFC 7636 §4.3).
+    const challengeMethod = method ?? 'plain'
+    if (challenge && challengeMethod !== 'S256' && challengeMethod !== 'plain') return fail('invalid_request', `AADSTS501491: Invalid code_challenge_method '${challengeMethod}'.`)
+    if (challenge && !pkceValue.test(challenge)) return fail('invalid_request', 'AADSTS501491: Invalid size of Code_Challenge parameter.')
     if (!challenge && client.requirePkce) return fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.')
     const claims = param('claims')
     try {
@@ -56,7 +60,7 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
     if (prompt && !prompts.has(prompt)) return fail('invalid_request', `AADSTS90023: Invalid prompt value '${prompt}'.`)
 
     const authorizeRequest: AuthorizeRequest = {
-      ...partial, clientId: client.clientId, scope: param('scope') ?? '', scopes, nonce: param('nonce'), codeChallenge: challenge,
+      ...partial, clientId: client.clientId, scope: param('scope') ?? '', scopes, nonce: param('nonce'), codeChallenge: challenge, codeChallengeMethod: challenge ? (challengeMethod === 'S256' ? 'S256' : 'plain') : undefined,
       claims: claims && claims !== '{}' ? claims : undefined, prompt, loginHint: param('login_hint'), uiLocales: param('ui_locales'),
     }
     const session = tenantSession(context, request, reply)
@@ -70,6 +74,11 @@ export function authorizeRoutes(app: FastifyInstance, context: TenantContext) {
       return returnToApp(reply, authorizeRequest, { error: 'login_required', error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.' })
     }
     if (ssoUsable) return continueSignedIn(context, request, reply, interaction, session)
+    // select_account: the account picker, single sign-on kept for the account picked (v2-oauth2-auth-code-flow.md, `prompt`).
+    if (prompt === 'select_account' && signedInUser && (!hint || hint === signedInUser.email)) {
+      interaction.step = 'select-account'
+      return reply.view('local-tenant/select-account.hbs', { interaction: interaction.id, email: signedInUser.email, name: signedInUser.displayName })
+    }
     if (prompt === 'create') {
       interaction.step = 'signup-email'
       return reply.view('local-tenant/signup-email.hbs', { interaction: interaction.id })

@@ -8,8 +8,10 @@ import { insufficientClaimsChallenge } from '../../lib/claims-challenge.ts'
 import { formatWwwAuthenticate } from '../../lib/www-authenticate.ts'
 import { revocationClaims } from '../revocation.ts'
 import { graphAppId, graphResource } from '../tenant-file.ts'
+import { pairwiseSubject } from '../token-minter.ts'
 
-// Microsoft Graph /v1.0/me on the back channel: token checks, Graph's error shape and codes.
+// Microsoft Graph on the back channel: /v1.0/me (delegated), /v1.0/users/{id} (app-only) and
+// OIDC userinfo; token checks, Graph's error shape and codes.
 
 const readScopes = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All']
 
@@ -23,7 +25,8 @@ function selectOption(query: unknown): string | undefined {
 export function graphRoutes(app: FastifyInstance, context: TenantContext) {
   const tid = context.tenant.tenant.id
 
-  async function authorize(request: FastifyRequest, scopes: string[]): Promise<DirectoryUser> {
+  /** A Graph token of this tenant: signature, issuer, lifetime, audience (Graph's own checks). */
+  async function graphToken(request: FastifyRequest): Promise<JWTPayload> {
     const header = request.headers.authorization
     if (!header) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
     const [scheme, token] = header.split(' ')
@@ -38,6 +41,13 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     if (payload.aud !== graphResource && payload.aud !== '00000003-0000-0000-c000-000000000000') {
       throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
     }
+    return payload
+  }
+
+  /** The signed-in user of a delegated token with one of `scopes`; an app-only token has no /me. */
+  async function authorize(request: FastifyRequest, scopes: string[]): Promise<DirectoryUser> {
+    const payload = await graphToken(request)
+    if (payload.idtyp === 'app') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.')
     const claims = revocationClaims(context.state, String(payload.oid), payload as { iat?: number; xms_cc?: unknown })
     if (claims) {
       throw new GraphError(401, 'InvalidAuthenticationToken', 'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
@@ -78,6 +88,46 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     }
     return changes
   }
+
+  /** An app-only token with one of `roles` (application permissions). */
+  async function authorizeApp(request: FastifyRequest, roles: string[]): Promise<void> {
+    const payload = await graphToken(request)
+    const granted = Array.isArray(payload.roles) ? payload.roles : []
+    if (payload.idtyp !== 'app' || !roles.some((role) => granted.includes(role))) {
+      throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')
+    }
+  }
+
+  // An app reads a user by id or user principal name with User.Read.All (app-only tokens' /me).
+  app.get('/v1.0/users/:user', async (request, reply) => {
+    try {
+      await authorizeApp(request, ['User.Read.All', 'User.ReadWrite.All'])
+      const key = (request.params as { user: string }).user.toLowerCase()
+      const user = context.directory.byId(key) ?? context.directory.byId(key.split('@')[0]) ?? context.directory.byEmail(key)
+      if (!user) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`)
+      return reply.header('content-type', 'application/json;odata.metadata=minimal').send(representation(user, selectOption(request.query)))
+    } catch (error) {
+      if (error instanceof GraphError) return sendGraphError(request, reply, error)
+      throw error
+    }
+  })
+
+  // OpenID Connect userinfo, which Entra serves from Graph for a Graph token with `openid`
+  // (userinfo.md): `sub` is the one the app's ID token carries.
+  app.get('/oidc/userinfo', async (request, reply) => {
+    try {
+      const user = await authorize(request, ['openid', 'profile', 'email', ...readScopes])
+      const payload = await graphToken(request)
+      return reply.header('cache-control', 'no-store').send({
+        sub: pairwiseSubject(user.id, String(payload.appid)), name: user.displayName,
+        ...(user.givenName ? { given_name: user.givenName } : {}), ...(user.surname ? { family_name: user.surname } : {}),
+        email: user.email, picture: 'https://graph.microsoft.com/v1.0/me/photo/$value',
+      })
+    } catch (error) {
+      if (error instanceof GraphError) return sendGraphError(request, reply, error)
+      throw error
+    }
+  })
 
   app.get('/v1.0/me', async (request, reply) => {
     try {

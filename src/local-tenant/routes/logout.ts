@@ -48,6 +48,9 @@ export function logoutRoutes(app: FastifyInstance, context: TenantContext) {
     if (frames.length > 0) allowFrames(reply, frames)
     return reply.header('cache-control', 'no-store').view('local-tenant/signed-out.hbs', { frames, continueTo })
   }
-  app.get('/:tenant/oauth2/v2.0/logout', logout)
-  app.post('/:tenant/oauth2/v2.0/logout', logout)
+  // The v1 path too: the v1 discovery document names it (discovery.ts).
+  for (const path of ['/:tenant/oauth2/v2.0/logout', '/:tenant/oauth2/logout']) {
+    app.get(path, logout)
+    app.post(path, logout)
+  }
 }

@@ -33,6 +33,15 @@ export function signInPageRoutes(app: FastifyInstance, context: TenantContext) {
     return continueSignedIn(context, request, reply, interaction, session)
   }
 
+  app.post('/login/select-account', withInteraction((request, reply, interaction, body) => {
+    if (interaction.step !== 'select-account') return reply.code(400).view('local-tenant/error.hbs', { message: 'This sign-in page has expired. Go back to the application and sign in again.' })
+    const session = tenantSession(context, request, reply)
+    const current = session.userId ? directory.byId(session.userId) : undefined
+    if (field(body, 'account') === 'current' && current) return continueSignedIn(context, request, reply, interaction, session)
+    interaction.step = 'email'
+    return reply.view('local-tenant/email.hbs', { interaction: interaction.id, email: '' })
+  }))
+
   app.post('/login/email', withInteraction((_request, reply, interaction, body) => {
     const email = field(body, 'email').trim().toLowerCase()
     if (!emailPattern.test(email)) {

@@ -7,11 +7,12 @@ import type { AccessDecision, AuthEvidence } from '../conditional-access.ts'
 import type { TenantContext } from '../context.ts'
 import type { DirectoryUser } from '../directory.ts'
 import { invalidGrant, invalidRequest, OAuthError, sendOAuthError } from '../oauth-error.ts'
-import { consentedPermissions, parseScopes, ScopeError, type ScopeRequest } from '../scopes.ts'
+import { applicationPermissionsFor, consentedPermissions, parseScopes, ScopeError, type ScopeRequest, type SeveralResources } from '../scopes.ts'
 import { revocationClaims } from '../revocation.ts'
 import type { RefreshRecord } from '../state.ts'
 import { graphResource, type AppRegistration } from '../tenant-file.ts'
 import { accessTokenLifetime } from '../token-minter.ts'
+import { pkceValue } from '../pkce.ts'
 
 // POST /{tenant}/oauth2/v2.0/token: authorization_code (+PKCE), refresh_token (rotating),
 // on-behalf-of, client_credentials. Errors in Entra's shape, MFA challenges with `claims`.
@@ -37,9 +38,9 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
   const { state, directory, minter, access } = context
 
-  function scopesOf(scope: string | undefined): ScopeRequest {
+  function scopesOf(scope: string | undefined, severalResources: SeveralResources = 'refuse'): ScopeRequest {
     try {
-      return parseScopes(scope, context.tenant)
+      return parseScopes(scope, context.tenant, severalResources)
     } catch (error) {
       if (error instanceof ScopeError) throw new OAuthError('invalid_scope', error.code, error.message)
       throw error
@@ -125,6 +126,17 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     return response
   }
 
+  /**
+   * The token a code buys: the resource the token request names (one only: AADSTS28000 for more),
+   * or, when it names none, the first resource of the authorize request; the OIDC scopes (ID
+   * token, refresh token) are those the user consented to at authorize.
+   */
+  function redeemedScopes(authorized: ScopeRequest, requested: string | undefined): ScopeRequest {
+    const asked = requested ? scopesOf(requested) : undefined
+    if (!asked || asked.requested.length === 0) return { ...authorized, otherResources: [] }
+    return { ...asked, oidc: authorized.oidc }
+  }
+
   async function authorizationCode(client: AppRegistration, body: TokenBody) {
     if (!body.code) throw invalidRequest(900144, "The request body must contain the following parameter: 'code'.")
     const code = state.codes.get(body.code)
@@ -134,13 +146,16 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     if (code.request.clientId !== client.clientId) throw invalidGrant(700005, 'Provided Authorization Code is intended to use against other tenant or client.')
     if (body.redirect_uri !== code.request.redirectUri) throw invalidGrant(500117, "The reply uri specified in the request does not match the reply uri used in the authorization request.")
     if (code.request.codeChallenge) {
-      if (!body.code_verifier) throw invalidGrant(501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.')
-      const computed = createHash('sha256').update(body.code_verifier).digest('base64url')
-      if (computed !== code.request.codeChallenge) throw invalidGrant(501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.')
+      const mismatch = () => invalidGrant(501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.')
+      if (!body.code_verifier) throw mismatch()
+      // RFC 7636 §4.1: 43-128 unreserved characters; anything else is not a verifier at all.
+      if (!pkceValue.test(body.code_verifier)) throw invalidGrant(501491, 'Invalid size of Code_Verifier parameter.')
+      const computed = code.request.codeChallengeMethod === 'plain' ? body.code_verifier : createHash('sha256').update(body.code_verifier).digest('base64url')
+      if (computed !== code.request.codeChallenge) throw mismatch()
     }
     const user = directory.byId(code.userId)
     if (!user) throw invalidGrant(50034, 'The user account does not exist in the directory.')
-    return issueUserTokens(client, user, code.request.scopes, code, {
+    return issueUserTokens(client, user, redeemedScopes(code.request.scopes, body.scope), code, {
       claims: code.request.claims, capabilities: capabilitiesOf(code.request.claims, body.claims),
       nonce: code.request.nonce, authTime: code.authTime, sessionId: code.sessionId,
     })
@@ -166,7 +181,11 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     }
     const user = directory.byId(record.userId)
     if (!user) throw invalidGrant(50034, 'The user account does not exist in the directory.', { suberror: 'bad_token' })
-    const scopes = scopesOf(body.scope)
+    // Entra's refresh request lists `scope` as required (v2-oauth2-auth-code-flow.md, "Refresh the
+    // access token"); what it answers without one is not documented, so the parameter table rules.
+    if (!body.scope?.trim()) throw invalidRequest(900144, "The request body must contain the following parameter: 'scope'.")
+    // Several resources: a token for the first scope's resource (same page).
+    const scopes = scopesOf(body.scope, 'first')
     if (!scopes.oidc.includes('offline_access')) scopes.oidc.push('offline_access')
     const response = await issueUserTokens(client, user, scopes, record, {
       claims: body.claims, capabilities: capabilitiesOf(body.claims), authTime: record.authTime, sessionId: record.sessionId,
@@ -191,6 +210,12 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
         ? invalidGrant(500133, 'Assertion is not within its valid time range.')
         : invalidGrant(50013, `Assertion failed signature validation. [Reason - ${(error as Error).message}]`)
     }
+    // The assertion is "the access token that was sent to the middle-tier API" (v2-oauth2-on-behalf-of-flow.md):
+    // a delegated access token carries `scp`; an ID token (same issuer and audience) or an app-only
+    // token does not. Entra's exact error for one is not documented (docs/local-tenant.md).
+    if (typeof payload.scp !== 'string' || payload.scp === '') {
+      throw invalidGrant(50013, 'Assertion is not a delegated access token for this application.')
+    }
     const user = directory.byId(String(payload.oid))
     if (!user) throw invalidGrant(50034, 'The user account does not exist in the directory.')
     const revoked = revocationClaims(state, user.id, payload as { iat?: number; xms_cc?: unknown })
@@ -212,11 +237,13 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
       throw new OAuthError('invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`)
     }
     const scopes = scopesOf(scope)
-    const audience = scopes.resource.kind === 'graph' ? graphResource : scopes.resource.appId
+    const roles = applicationPermissionsFor(client, scopes)
     return {
       token_type: 'Bearer', expires_in: context.tenant.settings.accessTokenLifetimeSeconds,
       ext_expires_in: context.tenant.settings.accessTokenLifetimeSeconds,
-      access_token: await minter.appAccessToken(client.clientId, audience),
+      access_token: scopes.resource.kind === 'graph'
+        ? await minter.appGraphAccessToken(client.clientId, roles)
+        : await minter.appAccessToken(client.clientId, scopes.resource.appId, roles),
     }
   }
 

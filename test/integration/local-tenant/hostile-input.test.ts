@@ -134,7 +134,7 @@ t.test('hostile input', async (t) => {
 
   t.test('authorize sends OAuth errors back to a trusted redirect URI', async (t) => {
     const cases: [Record<string, string>, string, RegExp][] = [
-      [{ code_challenge_method: 'plain' }, 'invalid_request', /S256/],
+      [{ code_challenge_method: 'S512' }, 'invalid_request', /code_challenge_method/],
       [{ code_challenge: '', code_challenge_method: '' }, 'invalid_request', /Proof Key for Code Exchange is required/],
       [{ response_type: 'token' }, 'unsupported_response_type', /response_type/],
       [{ scope: 'openid api://nope/Scope' }, 'invalid_scope', /AADSTS500011/],
