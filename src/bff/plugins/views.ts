@@ -43,6 +43,8 @@ export async function registerViews(app: FastifyInstance, cache: boolean) {
     options: { partials: Object.fromEntries(partials.map((name) => [name, `partials/${name}.hbs`])) },
   })
   await app.register(fastifyStatic, { root: `${root}public`, prefix: '/public/', maxAge: '1h' })
+  // Browsers and tools ask for /favicon.ico whatever the page links: the same SVG icon.
+  app.get('/favicon.ico', (_request, reply) => reply.sendFile('favicon.svg'))
   await app.register(fastifyStatic, {
     root: `${root}node_modules/htmx.org/dist`, prefix: '/vendor/htmx/', decorateReply: false, allowedPath: (path) => path === '/htmx.min.js', maxAge: '1d',
   })
