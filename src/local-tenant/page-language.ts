@@ -41,7 +41,7 @@ const german: Record<string, string> = {
   'To': 'An',
   'Purpose': 'Zweck',
   'Code': 'Einmalcode',
-  'Sent': 'Gesendet',
+  'Sent (UTC)': 'Gesendet (UTC)',
   'No messages yet.': 'Noch keine Nachrichten.',
   'Local tenant': 'Lokaler Mandant',
   'Tenant': 'Mandant',

@@ -8,9 +8,9 @@ const purposes: Record<string, string> = { mfa: 'Sign-in verification', 'sign-up
 
 export function mailboxRoutes(app: FastifyInstance, context: TenantContext) {
   app.get('/mailbox', async (_request, reply) => {
-    // The time of day (UTC) is enough to find the newest code; the full instant stays in datetime.
+    // The time of day (UTC, as the column says) is enough to find the newest code; the full instant stays in datetime.
     const messages = context.state.mailbox.map(({ to, code, purpose, sentAt }) => ({
-      to, code, purpose: purposes[purpose] ?? purpose, sentAt, sentTime: `${sentAt.slice(11, 19)} UTC`,
+      to, code, purpose: purposes[purpose] ?? purpose, sentAt, sentTime: sentAt.slice(11, 19),
     }))
     return reply.header('cache-control', 'no-store').view('local-tenant/mailbox.hbs', { messages, title: 'Dev mailbox', wide: true })
   })
