@@ -33,5 +33,5 @@ export async function browserEndpoints(app: FastifyInstance, context: TenantCont
     await signInPages.register(rateLimit, { max: tenant.settings.signInRequestsPerMinute, timeWindow: '1 minute' })
     signInPageRoutes(signInPages, context)
   })
-  app.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tenant.tenant.id, subdomain: tenant.tenant.subdomain }))
+  app.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tenant.tenant.id, subdomain: tenant.tenant.subdomain, title: 'Local tenant' }))
 }

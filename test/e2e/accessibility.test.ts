@@ -72,6 +72,14 @@ t.test('the pages have no serious or critical accessibility violations', async (
     t.same(await seriousViolations(page), [])
   })
 
+  t.test('the dev mailbox, holding the mailed code', async (t) => {
+    const mailbox = await context.newPage()
+    t.teardown(() => mailbox.close())
+    await mailbox.goto(`${stack.tenant.httpOrigin}/mailbox`)
+    await mailbox.getByRole('table').waitFor()
+    t.same(await seriousViolations(mailbox), [])
+  })
+
   t.test('the not-found page', async (t) => {
     await page.goto(`${stack.url}/no-such-page`)
     await page.getByRole('heading', { name: 'Page not found' }).waitFor()

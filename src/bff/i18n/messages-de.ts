@@ -37,6 +37,8 @@ export const de: Record<MessageId, string> = {
   'profile.field.mail': 'E-Mail',
   'profile.field.id': 'ID',
   'profile.edit': 'Bearbeiten',
+  'profile.devicesHeading': 'Ihre Geräte',
+  'profile.devicesIntro': 'Irgendwo angemeldet, wo Sie es nicht mehr nutzen? Melden Sie sich überall ab, wo dieses Konto angemeldet ist, auch in diesem Browser.',
 
   'editor.save': 'Speichern',
   'editor.checkFields': 'Bitte prüfen Sie die markierten Felder.',

@@ -36,6 +36,8 @@ export const en = {
   'profile.field.mail': 'Email',
   'profile.field.id': 'Id',
   'profile.edit': 'Edit',
+  'profile.devicesHeading': 'Your devices',
+  'profile.devicesIntro': 'Signed in somewhere you no longer use? Sign out everywhere this account is signed in, this browser included.',
 
   'editor.save': 'Save',
   'editor.checkFields': 'Check the highlighted fields.',

@@ -5,6 +5,7 @@ import handlebars, { type HelperOptions } from 'handlebars'
 import { directionOf, languageOf, languages } from '../i18n/language.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { translator, type Translate } from '../i18n/translator.ts'
+import { isolatedText } from '../display-text.ts'
 import { profileCard } from '../profile-card.ts'
 
 // Handlebars pages and fragments, css and the focus script from public/, htmx from node_modules
@@ -15,6 +16,8 @@ const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'e
 
 /**
  * {{#each (profileCard profile)}}: the profile card's rows (profile-card.ts).
+ * {{displayText value}}: a name or claim from the tenant or Graph, isolated and with its control
+ * characters made visible (display-text.ts); every such value on a page goes through it.
  * {{t "id" name=value}}: the catalog's text in the request's language. Values are escaped (a
  * SafeString, e.g. from another helper, is kept); the catalog's own text is trusted markup-free.
  */
@@ -27,6 +30,7 @@ function registerHelpers(hbs: typeof handlebars) {
     return new hbs.SafeString(translate(id, values))
   })
   hbs.registerHelper('profileCard', profileCard)
+  hbs.registerHelper('displayText', (value: unknown) => new hbs.SafeString(isolatedText(value, hbs.escapeExpression)))
 }
 
 export async function registerViews(app: FastifyInstance, cache: boolean) {
@@ -39,6 +43,8 @@ export async function registerViews(app: FastifyInstance, cache: boolean) {
     options: { partials: Object.fromEntries(partials.map((name) => [name, `partials/${name}.hbs`])) },
   })
   await app.register(fastifyStatic, { root: `${root}public`, prefix: '/public/', maxAge: '1h' })
+  // Browsers and tools ask for /favicon.ico whatever the page links: the same SVG icon.
+  app.get('/favicon.ico', (_request, reply) => reply.sendFile('favicon.svg'))
   await app.register(fastifyStatic, {
     root: `${root}node_modules/htmx.org/dist`, prefix: '/vendor/htmx/', decorateReply: false, allowedPath: (path) => path === '/htmx.min.js', maxAge: '1d',
   })

@@ -46,7 +46,7 @@ export function logoutRoutes(app: FastifyInstance, context: TenantContext) {
       if (frames.length === 0) return reply.redirect(continueTo, 302)
     }
     if (frames.length > 0) allowFrames(reply, frames)
-    return reply.header('cache-control', 'no-store').view('local-tenant/signed-out.hbs', { frames, continueTo })
+    return reply.header('cache-control', 'no-store').view('local-tenant/signed-out.hbs', { frames, continueTo, title: 'Signed out' })
   }
   // The v1 path too: the v1 discovery document names it (discovery.ts).
   for (const path of ['/:tenant/oauth2/v2.0/logout', '/:tenant/oauth2/logout']) {

@@ -1,6 +1,7 @@
+import { readdir, readFile } from 'node:fs/promises'
 import t from 'tap'
 import { request } from 'undici'
-import { pageLanguage } from '../../../src/local-tenant/page-language.ts'
+import { pageLanguage, translate } from '../../../src/local-tenant/page-language.ts'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
 import { documentLanguage, fieldValue, text } from '../../../harness/html.ts'
 
@@ -31,6 +32,26 @@ t.test('ui_locales picks the first language the pages speak', async (t) => {
   t.equal(pageLanguage(['de']), 'en', 'a repeated parameter is not trusted')
 })
 
+t.test('without a ui_locales the pages speak, the browser\'s Accept-Language picks', async (t) => {
+  t.equal(pageLanguage(undefined, 'de-DE,de;q=0.9,en;q=0.8'), 'de')
+  t.equal(pageLanguage(undefined, 'fr;q=0.9, en;q=0.5, de;q=0.7'), 'de', 'by quality, not by order')
+  t.equal(pageLanguage(undefined, 'de;q=0, en'), 'en', 'q=0 refuses a language')
+  t.equal(pageLanguage('fr', 'de'), 'de', 'a ui_locales the pages do not speak falls back to the browser')
+  t.equal(pageLanguage('en', 'de'), 'en', 'the app\'s ui_locales wins')
+  t.equal(pageLanguage(undefined, 'fr'), 'en')
+})
+
+t.test('every sentence of the tenant\'s templates has its German translation', async (t) => {
+  const views = new URL('../../../views/local-tenant/', import.meta.url)
+  const sentences = new Set<string>()
+  for (const file of await readdir(views)) {
+    const template = await readFile(new URL(file, views), 'utf8')
+    for (const [, sentence] of template.matchAll(/\{\{t "([^"]+)"\}\}/g)) sentences.add(sentence)
+  }
+  t.ok(sentences.size > 20, 'the templates were read')
+  for (const sentence of sentences) t.not(translate('de', sentence), sentence, sentence)
+})
+
 t.test('a German user of the BFF gets the sign-in pages in German, step after step', async (t) => {
   const stack = await startTestStack(t)
   const browser = new BffBrowser(stack.url, stack.tenant)
@@ -50,6 +71,34 @@ t.test('a German user of the BFF gets the sign-in pages in German, step after st
   t.match(unknown, /Zu dieser E-Mail-Adresse wurde kein Konto gefunden\./, 'the error message is German too')
   const passwordPage = await tenantPage(new URL('/login/email', authorize).toString(), { interaction, email: stack.tenant.demoUser.email })
   t.equal(text(passwordPage, 'h1'), 'Kennwort eingeben', 'the language stays with the sign-in in progress')
+})
+
+t.test('pages no app asked for (mailbox, tenant home, signed out) follow Accept-Language, titles included', async (t) => {
+  const stack = await startTestStack(t)
+  const origin = stack.tenant.httpOrigin
+  const german = { 'accept-language': 'de-DE,de;q=0.9' }
+  const mailbox = await request(`${origin}/mailbox`, { headers: german })
+  t.equal(mailbox.headers.vary, 'accept-language')
+  const mailboxPage = await mailbox.body.text()
+  t.equal(documentLanguage(mailboxPage).lang, 'de')
+  t.match(text(mailboxPage, 'title'), /^Entwickler-Postfach · /)
+  t.equal(text(mailboxPage, 'h1'), 'Entwickler-Postfach')
+  t.equal(text(mailboxPage, 'main > p:last-of-type'), 'Noch keine Nachrichten.')
+  const home = await (await request(`${origin}/`, { headers: german })).body.text()
+  t.match(text(home, 'title'), /^Lokaler Mandant · /)
+  const signedOut = await (await request(`${origin}/${stack.tenant.tenantId}/oauth2/v2.0/logout`, { headers: german })).body.text()
+  t.match(text(signedOut, 'title'), /^Abgemeldet · /)
+  t.equal(text(signedOut, 'h1'), 'Sie haben sich von Ihrem Konto abgemeldet')
+  const english = await (await request(`${origin}/mailbox`)).body.text()
+  t.match(text(english, 'title'), /^Dev mailbox · /, 'no Accept-Language: English')
+})
+
+t.test('a German sign-in page has a German title', async (t) => {
+  const stack = await startTestStack(t)
+  const browser = new BffBrowser(stack.url, stack.tenant)
+  const start = await browser.send('GET', '/auth/sign-in', { headers: { 'accept-language': 'de' } })
+  const emailPage = await tenantBrowser()(start.location!)
+  t.match(text(emailPage, 'title'), /^Anmelden · /)
 })
 
 t.test('without ui_locales the pages stay English', async (t) => {
