@@ -10,13 +10,14 @@ import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { connectTestRedis, testRedisUrl } from '../../helpers/redis.ts'
 
 // Sign-out means out, on every replica (issue 23, item 4). A thief holding a copy of the victim's
-// session cookie hammers replica B with requests that save the session (a typed draft each time)
-// and read the profile (hot tokens), while the victim ends every session on replica A. Before the
-// tombstones, a request in flight on B wrote the session back after A destroyed it (3 of 8
-// rounds), and the index no longer listed it for the next "sign out everywhere". Real tenant,
-// msal, HTTP and Redis; the rounds are bounded in requests, never in wall-clock time.
+// stepped-up session cookie hammers replica B with profile saves (each changes the session's
+// profile snapshot, so the session is saved at the end of the request) and profile pages, both
+// served from B's hot tokens, while the victim ends every session on replica A. Before the
+// tombstones, a save in flight on B wrote the session back after A destroyed it, and the index no
+// longer listed it for the next "sign out everywhere". Real tenant, msal, HTTP and Redis; the
+// rounds are bounded in requests, never in wall-clock time.
 
-const rounds = 20
+const rounds = Number(process.env.ROUNDS ?? 20)
 const workers = 4
 /** Requests per worker and round at most: the round ends well before, once the sign-out is past. */
 const maxRequestsPerWorker = 40
@@ -39,15 +40,17 @@ function sessionIdOf(cookies: Map<string, string>): string {
 /** The stolen cookie sent as is, request after request (a thief keeps what it stole). */
 async function asThief(base: string, stolen: string, csrf: string, i: number) {
   const save = i % 2 === 0
-  const response = await request(`${base}/profile${save ? '' : '/editor'}`, {
+  const response = await request(`${base}/profile`, {
     method: save ? 'PATCH' : 'GET',
     headers: {
-      cookie: stolen, 'hx-request': 'true', 'hx-request-type': 'partial', 'x-csrf-token': csrf,
+      cookie: stolen, 'x-csrf-token': csrf,
+      ...(save ? { 'hx-request': 'true', 'hx-request-type': 'partial' } : {}),
       ...(save ? { 'content-type': 'application/x-www-form-urlencoded', 'hx-source': 'form#profile-editor' } : {}),
     },
     body: save ? new URLSearchParams({ displayName: `Thief ${i}`, givenName: '', surname: '' }).toString() : undefined,
   })
-  await response.body.text()
+  const body = await response.body.text()
+  if (process.env.DEBUG_THIEF) console.error(save ? 'PATCH' : 'GET', response.statusCode, response.headers['hx-redirect'] ?? '', body.slice(0, 80).replace(/\s+/g, ' '))
   return response.statusCode
 }
 
@@ -101,13 +104,15 @@ async function replicasOnRedis(t: Test) {
   return { redis, tenant, a, b }
 }
 
-/** Signs the victim in on `base` (the tenant session of earlier rounds is reused), with a CSRF token in hand. */
+/** Signs the victim in and steps up on `base` (the tenant session of earlier rounds is reused), with a CSRF token in hand. */
 async function victimOn(base: string, tenant: Awaited<ReturnType<typeof startTestTenant>>, tenantJar: TenantCookieJar) {
   const victim = new BffBrowser(base, tenant)
   victim.tenantJar = tenantJar
   await victim.signIn()
-  const profile = await victim.get('/profile')
-  if (profile.status !== 200 || !victim.lastCsrf) throw new Error(`the victim's profile answered ${profile.status}`)
+  await victim.get('/profile/editor', { htmx: true })
+  const landing = await victim.authorize('/auth/step-up')
+  const editor = await victim.get(landing.location ?? '/profile?edit=1')
+  if (editor.status !== 200 || !victim.lastCsrf) throw new Error(`the victim's editor answered ${editor.status}`)
   return victim
 }
 
