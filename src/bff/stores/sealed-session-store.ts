@@ -38,7 +38,7 @@ export interface SealedSessionStoreOptions {
 /** The authenticated data of a sealed session: its id, apart from the token caches' keys. */
 export const sessionSealContext = (sessionId: string) => `session:${sessionId}`
 
-export function createSealedSessionStore(options: SealedSessionStoreOptions): SessionStore & { end(sessionId: string): Promise<boolean> } {
+export function createSealedSessionStore(options: SealedSessionStoreOptions): SessionStore {
   const { client, cipher, guard, log } = options
   const sessionKey = (id: string) => `${options.prefix}session:${id}`
   const sessions = endedKeys(client, (key) => `${options.prefix}session-ended:${key.slice(`${options.prefix}session:`.length)}`, options.tombstones)
@@ -55,11 +55,6 @@ export function createSealedSessionStore(options: SealedSessionStoreOptions): Se
     }
   }
 
-  const end = (id: string) => guard(async () => {
-    options.ended?.(id)
-    return sessions.end(sessionKey(id))
-  })
-
   return {
     get: (id, callback) => answer(callback as Callback)(guard(async () => {
       const sealed = await client.get(sessionKey(id))
@@ -70,7 +65,9 @@ export function createSealedSessionStore(options: SealedSessionStoreOptions): Se
       const written = await sessions.write(sessionKey(id), cipher.seal(JSON.stringify(session), sessionSealContext(id)), ttlMs)
       if (written) options.saved?.(id, ttlMs)
     })),
-    destroy: (id, callback) => answer(callback)(end(id)),
-    end,
+    destroy: (id, callback) => answer(callback)(guard(async () => {
+      options.ended?.(id)
+      await sessions.end(sessionKey(id))
+    })),
   }
 }
