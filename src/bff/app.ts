@@ -1,5 +1,4 @@
 import formbody from '@fastify/formbody'
-import { MemoryStore } from '@fastify/session'
 import Fastify, { type FastifyInstance, type Session } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
@@ -27,6 +26,7 @@ import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
 import { createSessionEnding } from './session-ending.ts'
 import type { BffStores } from './stores/bff-stores.ts'
 import { memoryLiveSessions } from './stores/live-sessions.ts'
+import { createMemorySessionStore } from './stores/memory-session-store.ts'
 import { createMemorySessionIndex } from './stores/session-index.ts'
 import { createStepUp } from './step-up.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore } from './stores/token-cache-store.ts'
@@ -60,7 +60,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
 
   // The store is named even in memory: front-channel logout ends sessions other than the caller's.
   const memorySessions = new Map<string, Session>()
-  const sessionStore = stores.sessionStore ?? new MemoryStore(memorySessions)
+  const sessionStore = stores.sessionStore ?? createMemorySessionStore(memorySessions)
   // A store given without its count (a test's, the bench's) reports none.
   const liveSessions = countSessions
     ? stores.liveSessions ?? (stores.sessionStore ? undefined : memoryLiveSessions(memorySessions, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, now: config.session.now }))

@@ -50,6 +50,8 @@ declare module 'fastify' {
     renewedAt?: number
     user?: SignedInUser
     tokenCacheKey?: string
+    /** Binds `tokenCacheKey` to this session id and user (stores/token-cache-binding.ts). */
+    tokenCacheBinding?: string
     pendingAuthorization?: PendingAuthorization
     /** The claims of the last MFA challenge: step-up sends these, never claims from a URL (step-up.ts). */
     stepUpClaims?: string

@@ -4,7 +4,11 @@ import type { SessionIndex, SessionIndexKind } from './stores/session-index.ts'
 
 // Ends sessions other than the one making the request (front-channel logout, sign out of every
 // device): each named session leaves the session store, and its token cache goes with it. With
-// Redis both are shared, so every replica sees the session gone at its next request.
+// Redis both are shared, so every replica sees the session gone at its next request. Destroying
+// leaves a tombstone (stores/ended-keys.ts, stores/memory-session-store.ts): a request of the
+// session still in flight elsewhere cannot save it back. Every replica loads the session from the
+// store at each request before it touches its tokens, in-process hot tokens included, so a
+// replica that still holds them in memory never uses them again.
 
 export interface SessionEndingDeps {
   store: SessionStore
@@ -23,14 +27,17 @@ export function createSessionEnding({ store, index, forgetTokens }: SessionEndin
     /** Ends every session indexed under this sid or oid; answers how many still existed. */
     async endAll(kind: SessionIndexKind, value: string): Promise<number> {
       let ended = 0
-      for (const sessionId of await index.sessionsOf(kind, value)) {
+      const sessionIds = await index.sessionsOf(kind, value)
+      for (const sessionId of sessionIds) {
         const session = await load(sessionId)
-        if (!session) continue
-        if (session.tokenCacheKey) await forgetTokens(session.tokenCacheKey)
+        if (session?.tokenCacheKey) await forgetTokens(session.tokenCacheKey)
+        // Destroyed even when not found: the sign-in that indexed it may not have saved it yet,
+        // and the tombstone keeps that save from bringing it back.
         await destroy(sessionId)
-        ended += 1
+        if (session) ended += 1
       }
-      await index.remove(kind, value)
+      // Only the ids ended here leave the index: one added meanwhile stays findable.
+      await index.remove(kind, value, sessionIds)
       return ended
     },
   }

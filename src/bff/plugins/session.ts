@@ -3,6 +3,8 @@ import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import type { BffSessionConfig } from '../../config/types.ts'
+import { SignInRequiredError } from '../identity.ts'
+import { tokenCacheIsBound } from '../stores/token-cache-binding.ts'
 
 // The session cookie is the only thing the browser holds: opaque, signed, HttpOnly.
 // SameSite=Lax, not Strict: the tenant redirects back to /auth/redirect with a cross-site
@@ -58,6 +60,14 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
   const clock = config.now ?? Date.now
   app.addHook('preHandler', (request, _reply, done) => {
     const { createdAt, tokenCacheKey, renewedAt } = request.session
+    // A token cache key that was not bound to this session and user was copied from another
+    // session: it opens nothing. The key is dropped here, so the sign-in-again answer (the error
+    // handler, which keeps the draft) does not delete the other session's tokens.
+    if (tokenCacheKey && !tokenCacheIsBound(request.session, config.secrets)) {
+      request.session.tokenCacheKey = undefined
+      request.session.tokenCacheBinding = undefined
+      return done(new SignInRequiredError('the token cache key is not bound to this session'))
+    }
     if (!createdAt) return done()
     const now = clock()
     if (now - createdAt > config.absoluteTimeoutMs) {

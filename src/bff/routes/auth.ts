@@ -9,6 +9,7 @@ import { safeReturnTo } from '../return-to.ts'
 import type { PendingAuthorization } from '../session-data.ts'
 import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 import type { SessionIndex } from '../stores/session-index.ts'
+import { bindTokenCache } from '../stores/token-cache-binding.ts'
 import type { StepUp } from '../step-up.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
@@ -87,7 +88,6 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     // picked language stay.
     await request.session.regenerate(['draft', 'language'])
     request.session.createdAt = (config.session.now ?? Date.now)()
-    request.session.tokenCacheKey = cacheKey
     const { homeAccountId, environment, tenantId, localAccountId, username } = account
     const oid = typeof claims.oid === 'string' ? claims.oid : localAccountId
     const sid = typeof claims.sid === 'string' ? claims.sid : previous?.sid
@@ -96,6 +96,8 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
       name: account.name ?? username,
       oid, sid,
     }
+    // Bound to the new session id and this user: copied into another session it opens nothing.
+    bindTokenCache(request.session, cacheKey, config.session.secrets)
     // Found again by front-channel logout (sid) and "sign out of every device" (oid).
     const lifetime = config.session.absoluteTimeoutMs
     await sessionIndex.add('oid', oid, request.session.sessionId, lifetime)

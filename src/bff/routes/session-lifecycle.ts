@@ -16,7 +16,9 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   // Entra sends `sid` only (not `iss`, unlike OpenID Connect Front-Channel Logout 1.0); an `iss`
   // that is present must be our tenant's. The iframe is cross-site, so no session cookie comes
   // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
-  app.get('/auth/front-channel-logout', limited, async (request, reply) => {
+  // GET only: Fastify would answer HEAD from this route and end the sessions too, yet a HEAD (a
+  // link checker, a prefetching proxy) must change nothing. It gets 405 and ends nothing.
+  app.get('/auth/front-channel-logout', { ...limited, exposeHeadRoute: false }, async (request, reply) => {
     const { sid, iss } = request.query as Record<string, unknown>
     const tenant = await metadata.get()
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
@@ -32,6 +34,8 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
     request.log.info({ ended }, 'front-channel logout')
     return reply.send(signedOutPage)
   })
+
+  app.head('/auth/front-channel-logout', limited, async (_request, reply) => reply.code(405).header('allow', 'GET').header('cache-control', 'no-store').send())
 
   // Every session of this user, on every device and replica, then the tenant's own sign-out.
   app.post('/auth/sign-out-everywhere', { ...limited, preValidation: app.csrfProtection }, async (request, reply) => {

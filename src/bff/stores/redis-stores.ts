@@ -1,6 +1,4 @@
 import type { Session } from 'fastify'
-import type { SessionStore } from '@fastify/session'
-import { RedisStore } from 'connect-redis'
 import type { FastifyBaseLogger } from 'fastify'
 import type { BffSessionConfig } from '../../config/types.ts'
 import { createRedisClient, redisIsReady } from './redis-client.ts'
@@ -12,22 +10,23 @@ import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
 import { redisRateLimitStore } from './rate-limit-store.ts'
 import { createRedisSessionIndex } from './session-index.ts'
 import { createRedisLiveSessions } from './redis-live-sessions.ts'
+import { createSealedSessionStore } from './sealed-session-store.ts'
+import { endedKeys } from './ended-keys.ts'
 import type { TokenCacheStore } from './token-cache-store.ts'
 
 // Sessions, token caches and per-session locks in Redis, so any replica serves any request.
-// Token caches are sealed with AES-256-GCM (key ring from config) before they leave the process.
+// Sessions and token caches are sealed with AES-256-GCM (key ring from config) before they leave
+// the process, and an ended one cannot be written back (tombstones, ended-keys.ts).
 // Every command runs through the store guard (a deadline and a circuit breaker): when Redis is
 // down or frozen, each store call fails within the deadline with a 503 (users see a clear page or
 // fragment, never a hang) and the client reconnects by itself.
 
-type Callback = (error?: unknown, value?: unknown) => void
-
-/** The session's TTL in seconds: its idle timeout, but never past its absolute lifetime. */
-function sessionTtlSeconds(config: BffSessionConfig) {
+/** The session's TTL in ms: its idle timeout, but never past its absolute lifetime. */
+function sessionTtlMs(config: BffSessionConfig) {
   return (session: Session & { cookie?: { expires?: Date | string | null } }) => {
     const idle = session.cookie?.expires ? new Date(session.cookie.expires).getTime() - Date.now() : config.idleTimeoutMs
     const absolute = session.createdAt ? session.createdAt + config.absoluteTimeoutMs - Date.now() : config.absoluteTimeoutMs
-    return Math.max(1, Math.ceil(Math.min(idle, absolute) / 1000))
+    return Math.max(1_000, Math.min(idle, absolute))
   }
 }
 
@@ -51,37 +50,31 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
   const prefix = config.redisKeyPrefix ?? 'bff:'
   const storeGuard = createStoreGuard(options)
   const guard = <T>(work: () => Promise<T>): Promise<T> => storeGuard.run(work)
-  const ttl = sessionTtlSeconds(config)
-  const redisStore = new RedisStore({ client, prefix: `${prefix}session:`, ttl })
   // Only while metrics are exported: the count feeds a metric, and costs a write per session save.
   const liveSessions = options.countLiveSessions
     ? createRedisLiveSessions(client, { key: `${prefix}live-sessions`, lifetimeMs: config.absoluteTimeoutMs, deadlineMs: options.commandTimeoutMs })
     : undefined
-  const answer = (callback: Callback) => (promise: Promise<unknown>) => void promise.then((value) => callback(undefined, value), callback)
-  const sessionStore: SessionStore = {
-    get: (id, callback) => answer(callback as Callback)(guard(() => redisStore.get(id))),
-    set: (id, session, callback) => answer(callback)(guard(() => {
-      liveSessions?.saved(id, ttl(session) * 1000)
-      return redisStore.set(id, session as never)
-    })),
-    destroy: (id, callback) => answer(callback)(guard(() => {
-      liveSessions?.ended(id)
-      return redisStore.destroy(id)
-    })),
-  }
-
   const cipher = createTokenCacheCipher(config.tokenCacheKeys)
+  const sessionStore = createSealedSessionStore({
+    client, prefix, cipher, guard, log, ttlMs: sessionTtlMs(config),
+    saved: liveSessions ? (id, ttlMs) => liveSessions.saved(id, ttlMs) : undefined,
+    ended: liveSessions ? (id) => liveSessions.ended(id) : undefined,
+  })
+
   const tokenKey = (key: string) => `${prefix}tokens:${key}`
+  // A token cache deleted while a token call of its session was in flight stays deleted: the
+  // call's write-back is dropped. Its session is ended too, so a few minutes of tombstone suffice.
+  const tokenCacheKeys = endedKeys(client, (key) => `${prefix}tokens-ended:${key.slice(`${prefix}tokens:`.length)}`, { shortestMs: 5 * 60_000, longestMs: 5 * 60_000 })
   const tokenCaches: TokenCacheStore = {
     get: (key) => guard(async () => {
       const sealed = await client.get(tokenKey(key))
       return sealed ? cipher.open(sealed, key) : undefined
     }),
     set: (key, serialized, ttlMs) => guard(async () => {
-      await client.set(tokenKey(key), cipher.seal(serialized, key), { expiration: { type: 'PX', value: ttlMs } })
+      await tokenCacheKeys.write(tokenKey(key), cipher.seal(serialized, key), ttlMs)
     }),
     delete: (key) => guard(async () => {
-      await client.del(tokenKey(key))
+      await tokenCacheKeys.end(tokenKey(key))
     }),
     sizeOf: (key) => guard(async () => Number(await client.strLen(tokenKey(key)))),
   }

@@ -3,13 +3,16 @@ import type { RedisClient } from './redis-client.ts'
 // Which sessions belong to a tenant session (`sid`, for front-channel logout, whose iframe carries
 // no cookie) and to a user (`oid`, for "sign out of every device"). Entries live as long as a
 // session can; a listed session that has ended already is simply not found when it is ended.
+// Ending removes only the sessions it ended, never the whole entry: a session indexed meanwhile
+// (a sign-in on another device at that moment) stays findable by the next "sign out everywhere".
 
 export type SessionIndexKind = 'sid' | 'oid'
 
 export interface SessionIndex {
   add(kind: SessionIndexKind, value: string, sessionId: string, ttlMs: number): Promise<void>
   sessionsOf(kind: SessionIndexKind, value: string): Promise<string[]>
-  remove(kind: SessionIndexKind, value: string): Promise<void>
+  /** Forgets these sessions under this sid or oid (they have ended); the entry's other sessions stay. */
+  remove(kind: SessionIndexKind, value: string, sessionIds: string[]): Promise<void>
 }
 
 export function createMemorySessionIndex(): SessionIndex {
@@ -31,8 +34,11 @@ export function createMemorySessionIndex(): SessionIndex {
       const entry = entries.get(`${kind}:${value}`)
       return entry && entry.expiresAt > Date.now() ? [...entry.sessionIds] : []
     },
-    async remove(kind, value) {
-      entries.delete(`${kind}:${value}`)
+    async remove(kind, value, sessionIds) {
+      const entry = entries.get(`${kind}:${value}`)
+      if (!entry) return
+      for (const sessionId of sessionIds) entry.sessionIds.delete(sessionId)
+      if (entry.sessionIds.size === 0) entries.delete(`${kind}:${value}`)
     },
   }
 }
@@ -45,8 +51,8 @@ export function createRedisSessionIndex(client: RedisClient, prefix: string, gua
       await client.multi().sAdd(key(kind, value), sessionId).pExpire(key(kind, value), ttlMs).exec()
     }),
     sessionsOf: (kind, value) => guard(() => client.sMembers(key(kind, value))),
-    remove: (kind, value) => guard(async () => {
-      await client.del(key(kind, value))
+    remove: (kind, value, sessionIds) => guard(async () => {
+      if (sessionIds.length > 0) await client.sRem(key(kind, value), sessionIds)
     }),
   }
 }
