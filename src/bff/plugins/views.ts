@@ -38,6 +38,13 @@ export async function registerViews(app: FastifyInstance, cache: boolean) {
     production: cache, // the template cache: set from config, never from NODE_ENV
     options: { partials: Object.fromEntries(partials.map((name) => [name, `partials/${name}.hbs`])) },
   })
+}
+
+/**
+ * The stylesheet, focus script and htmx: the same for everyone, so registered in a context
+ * without the session (app.ts): they answer without a session store, even while it is down.
+ */
+export async function registerStaticFiles(app: FastifyInstance) {
   await app.register(fastifyStatic, { root: `${root}public`, prefix: '/public/', maxAge: '1h' })
   await app.register(fastifyStatic, {
     root: `${root}node_modules/htmx.org/dist`, prefix: '/vendor/htmx/', decorateReply: false, allowedPath: (path) => path === '/htmx.min.js', maxAge: '1d',

@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify'
+import { type Static, Type } from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
 import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 import type { Identity } from '../identity.ts'
+import { csrfForm } from './auth.ts'
 import type { SessionEnding } from '../session-ending.ts'
 
 // Sessions ended from elsewhere: the tenant's front-channel logout (its logout page loads this in
 // a hidden iframe after the user signed out of any app), and "Sign out of every device".
+
+// The tenant's parameters: checked below (an unknown or malformed sid answers the same page).
+const frontChannelQuery = Type.Object({ sid: Type.Optional(Type.String()), iss: Type.Optional(Type.String()) })
 
 const signedOutPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>'
 
@@ -16,8 +21,8 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   // Entra sends `sid` only (not `iss`, unlike OpenID Connect Front-Channel Logout 1.0); an `iss`
   // that is present must be our tenant's. The iframe is cross-site, so no session cookie comes
   // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
-  app.get('/auth/front-channel-logout', limited, async (request, reply) => {
-    const { sid, iss } = request.query as Record<string, unknown>
+  app.get<{ Querystring: Static<typeof frontChannelQuery> }>('/auth/front-channel-logout', { ...limited, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
+    const { sid, iss } = request.query
     const tenant = await metadata.get()
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
     // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it). The
@@ -34,7 +39,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   })
 
   // Every session of this user, on every device and replica, then the tenant's own sign-out.
-  app.post('/auth/sign-out-everywhere', { ...limited, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/auth/sign-out-everywhere', { ...limited, schema: { body: csrfForm }, preValidation: app.csrfProtection }, async (request, reply) => {
     const { user, tokenCacheKey } = request.session
     if (user?.oid) {
       const ended = await ending.endAll('oid', user.oid)
