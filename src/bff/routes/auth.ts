@@ -3,6 +3,7 @@ import type { AuthenticationResult } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Static, Type } from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
+import { csrfProtectedForm } from '../csrf-form.ts'
 import { signInScopes, type Identity } from '../identity.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderPage, textsFor } from '../plugins/views.ts'
@@ -23,8 +24,6 @@ const redirectQuery = Type.Object({
   error: Type.Optional(Type.String()),
   error_description: Type.Optional(Type.String()),
 })
-/** A form post with its CSRF token (also accepted from the header htmx sends). */
-export const csrfForm = Type.Object({ _csrf: Type.Optional(Type.String()) })
 
 function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, messageId: MessageId, values?: Record<string, string>) {
   const { t } = textsFor(request)
@@ -115,7 +114,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     return reply.redirect(pending.returnTo, 302)
   })
 
-  app.post('/auth/sign-out', { ...limited, schema: { body: csrfForm }, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/auth/sign-out', { ...limited, ...csrfProtectedForm(app) }, async (request, reply) => {
     const { tokenCacheKey, user } = request.session
     if (tokenCacheKey) await identity.forget(tokenCacheKey)
     await request.session.destroy()

@@ -3,7 +3,7 @@ import { type Static, Type } from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
 import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 import type { Identity } from '../identity.ts'
-import { csrfForm } from './auth.ts'
+import { csrfProtectedForm } from '../csrf-form.ts'
 import type { SessionEnding } from '../session-ending.ts'
 
 // Sessions ended from elsewhere: the tenant's front-channel logout (its logout page loads this in
@@ -39,7 +39,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   })
 
   // Every session of this user, on every device and replica, then the tenant's own sign-out.
-  app.post('/auth/sign-out-everywhere', { ...limited, schema: { body: csrfForm }, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/auth/sign-out-everywhere', { ...limited, ...csrfProtectedForm(app) }, async (request, reply) => {
     const { user, tokenCacheKey } = request.session
     if (user?.oid) {
       const ended = await ending.endAll('oid', user.oid)
