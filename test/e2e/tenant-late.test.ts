@@ -14,7 +14,7 @@ import { signInOnTenantPages } from '../helpers/browser-journey.ts'
 // the tenant in the CSP form-action, so sign-out reaches the tenant's logout and ends the
 // tenant's session too (Chromium enforces form-action on the redirect after the post).
 
-const formActionOf = (csp: unknown) => /form-action ([^;]*)/.exec(String(csp))?.[1] ?? ''
+const formActionOf = (csp: unknown) => (/form-action ([^;]*)/.exec(String(csp))?.[1] ?? '').trim()
 
 /** The local tenant on fixed ports and a data dir that outlive one run of it: it can stop and come back as the same tenant. */
 async function restartableTenant(t: Test) {
