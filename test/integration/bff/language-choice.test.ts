@@ -2,8 +2,8 @@ import t from 'tap'
 import { BffBrowser, signInButton, startTestStack } from '../../helpers/bff.ts'
 import { attribute, count, documentLanguage, text } from '../../../harness/html.ts'
 
-// Which language the BFF answers in: Accept-Language, unless the user picked one (kept in the
-// session, through sign-in); the tenant is asked for the same language with ui_locales.
+// Which language the BFF answers in: Accept-Language, unless the user picked one (kept in a
+// plain cookie, through sign-in); the tenant is asked for the same language with ui_locales.
 
 const germanBrowser = { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' }
 
