@@ -57,6 +57,9 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
   // costs a promise per request.
   const clock = config.now ?? Date.now
   app.addHook('preHandler', (request, _reply, done) => {
+    // No session on a 404 a static file hands to the pages' not-found handler: it came through
+    // the context without the session, and its page renders signed out.
+    if (!request.session) return done()
     const { createdAt, tokenCacheKey, renewedAt } = request.session
     if (!createdAt) return done()
     const now = clock()

@@ -34,6 +34,9 @@ t.test('with Redis frozen, the stylesheet and htmx answer for a client with a se
   t.match(String(htmx.headers['content-type']), /javascript/)
   for (const probe of ['/healthz', '/readyz']) t.equal((await browser.get(probe)).status, 200, `${probe} answers while Redis is frozen`)
   t.match(String(css.headers['content-security-policy']), /default-src 'self'/, 'static files still get the security headers')
+  const missing = await browser.get('/public/css/missing.css')
+  t.equal(missing.status, 404, 'a missing static file is our 404 page, even with Redis frozen')
+  t.equal(text(missing.body, 'h1'), 'Page not found')
   // Thawed before the BFF closes: closing waits for its Redis client to quit.
   redis.thaw()
 })
