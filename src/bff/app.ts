@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance, type Session } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
@@ -13,10 +13,10 @@ import { createIdentity } from './identity.ts'
 import { registerCachePolicy } from './plugins/cache-policy.ts'
 import { DependencyFailure } from './failures.ts'
 import { observeActiveSessions } from './metrics.ts'
-import { registerErrorHandler } from './plugins/error-handler.ts'
-import { registerSecurity } from './plugins/security.ts'
+import { registerErrorHandler, registerNotFoundPage } from './plugins/error-handler.ts'
+import { registerRequestGuards, registerSecurityHeaders } from './plugins/security.ts'
 import { registerSession } from './plugins/session.ts'
-import { registerViews } from './plugins/views.ts'
+import { registerStaticFiles, registerViews } from './plugins/views.ts'
 import { authRoutes } from './routes/auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
@@ -59,11 +59,12 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   // The store is named even in memory: front-channel logout ends sessions other than the caller's.
-  const memorySessions = new Map<string, Session>()
-  const sessionStore = stores.sessionStore ?? createMemorySessionStore(memorySessions)
+  const { store: sessionStore, sessions: memorySessions } = stores.sessionStore
+    ? { store: stores.sessionStore, sessions: undefined }
+    : createMemorySessionStore({ idleTimeoutMs: config.session.idleTimeoutMs })
   // A store given without its count (a test's, the bench's) reports none.
   const liveSessions = countSessions
-    ? stores.liveSessions ?? (stores.sessionStore ? undefined : memoryLiveSessions(memorySessions, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, now: config.session.now }))
+    ? stores.liveSessions ?? (memorySessions ? memoryLiveSessions(memorySessions, { absoluteTimeoutMs: config.session.absoluteTimeoutMs, now: config.session.now }) : undefined)
     : undefined
   if (liveSessions) {
     const stopObserving = observeActiveSessions(liveSessions)
@@ -71,27 +72,39 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   }
   const sessionIndex = stores.sessionIndex ?? createMemorySessionIndex()
   const forgetTokens = (key: string) => identity.forget(key)
-  await registerSession(app, config.session, sessionStore, forgetTokens)
-  await registerSecurity(app, metadata, stores.rateLimitStore)
+
+  // The root context: what every response gets (headers, cache policy, deadline, templates, the
+  // error handler). Its children, as Fastify's encapsulation intends: static files and probes
+  // in one without the session, the pages in one with it (session, CSRF, rate limits).
+  await registerSecurityHeaders(app, metadata)
   registerCachePolicy(app)
-  await app.register(formbody)
   await registerViews(app, config.viewCache)
   registerErrorHandler(app, forgetTokens)
   answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new DependencyFailure('request-deadline'))
 
-  const stepUp = createStepUp({ identity, serviceScopes: [config.profileService.scope] })
-  homeRoutes(app, identity)
-  languageRoutes(app)
-  authRoutes(app, config, { identity, sessionIndex, stepUp })
-  sessionLifecycleRoutes(app, config, { identity, metadata, ending: createSessionEnding({ store: sessionStore, index: sessionIndex, forgetTokens }) })
-  profileRoutes(app, config, {
-    identity, stepUp,
-    graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.deadlines?.graphMs }),
-    editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent, timeoutMs: config.deadlines?.profileServiceMs }),
+  await app.register(async function withoutSession(assets) {
+    await registerStaticFiles(assets)
+    healthRoutes(assets, {
+      tenant: async () => (await metadata.get().then(() => undefined, () => 'metadata could not be loaded')),
+      ...stores.dependencies,
+    })
   })
-  healthRoutes(app, {
-    tenant: async () => (await metadata.get().then(() => undefined, () => 'metadata could not be loaded')),
-    ...stores.dependencies,
+
+  await app.register(async function withSession(pages) {
+    await registerSession(pages, config.session, sessionStore, forgetTokens)
+    await registerRequestGuards(pages, stores.rateLimitStore)
+    await pages.register(formbody)
+    registerNotFoundPage(pages)
+    const stepUp = createStepUp({ identity, serviceScopes: [config.profileService.scope] })
+    homeRoutes(pages, identity)
+    languageRoutes(pages, config.session)
+    authRoutes(pages, config, { identity, sessionIndex, stepUp })
+    sessionLifecycleRoutes(pages, config, { identity, metadata, ending: createSessionEnding({ store: sessionStore, index: sessionIndex, forgetTokens }) })
+    profileRoutes(pages, config, {
+      identity, stepUp,
+      graph: createGraphClient({ baseUrl: config.graphBaseUrl, dispatcher: agent, timeoutMs: config.deadlines?.graphMs }),
+      editProfile: createEditProfileClient({ baseUrl: config.profileService.baseUrl, dispatcher: agent, timeoutMs: config.deadlines?.profileServiceMs }),
+    })
   })
   return app
 }

@@ -25,7 +25,8 @@ export async function fetchTenantMetadata(authority: string, dispatcher: Dispatc
 
 /**
  * Metadata loaded lazily and retried on failure, so a role starts
- * while the tenant is unreachable, and recovers by itself.
+ * while the tenant is unreachable, and recovers by itself: every `get()` after a failed load
+ * tries again (one load at a time). `current()` is what loaded, if anything, without waiting.
  */
 export function tenantMetadataLoader(authority: string, dispatcher: Dispatcher) {
   let loaded: TenantMetadata | undefined
@@ -42,6 +43,7 @@ export function tenantMetadataLoader(authority: string, dispatcher: Dispatcher) 
       )
       return loading
     },
+    current: (): TenantMetadata | undefined => loaded,
   }
 }
 

@@ -26,11 +26,12 @@ export async function browserEndpoints(app: FastifyInstance, context: TenantCont
   })
   pageSecurityHeaders(app) // after @fastify/view, whose own hook resets reply.locals
   pageLanguages(app, context)
-  authorizeRoutes(app, context)
   logoutRoutes(app, context)
   mailboxRoutes(app, context)
+  // Per address: authorize (it starts a tenant session and a sign-in) and the sign-in posts.
   await app.register(async (signInPages) => {
     await signInPages.register(rateLimit, { max: tenant.settings.signInRequestsPerMinute, timeWindow: '1 minute' })
+    authorizeRoutes(signInPages, context)
     signInPageRoutes(signInPages, context)
   })
   app.get('/', async (_request, reply) => reply.view('local-tenant/index.hbs', { tenantId: tenant.tenant.id, subdomain: tenant.tenant.subdomain, title: 'Local tenant' }))

@@ -19,7 +19,8 @@ export async function nextSecond(): Promise<number> {
 export function revokeUserSessions(state: TenantState, userId: string, atSeconds: number) {
   state.refreshNotBefore.set(userId, state.now())
   state.caeNotBefore.set(userId, atSeconds)
-  for (const [cookie, session] of state.sessions) if (session.userId === userId) state.sessions.delete(cookie)
+  const ofUser = [...state.sessions.entries()].filter(([, session]) => session.userId === userId)
+  for (const [cookie] of ofUser) state.sessions.delete(cookie)
 }
 
 /** Entra's CAE challenge after a revocation: a token issued at or after `nbf` is wanted. */

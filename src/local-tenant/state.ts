@@ -1,8 +1,13 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 import type { AuthEvidence } from './conditional-access.ts'
 import type { ScopeRequest } from './scopes.ts'
 
 // Everything the tenant remembers between requests, in memory (users live in directory.ts).
+// Every map a request can grow is bounded (the least recently used go first) and, where its
+// entries have a lifetime, forgets them after it in real time: a client sending cookie-less
+// authorize requests in a loop cannot make the tenant grow without end. The lifetimes the flows
+// check (with the tenant's own clock, which tests move) are unchanged.
 
 export interface TenantSession extends AuthEvidence {
   /** The cookie's value: a secret, never put in a token. */
@@ -78,26 +83,33 @@ export interface MailboxEntry { to: string; code: string; purpose: string; sentA
 
 const seconds = () => Math.floor(Date.now() / 1000)
 const hour = 3600
+const minuteMs = 60_000
+
+/** How many entries each bounded map keeps at most: far beyond what a development tenant serves. */
+export const stateLimits = { sessions: 10_000, interactions: 10_000, codes: 10_000, refreshTokens: 100_000, perAddress: 10_000, accessTokens: 10_000 }
+
+const bounded = <V extends {}>(max: number, ttlMs?: number) => new LRUCache<string, V>({ max, ...(ttlMs ? { ttl: ttlMs } : {}) })
 
 export function createTenantState() {
-  const sessions = new Map<string, TenantSession>()
-  const interactions = new Map<string, Interaction>()
-  const codes = new Map<string, AuthCode>()
-  const refreshTokens = new Map<string, RefreshRecord>()
+  const sessions = bounded<TenantSession>(stateLimits.sessions)
+  // An unfinished sign-in lives 30 minutes (flow.ts), a code 5, a one-time code 10 at most.
+  const interactions = bounded<Interaction>(stateLimits.interactions, 31 * minuteMs)
+  const codes = bounded<AuthCode>(stateLimits.codes, 6 * minuteMs)
+  const refreshTokens = bounded<RefreshRecord>(stateLimits.refreshTokens)
   /** Keyed by purpose and the pending interaction, never by the address alone. */
-  const oneTimeCodes = new Map<string, OneTimeCode>()
+  const oneTimeCodes = bounded<OneTimeCode>(stateLimits.interactions, 31 * minuteMs)
   /** When codes were mailed to each address, for the hourly limit. */
-  const codesMailed = new Map<string, number[]>()
+  const codesMailed = bounded<number[]>(stateLimits.perAddress, 61 * minuteMs)
   const mailbox: MailboxEntry[] = []
-  const passwordFailures = new Map<string, { count: number; lockedUntil: number }>()
-  const mfaNotBefore = new Map<string, number>()
+  const passwordFailures = bounded<{ count: number; lockedUntil: number }>(stateLimits.perAddress)
+  const mfaNotBefore = bounded<number>(stateLimits.perAddress)
   /** Refresh tokens issued before this time (per user) are revoked, as after "revoke sessions". */
   const refreshNotBefore = new Map<string, number>()
   /** CAE: tokens of capable (`cp1`) clients issued before this real time (per user) get a claims challenge. */
   const caeNotBefore = new Map<string, number>()
   /** Users an admin disabled ("Block sign in"): no new tokens, and a CAE critical event. */
   const disabledUsers = new Set<string>()
-  const issuedAccessTokens = new Map<string, IssuedAccessToken>()
+  const issuedAccessTokens = bounded<IssuedAccessToken>(stateLimits.accessTokens)
   // The tenant's own clock (lockouts, codes, sessions, refresh tokens); tests move it forward.
   let clockOffset = 0
   const now = () => seconds() + clockOffset
@@ -107,7 +119,6 @@ export function createTenantState() {
     refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens,
     now,
     rememberAccessToken(uti: string, record: IssuedAccessToken) {
-      if (issuedAccessTokens.size > 10_000) for (const [key, old] of issuedAccessTokens) if (old.expiresAt < seconds()) issuedAccessTokens.delete(key)
       issuedAccessTokens.set(uti, record)
     },
     advanceClock(bySeconds: number) {
@@ -125,7 +136,8 @@ export function createTenantState() {
     newOneTimeCode: () => String(randomInt(0, 1_000_000)).padStart(6, '0'),
     /** Retires a whole refresh token family (strict reuse detection, off by default as in Entra). */
     revokeFamily(familyId: string) {
-      for (const [token, record] of refreshTokens) if (record.familyId === familyId) refreshTokens.delete(token)
+      const family = [...refreshTokens.entries()].filter(([, record]) => record.familyId === familyId)
+      for (const [token] of family) refreshTokens.delete(token)
     },
     reset() {
       for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens]) store.clear()

@@ -23,6 +23,8 @@ export interface TenantTesting {
   /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
   advanceClock(seconds: number): void
   reset(): Promise<void>
+  /** How many entries each of the tenant's request-grown maps holds now (the bounded-state test reads them). */
+  stateSizes(): Record<'sessions' | 'interactions' | 'codes' | 'refreshTokens' | 'oneTimeCodes', number>
 }
 
 export function createTenantTesting(context: TenantContext, reseed: () => void): TenantTesting {
@@ -77,6 +79,11 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
       guard()
       context.state.reset()
       reseed()
+    },
+    stateSizes() {
+      guard()
+      const { sessions, interactions, codes, refreshTokens, oneTimeCodes } = context.state
+      return { sessions: sessions.size, interactions: interactions.size, codes: codes.size, refreshTokens: refreshTokens.size, oneTimeCodes: oneTimeCodes.size }
     },
   }
 }

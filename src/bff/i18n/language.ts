@@ -2,8 +2,9 @@ import { LRUCache } from 'lru-cache'
 import Negotiator from 'negotiator'
 import type { FastifyRequest } from 'fastify'
 
-// Which language a request is answered in: the user's pick (kept in the session), else the
-// browser's Accept-Language, else English.
+// Which language a request is answered in: the user's pick (a plain `language` cookie, so picking
+// a language creates no session; a session's `language` from before the cookie still counts),
+// else the browser's Accept-Language, else English.
 
 export const languages = ['en', 'de'] as const
 export type Language = (typeof languages)[number]
@@ -35,8 +36,14 @@ function fromAcceptLanguage(header: string): Language {
   return language
 }
 
+/** The cookie that holds the picked language: not secret, not personal, one of `languages`. */
+export const languageCookie = 'language'
+
 export function languageOf(request: FastifyRequest): Language {
-  // No session when its store is down: the error page still follows Accept-Language.
+  // No cookies parsed outside the pages' context, no session when its store is down: the
+  // error page still follows Accept-Language.
+  const picked = request.cookies?.[languageCookie]
+  if (isLanguage(picked)) return picked
   const chosen = request.session?.language
   if (isLanguage(chosen)) return chosen
   const header = request.headers['accept-language']

@@ -67,6 +67,7 @@ export const de: Record<MessageId, string> = {
   'error.notFound': 'Unter dieser Adresse gibt es keine Seite.',
   'error.server': 'Bei uns ist etwas schiefgegangen.{kept, select, yes { Ihre Änderungen bleiben erhalten.} other {}} Wenden Sie sich mit der ID {supportId} an den Support.',
   'error.csrf': 'Dieses Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
+  'error.badRequest': 'Diese Adresse oder dieses Formular enthält etwas, das wir nicht verwenden können. Gehen Sie zurück und versuchen Sie es noch einmal.',
   'error.tryAgainLater': '{kept, select, yes {Ihre Änderungen bleiben erhalten: Versuchen Sie es} other {Versuchen Sie es}} gleich noch einmal.',
   'error.valuesKept': 'Ihre Eingaben bleiben erhalten.',
   'error.editorFromSession': 'Der Editor zeigt Ihr Profil, wie es zuletzt geladen wurde.',

@@ -66,6 +66,7 @@ export const en = {
   'error.notFound': 'There is no page at this address.',
   'error.server': 'Something went wrong on our side.{kept, select, yes { Your changes are kept.} other {}} Contact support with id {supportId}.',
   'error.csrf': 'This form has expired. Reload the page and try again.',
+  'error.badRequest': 'This address or form has something we cannot use. Go back and try again.',
   'error.tryAgainLater': '{kept, select, yes {Your changes are kept: try} other {Try}} again in a moment.',
   'error.valuesKept': 'Your values are kept.',
   'error.editorFromSession': 'The editor shows your profile as last loaded.',

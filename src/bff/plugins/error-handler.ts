@@ -57,12 +57,18 @@ export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenC
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ status, code: error.code }, error.message)
-    // Other 4xx (Fastify's own: body too large, bad content type) keep their English message.
+    // Input a route schema refuses gets our words (Fastify's name the schema, not the user's
+    // problem); other 4xx (Fastify's own: body too large, bad content type) keep their English message.
     const message = status === 500
       ? t('error.server', { kept, supportId: request.id })
-      : status === 403 && /csrf/i.test(error.message) ? t('error.csrf') : error.message
+      : status === 403 && /csrf/i.test(error.message) ? t('error.csrf')
+        : error.validation ? t('error.badRequest') : error.message
     return answer(request, reply, status, message)
   })
+}
+
+/** The 404 page, registered in the pages' context: a signed-in user still sees their name on it. */
+export function registerNotFoundPage(app: FastifyInstance) {
   app.setNotFoundHandler(async (request, reply) => {
     const { t } = textsFor(request)
     return renderPage(request, reply.code(404), 'error', { title: t('error.title.notFound'), message: t('error.notFound'), supportId: request.id })

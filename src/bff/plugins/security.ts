@@ -5,13 +5,13 @@ import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TenantMetadata, TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 
-// Headers (CSP with no inline script), CSRF tokens for every state-changing request, and rate
-// limits for /auth/* (routes opt in with `config.rateLimit`).
+// Headers (CSP with no inline script) on every response, from the root context. CSRF tokens and
+// rate limits (routes opt in with `config.rateLimit`) need the session: registerRequestGuards
+// adds them to the context of the page routes only (static files and probes never see them).
 // helmet itself, not @fastify/helmet: the plugin builds helmet's middleware again on every
-// request (parsing the CSP each time, ~4 % of the BFF's CPU per page in the benchmark profile);
-// built once here, it sets the same headers (in onRequest). With the tenant known at boot the
-// headers are the same on every response: captured once from helmet and set as reply headers,
-// which also spares Node's slower path for headers set on the raw response before writeHead.
+// request (parsing the CSP each time, ~4 % of the BFF's CPU per page in the benchmark profile).
+// Here the headers are captured from helmet once per tenant metadata document and set as reply
+// headers, which also spares Node's slower path for headers set on the raw response.
 
 function tenantOrigins(metadata: TenantMetadata): string[] {
   return [...new Set([metadata.authorization_endpoint, metadata.end_session_endpoint].map((url) => new URL(url).origin))]
@@ -29,10 +29,9 @@ function headersOf(middleware: (req: IncomingMessage, res: ServerResponse, next:
 
 /**
  * helmet as the BFF configures it. Sign-out posts to us, then redirects to the tenant's
- * end-session endpoint: form-action must allow the tenant (`tenant`: its origins, or a function
- * giving them once known).
+ * end-session endpoint: form-action must allow the tenant's origins (none while unknown).
  */
-function securityMiddleware(tenant: (string | (() => string))[]) {
+function securityMiddleware(tenant: string[]) {
   return helmet({
     contentSecurityPolicy: {
       directives: {
@@ -51,28 +50,44 @@ function securityMiddleware(tenant: (string | (() => string))[]) {
   })
 }
 
-/** The headers the BFF sets on every response when the tenant's metadata loads at boot (also the benchmark's floors'). */
+/** The headers the BFF sets on every response once the tenant's metadata is loaded (also the benchmark's floors'). */
 export function securityHeadersFor(metadata: TenantMetadata): [string, string][] {
   return headersOf(securityMiddleware(tenantOrigins(metadata)))
 }
 
-export async function registerSecurity(app: FastifyInstance, metadata: TenantMetadataLoader, rateLimitStore?: FastifyRateLimitStoreCtor) {
-  // Sign-out posts to us, then redirects to the tenant's end-session endpoint: form-action must
-  // allow the tenant. A fixed value when the tenant answered at boot; otherwise one computed per
-  // request, filled in once the metadata loads.
-  const atBoot = await metadata.get().then(tenantOrigins, () => undefined)
-  let later = ''
-  if (!atBoot) metadata.get().then((loaded) => (later = tenantOrigins(loaded).join(' ')), () => {})
-  const securityHeaders = securityMiddleware(atBoot ?? [() => later])
-  if (atBoot) {
-    const headers = headersOf(securityHeaders)
-    app.addHook('onRequest', (_request, reply, done) => {
-      for (const [name, value] of headers) reply.header(name, value)
-      done()
-    })
-  } else {
-    app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)))
+/**
+ * Security headers for every response. They follow the tenant metadata the loader holds now:
+ * while the tenant has not answered (a replica started during a tenant outage), each response
+ * asks the loader to try again (one load at a time) and gets the headers without the tenant;
+ * the first response after the tenant answers has the tenant in form-action, so sign-out can
+ * leave for the tenant's end-session endpoint.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, metadata: TenantMetadataLoader) {
+  await metadata.get().catch(() => undefined)
+  const withoutTenant = headersOf(securityMiddleware([]))
+  let headersOfTenant: { metadata: TenantMetadata; headers: [string, string][] } | undefined
+  let triedAt = 0
+  const currentHeaders = () => {
+    const loaded = metadata.current()
+    if (!loaded) {
+      // At most one new try a second: a page's css and script requests need not each try.
+      if (Date.now() - triedAt >= 1_000) {
+        triedAt = Date.now()
+        metadata.get().catch(() => undefined)
+      }
+      return withoutTenant
+    }
+    if (headersOfTenant?.metadata !== loaded) headersOfTenant = { metadata: loaded, headers: securityHeadersFor(loaded) }
+    return headersOfTenant.headers
   }
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of currentHeaders()) reply.header(name, value)
+    done()
+  })
+}
+
+/** CSRF tokens (kept in the session) and per-route rate limits, for the context that has the session. */
+export async function registerRequestGuards(app: FastifyInstance, rateLimitStore?: FastifyRateLimitStoreCtor) {
   await app.register(csrf, { sessionPlugin: '@fastify/session' })
   // Keyed on request.ip: the client's address behind a proxy TRUST_PROXY names.
   await app.register(rateLimit, { global: false, ...(rateLimitStore ? { store: rateLimitStore } : {}) })

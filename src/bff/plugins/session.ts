@@ -59,6 +59,9 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
   // costs a promise per request.
   const clock = config.now ?? Date.now
   app.addHook('preHandler', (request, _reply, done) => {
+    // No session on a 404 a static file hands to the pages' not-found handler: it came through
+    // the context without the session, and its page renders signed out.
+    if (!request.session) return done()
     const { createdAt, tokenCacheKey, renewedAt } = request.session
     // A token cache key that was not bound to this session and user was copied from another
     // session: it opens nothing. The key is dropped here, so the sign-in-again answer (the error

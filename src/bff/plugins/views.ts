@@ -42,6 +42,13 @@ export async function registerViews(app: FastifyInstance, cache: boolean) {
     production: cache, // the template cache: set from config, never from NODE_ENV
     options: { partials: Object.fromEntries(partials.map((name) => [name, `partials/${name}.hbs`])) },
   })
+}
+
+/**
+ * The stylesheet, focus script and htmx: the same for everyone, so registered in a context
+ * without the session (app.ts): they answer without a session store, even while it is down.
+ */
+export async function registerStaticFiles(app: FastifyInstance) {
   await app.register(fastifyStatic, { root: `${root}public`, prefix: '/public/', maxAge: '1h' })
   // Browsers and tools ask for /favicon.ico whatever the page links: the same SVG icon.
   app.get('/favicon.ico', (_request, reply) => reply.sendFile('favicon.svg'))

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { AuthenticationResult } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type Static, Type } from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
+import { csrfProtectedForm } from '../csrf-form.ts'
 import { signInScopes, type Identity } from '../identity.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderPage, textsFor } from '../plugins/views.ts'
@@ -14,7 +16,15 @@ import type { StepUp } from '../step-up.ts'
 
 // Sign in, sign up, step up, the redirect back, and sign out.
 
-interface RedirectQuery { code?: string; state?: string; error?: string; error_description?: string }
+// What each route reads from its URL or body; anything else there is ignored. A value of the
+// wrong shape (a repeated parameter, an over-long returnTo) gets our 400 page (error-handler.ts).
+const returnToQuery = Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2048 })) })
+const redirectQuery = Type.Object({
+  code: Type.Optional(Type.String()),
+  state: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+  error_description: Type.Optional(Type.String()),
+})
 
 function failedSignIn(request: FastifyRequest, reply: FastifyReply, status: number, messageId: MessageId, values?: Record<string, string>) {
   const { t } = textsFor(request)
@@ -32,8 +42,8 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     return reply.redirect(url, 302)
   }
 
-  app.get('/auth/sign-in', limited, async (request, reply) => {
-    const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo)
+  app.get<{ Querystring: Static<typeof returnToQuery> }>('/auth/sign-in', { ...limited, schema: { querystring: returnToQuery } }, async (request, reply) => {
+    const returnTo = safeReturnTo(request.query.returnTo)
     return startAuthorization(request, reply, { purpose: 'sign-in', returnTo, scopes: signInScopes })
   })
 
@@ -47,8 +57,8 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     return reply.redirect(await stepUp.begin(request.session, textsFor(request).language), 302)
   })
 
-  app.get('/auth/redirect', limited, async (request, reply) => {
-    const query = request.query as RedirectQuery
+  app.get<{ Querystring: Static<typeof redirectQuery> }>('/auth/redirect', { ...limited, schema: { querystring: redirectQuery } }, async (request, reply) => {
+    const { query } = request
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
     request.session.pendingAuthorization = undefined // single use, whatever happens next
     if (!pending || typeof query.state !== 'string' || query.state !== pending.state || pending.expiresAt < Date.now()) {
@@ -106,7 +116,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     return reply.redirect(pending.returnTo, 302)
   })
 
-  app.post('/auth/sign-out', { ...limited, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/auth/sign-out', { ...limited, ...csrfProtectedForm(app) }, async (request, reply) => {
     const { tokenCacheKey, user } = request.session
     if (tokenCacheKey) await identity.forget(tokenCacheKey)
     await request.session.destroy()

@@ -1,16 +1,24 @@
 import type { FastifyInstance } from 'fastify'
-import { isLanguage } from '../i18n/language.ts'
+import { type Static, Type } from 'typebox'
+import type { BffSessionConfig } from '../../config/types.ts'
+import { isLanguage, languageCookie } from '../i18n/language.ts'
 import { safeReturnTo } from '../return-to.ts'
 
-// The language picker: a link that only records the user's choice in the session and comes back.
-// A GET, so it works signed out and without JavaScript; it discards nothing.
+// The language picker: a link that records the user's choice in a plain cookie and comes back.
+// A GET, so it works signed out and without JavaScript; it discards nothing, and creates no
+// session (an anonymous client following it a million times costs the store nothing).
 
-export function languageRoutes(app: FastifyInstance) {
-  app.get('/language/:code', async (request, reply) => {
-    const { code } = request.params as { code: string }
-    const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo)
+const languageChoiceMaxAgeSeconds = 365 * 24 * 3600
+
+const params = Type.Object({ code: Type.String({ maxLength: 16 }) })
+const querystring = Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2048 })) })
+
+export function languageRoutes(app: FastifyInstance, session: Pick<BffSessionConfig, 'secureCookie'>) {
+  app.get<{ Params: Static<typeof params>; Querystring: Static<typeof querystring> }>('/language/:code', { schema: { params, querystring } }, async (request, reply) => {
+    const { code } = request.params
+    const returnTo = safeReturnTo(request.query.returnTo)
     if (!isLanguage(code)) return reply.callNotFound()
-    request.session.language = code
+    reply.setCookie(languageCookie, code, { path: '/', httpOnly: true, secure: session.secureCookie, sameSite: 'lax', maxAge: languageChoiceMaxAgeSeconds })
     return reply.redirect(returnTo, 303)
   })
 }

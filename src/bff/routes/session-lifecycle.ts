@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify'
+import { type Static, Type } from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
 import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
 import type { Identity } from '../identity.ts'
+import { csrfProtectedForm } from '../csrf-form.ts'
 import type { SessionEnding } from '../session-ending.ts'
 
 // Sessions ended from elsewhere: the tenant's front-channel logout (its logout page loads this in
 // a hidden iframe after the user signed out of any app), and "Sign out of every device".
+
+// The tenant's parameters: checked below (an unknown or malformed sid answers the same page).
+const frontChannelQuery = Type.Object({ sid: Type.Optional(Type.String()), iss: Type.Optional(Type.String()) })
 
 const signedOutPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>'
 
@@ -18,8 +23,8 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
   // GET only: Fastify would answer HEAD from this route and end the sessions too, yet a HEAD (a
   // link checker, a prefetching proxy) must change nothing. It gets 405 and ends nothing.
-  app.get('/auth/front-channel-logout', { ...limited, exposeHeadRoute: false }, async (request, reply) => {
-    const { sid, iss } = request.query as Record<string, unknown>
+  app.get<{ Querystring: Static<typeof frontChannelQuery> }>('/auth/front-channel-logout', { ...limited, exposeHeadRoute: false, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
+    const { sid, iss } = request.query
     const tenant = await metadata.get()
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
     // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it). The
@@ -38,7 +43,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   app.head('/auth/front-channel-logout', limited, async (_request, reply) => reply.code(405).header('allow', 'GET').header('cache-control', 'no-store').send())
 
   // Every session of this user, on every device and replica, then the tenant's own sign-out.
-  app.post('/auth/sign-out-everywhere', { ...limited, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/auth/sign-out-everywhere', { ...limited, ...csrfProtectedForm(app) }, async (request, reply) => {
     const { user, tokenCacheKey } = request.session
     if (user?.oid) {
       const ended = await ending.endAll('oid', user.oid)

@@ -17,7 +17,7 @@ export interface LiveSessions {
  * and within their absolute lifetime (what the session plugin checks). A walk over the map per
  * collection: the memory store is for one process, not for millions of sessions.
  */
-export function memoryLiveSessions(sessions: ReadonlyMap<string, Session>, options: { absoluteTimeoutMs: number; now?: () => number }): LiveSessions {
+export function memoryLiveSessions(sessions: { values(): Iterable<Session> }, options: { absoluteTimeoutMs: number; now?: () => number }): LiveSessions {
   const now = options.now ?? Date.now
   return {
     store: 'memory',

@@ -48,7 +48,7 @@ t.test('Redis: a save that arrives after the session was destroyed does not brin
 })
 
 t.test('memory: a save that arrives after the session was destroyed does not bring it back', async (t) => {
-  const store = promised(createMemorySessionStore(new Map()))
+  const store = promised(createMemorySessionStore({ idleTimeoutMs: 30 * 60_000 }).store)
   await store.set('victim', signedIn)
   const inFlight = await store.get('victim')
   await store.destroy('victim')

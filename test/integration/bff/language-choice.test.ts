@@ -1,9 +1,10 @@
 import t from 'tap'
-import { BffBrowser, signInButton, startTestStack } from '../../helpers/bff.ts'
+import { BffBrowser, signInButton, startTestBff, startTestStack } from '../../helpers/bff.ts'
+import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { attribute, count, documentLanguage, text } from '../../../harness/html.ts'
 
-// Which language the BFF answers in: Accept-Language, unless the user picked one (kept in the
-// session, through sign-in); the tenant is asked for the same language with ui_locales.
+// Which language the BFF answers in: Accept-Language, unless the user picked one (kept in a
+// plain cookie, through sign-in); the tenant is asked for the same language with ui_locales.
 
 const germanBrowser = { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' }
 
@@ -45,4 +46,20 @@ t.test('the picker knows only shipped languages and returns only to this site', 
   const callback = await browser.get('/auth/redirect?state=unknown&code=secret-code')
   t.notMatch(callback.body, /secret-code/, 'a sign-in callback page does not copy its code into the picker')
   t.equal(attribute(callback.body, 'a[lang="en"]', 'href'), '/language/en?returnTo=%2F')
+})
+
+t.test('the picked language is a plain cookie, Secure when the session cookie is, and no session', async (t) => {
+  const tenant = await startTestTenant(t)
+  for (const origin of [undefined, 'https://bff.example']) {
+    const { app } = await startTestBff(t, tenant, 'http://127.0.0.1:9', { config: origin ? { publicOrigin: origin, trustProxy: true } : {} })
+    const picked = await app.inject({ url: '/language/de?returnTo=%2F' })
+    t.equal(picked.statusCode, 303)
+    const cookies = [picked.headers['set-cookie'] ?? []].flat()
+    t.equal(cookies.length, 1, 'one cookie, no session cookie')
+    const attributes = new Set(cookies[0].split('; '))
+    t.same(['language=de', 'Max-Age=31536000', 'Path=/', 'HttpOnly', 'SameSite=Lax'].filter((part) => !attributes.has(part)), [], 'a year, the whole site, HttpOnly, Lax')
+    t.equal(attributes.has('Secure'), Boolean(origin), origin ? 'Secure on https' : 'not Secure on http://localhost')
+    const home = await app.inject({ url: '/', headers: { cookie: 'language=de', 'accept-language': 'en' } })
+    t.equal(documentLanguage(home.body).lang, 'de', 'the cookie beats Accept-Language')
+  }
 })

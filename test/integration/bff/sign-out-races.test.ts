@@ -86,7 +86,7 @@ async function hammerWhile(base: string, stolen: string, csrf: string, endSessio
 async function survivesOn(base: string, stolen: string): Promise<string | undefined> {
   const home = await request(`${base}/`, { headers: { cookie: stolen } })
   const html = await home.body.text()
-  if (text(html, signInButton) !== 'Sign In' || /Hi Demo User/.test(html)) return `${base}: home still greets the user`
+  if (text(html, signInButton) !== 'Sign In' || text(html, 'main h1') === 'Hi Demo User') return `${base}: home still greets the user`
   const page = await request(`${base}/profile`, { headers: { cookie: stolen } })
   await page.body.text()
   if (page.statusCode !== 302 || !String(page.headers.location).startsWith('/auth/sign-in')) return `${base}: /profile answered ${page.statusCode}`
@@ -184,10 +184,10 @@ t.test('HEAD /auth/front-channel-logout answers 405 and ends no session', async 
   t.equal(head.statusCode, 405)
   t.equal(head.headers.allow, 'GET')
   t.equal(await redis.client.exists(`${redis.prefix}session:${sessionIdOf(victim.cookies)}`), 1, 'the session is still in Redis')
-  t.match((await victim.get('/')).body, /Hi Demo User/, 'still signed in on A')
+  t.equal(text((await victim.get('/')).body, 'main h1'), 'Hi Demo User', 'still signed in on A')
   const onB = new BffBrowser(b.url, tenant)
   onB.cookies = victim.cookies
-  t.match((await onB.get('/')).body, /Hi Demo User/, 'and on B')
+  t.equal(text((await onB.get('/')).body, 'main h1'), 'Hi Demo User', 'and on B')
 })
 
 t.test('one replica without Redis: a stolen session hammering it does not survive "Sign out of every device" (10 rounds)', async (t) => {
