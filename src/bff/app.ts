@@ -28,6 +28,7 @@ import { createSessionEnding } from './session-ending.ts'
 import type { BffStores } from './stores/bff-stores.ts'
 import { memoryLiveSessions } from './stores/live-sessions.ts'
 import { createMemorySessionIndex } from './stores/session-index.ts'
+import { parseForm } from './form-body.ts'
 import { createStepUp } from './step-up.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore } from './stores/token-cache-store.ts'
 
@@ -74,7 +75,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   await registerSession(app, config.session, sessionStore, forgetTokens)
   await registerSecurity(app, metadata, stores.rateLimitStore)
   registerCachePolicy(app)
-  await app.register(formbody)
+  await app.register(formbody, { parser: parseForm })
   await registerViews(app, config.viewCache)
   registerErrorHandler(app, forgetTokens)
   answerWithin(app, (config.timeouts ?? defaultServerTimeouts).responseMs, () => new DependencyFailure('request-deadline'))

@@ -24,6 +24,20 @@ export function problemMessages(t: Translate, problems: Partial<Record<EditableF
   }))
 }
 
+/** Per field changed elsewhere (409): the user's value and the one saved meanwhile, worded for the choice. */
+export function conflictChoices(t: Translate, conflicts: Partial<Record<EditableField, string>>, yours: Partial<ProfileDraft>) {
+  const shown = (value: string | undefined) => value || t('editor.conflict.empty')
+  return editableFields.filter((name) => conflicts[name] !== undefined).map((name) => {
+    const field = t(profileFields[name].labelId)
+    return {
+      name,
+      changed: t('editor.conflict.changed', { field }),
+      keepYours: t('editor.conflict.keepYours', { value: shown(yours[name]) }),
+      takeSaved: t('editor.conflict.takeSaved', { value: shown(conflicts[name]) }),
+    }
+  })
+}
+
 /** Only the profile fields of a submitted form, as text. */
 export function submittedValues(form: Record<string, unknown>): Partial<ProfileDraft> {
   return Object.fromEntries(editableFields.filter((name) => typeof form[name] === 'string').map((name) => [name, form[name] as string]))
