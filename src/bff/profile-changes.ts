@@ -11,6 +11,11 @@ export function editableValues(profile: ProfileSnapshot): ProfileDraft {
   return Object.fromEntries(editableFields.map((name) => [name, profile[name]])) as ProfileDraft
 }
 
+/** The same values in every editable field. */
+export function sameValues(a: Partial<ProfileDraft>, b: Partial<ProfileDraft>): boolean {
+  return editableFields.every((name) => a[name] === b[name])
+}
+
 /** The fields whose value differs from the base. */
 export function changedFields(values: Partial<ProfileDraft>, base: Partial<ProfileDraft>): EditableField[] {
   return editableFields.filter((name) => values[name] !== undefined && values[name] !== base[name])

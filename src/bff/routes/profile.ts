@@ -9,7 +9,7 @@ import { ClaimsChallengeError } from '../claims-challenge-error.ts'
 import type { EditProfileClient, SaveOutcome } from '../edit-profile-client.ts'
 import { conflictChoices, editorFields, problemMessages, submittedValues, type FieldMessages } from '../editor-fields.ts'
 import { unreadableFields } from '../form-body.ts'
-import { changedFields, editableValues, patchFor } from '../profile-changes.ts'
+import { changedFields, editableValues, patchFor, sameValues } from '../profile-changes.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
 import { SignInRequiredError, type Identity } from '../identity.ts'
@@ -120,7 +120,9 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
    */
   function openEditor(request: FastifyRequest, profile: ProfileSnapshot): Partial<ProfileDraft> {
     const { session } = request
-    if (!session.draft || !session.editorBase) session.editorBase = editableValues(profile)
+    const opened = editableValues(profile)
+    // Only a change is written: an editor opened again on the same values does not save the session.
+    if (!session.editorBase || (!session.draft && !sameValues(session.editorBase, opened))) session.editorBase = opened
     return { ...profile, ...session.draft }
   }
 
