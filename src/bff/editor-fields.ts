@@ -32,8 +32,8 @@ export function conflictChoices(t: Translate, conflicts: Partial<Record<Editable
     return {
       name,
       changed: t('editor.conflict.changed', { field }),
-      keepYours: t('editor.conflict.keepYours', { value: shown(yours[name]) }),
-      takeSaved: t('editor.conflict.takeSaved', { value: shown(conflicts[name]) }),
+      keepYours: t('editor.conflict.keepYours', { name: shown(yours[name]) }),
+      takeSaved: t('editor.conflict.takeSaved', { name: shown(conflicts[name]) }),
     }
   })
 }

@@ -43,8 +43,8 @@ export const de: Record<MessageId, string> = {
   'editor.changesInForm': 'Ihre Änderungen stehen noch im Formular.',
   'editor.conflict.summary': 'Ihr Profil wurde an anderer Stelle geändert, seit Sie den Editor geöffnet haben; daher wurde nichts gespeichert. Behalten Sie für jedes Feld unten Ihren Wert oder übernehmen Sie den inzwischen gespeicherten, und speichern Sie dann.',
   'editor.conflict.changed': '{field} wurde an anderer Stelle geändert.',
-  'editor.conflict.keepYours': 'Ihren Wert behalten: {value}',
-  'editor.conflict.takeSaved': 'Gespeicherten Wert übernehmen: {value}',
+  'editor.conflict.keepYours': 'Ihren Wert behalten: {name}',
+  'editor.conflict.takeSaved': 'Gespeicherten Wert übernehmen: {name}',
   'editor.conflict.empty': '(leer)',
 
   'stepUp.heading': 'Bestätigen Sie, dass Sie es sind',

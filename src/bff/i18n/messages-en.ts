@@ -42,8 +42,8 @@ export const en = {
   'editor.changesInForm': 'Your changes are still in the form.',
   'editor.conflict.summary': 'Your profile was changed elsewhere since you opened the editor, so nothing was saved. For each field below, keep your value or take the one saved meanwhile, then save.',
   'editor.conflict.changed': '{field} was changed elsewhere.',
-  'editor.conflict.keepYours': 'Keep yours: {value}',
-  'editor.conflict.takeSaved': 'Take the saved value: {value}',
+  'editor.conflict.keepYours': 'Keep yours: {name}',
+  'editor.conflict.takeSaved': 'Take the saved value: {name}',
   'editor.conflict.empty': '(empty)',
 
   'stepUp.heading': "Verify it's you",

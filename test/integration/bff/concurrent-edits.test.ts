@@ -10,8 +10,9 @@ type Stack = Awaited<ReturnType<typeof startTestStack>>
 const htmx = { htmx: true }
 
 /** A browser signed in and past the step-up, with the editor open (its base taken from Graph). */
-async function editorOpen(stack: Stack) {
+async function editorOpen(stack: Stack, language: 'en' | 'de' = 'en') {
   const browser = new BffBrowser(stack.url, stack.tenant)
+  if (language === 'de') await browser.get('/language/de?returnTo=%2F')
   await browser.signIn()
   await browser.get('/profile/editor', htmx)
   const landing = await browser.authorize('/auth/step-up')
@@ -120,4 +121,19 @@ t.test('a draft kept over step-up still carries its base: the save after step-up
   const saved = await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Typed Before MFA', givenName: 'Demo', surname: 'User' } })
   t.equal(saved.status, 200, 'only the display name differs from the base: the surname is not sent')
   t.same(await graphCard(browser), { displayName: 'Typed Before MFA', givenName: 'Demo', surname: 'Changed Meanwhile' })
+})
+
+t.test('in German the conflict is worded in German, values as they were typed and saved', async (t) => {
+  const stack = await startTestStack(t)
+  const laptop = await editorOpen(stack)
+  const phone = await editorOpen(stack, 'de')
+  t.equal((await laptop.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Demo User', givenName: '', surname: 'User' } })).status, 200)
+  const conflict = await phone.send('POST', '/profile', { form: { displayName: 'Demo User', givenName: 'Mein Vorname', surname: 'User' } })
+  t.equal(conflict.status, 409)
+  const $ = parseHtml(conflict.body)
+  t.equal($('html').attr('lang'), 'de')
+  t.equal($('fieldset.conflict legend').text().trim(), 'Vorname wurde an anderer Stelle geändert.')
+  t.equal($('input[name="keep-givenName"][value="yours"]').parent().text().trim(), 'Ihren Wert behalten: Mein Vorname')
+  t.equal($('input[name="keep-givenName"][value="saved"]').parent().text().trim(), 'Gespeicherten Wert übernehmen: (leer)', 'a cleared value is named as empty')
+  t.notMatch($('#conflict-summary').text(), /changed elsewhere|Keep yours|saved value/)
 })
