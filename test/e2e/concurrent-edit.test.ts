@@ -1,6 +1,8 @@
 import t from 'tap'
-import { BffBrowser } from '../helpers/bff.ts'
-import { pageOnTestStack, signInOnTenantPages } from '../helpers/browser-journey.ts'
+import { seriousViolations } from '../helpers/axe.ts'
+import { BffBrowser, startTestStack } from '../helpers/bff.ts'
+import { launchBrowser } from '../helpers/browser.ts'
+import { signInOnTenantPages } from '../helpers/browser-journey.ts'
 import { focusedElement } from '../helpers/focus.ts'
 
 // Two devices, one profile, in a real browser with htmx: Chromium's editor is open while another
@@ -8,9 +10,13 @@ import { focusedElement } from '../helpers/focus.ts'
 // taking the saved value saves the rest.
 
 t.test('a conflicting save in Chromium shows both values and resolves', async (t) => {
-  const opened = await pageOnTestStack(t)
-  if (!opened) return
-  const { stack, page } = opened
+  const browser = await launchBrowser(t)
+  if (!browser) return
+  const stack = await startTestStack(t)
+  // axe is injected as a script, which the app's CSP rightly forbids: bypassed for the audit only.
+  const context = await browser.newContext({ bypassCSP: true })
+  t.teardown(() => context.close())
+  const page = await context.newPage()
   const { email, password } = stack.tenant.demoUser
 
   await page.goto(`${stack.url}/profile`)
@@ -35,6 +41,7 @@ t.test('a conflicting save in Chromium shows both values and resolves', async (t
   t.match(await focusedElement(page), { id: 'conflict-summary' }, 'the focus goes to the conflict')
   t.equal(await page.getByLabel('Display name').inputValue(), 'Typed In Chromium', 'what was typed is kept')
   t.equal(await page.getByRole('radio', { name: 'Keep yours: Typed In Chromium' }).isChecked(), true)
+  t.same(await seriousViolations(page), [], 'the conflict choice passes axe')
 
   await page.getByRole('radio', { name: 'Take the saved value: Saved Elsewhere' }).check()
   await page.getByRole('button', { name: 'Save' }).click()
