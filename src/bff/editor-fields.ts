@@ -12,7 +12,8 @@ export type FieldMessages = Partial<Record<EditableField, string>>
 export function editorFields(t: Translate, values: Partial<ProfileDraft>, errors: FieldMessages = {}, focusFirst = false) {
   return editableFields.map((name, index) => {
     const { labelId, required, maxLength, autocomplete } = profileFields[name]
-    return { name, label: t(labelId), value: values[name] ?? '', error: errors[name], required, maxLength, autocomplete, focus: focusFirst && index === 0 }
+    // The limit is told, not enforced by `maxlength`: a longer paste stays whole and the 422 says why.
+    return { name, label: t(labelId), value: values[name] ?? '', error: errors[name], required, maxLength, hint: t('editor.limitHint', { max: maxLength }), autocomplete, focus: focusFirst && index === 0 }
   })
 }
 

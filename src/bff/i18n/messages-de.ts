@@ -41,6 +41,7 @@ export const de: Record<MessageId, string> = {
   'editor.save': 'Speichern',
   'editor.checkFields': 'Bitte prüfen Sie die markierten Felder.',
   'editor.changesInForm': 'Ihre Änderungen stehen noch im Formular.',
+  'editor.limitHint': '{max, plural, one {Höchstens # Zeichen.} other {Höchstens # Zeichen.}}',
   'editor.conflict.summary': 'Ihr Profil wurde an anderer Stelle geändert, seit Sie den Editor geöffnet haben; daher wurde nichts gespeichert. Behalten Sie für jedes Feld unten Ihren Wert oder übernehmen Sie den inzwischen gespeicherten, und speichern Sie dann.',
   'editor.conflict.changed': '{field} wurde an anderer Stelle geändert.',
   'editor.conflict.keepYours': 'Ihren Wert behalten: {name}',

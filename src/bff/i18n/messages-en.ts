@@ -40,6 +40,7 @@ export const en = {
   'editor.save': 'Save',
   'editor.checkFields': 'Check the highlighted fields.',
   'editor.changesInForm': 'Your changes are still in the form.',
+  'editor.limitHint': '{max, plural, one {Up to # character.} other {Up to # characters.}}',
   'editor.conflict.summary': 'Your profile was changed elsewhere since you opened the editor, so nothing was saved. For each field below, keep your value or take the one saved meanwhile, then save.',
   'editor.conflict.changed': '{field} was changed elsewhere.',
   'editor.conflict.keepYours': 'Keep yours: {name}',

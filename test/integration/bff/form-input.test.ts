@@ -35,6 +35,8 @@ t.test('the editor\'s fields do not cut what is typed or pasted: no maxlength', 
   const stack = await startTestStack(t)
   const { editor } = await editorOpen(stack)
   for (const name of ['displayName', 'givenName', 'surname']) t.equal(attribute(editor.body, `input[name="${name}"]`, 'maxlength'), undefined, name)
+  t.equal(text(editor.body, '#hint-displayName'), 'Up to 256 characters.', 'the limit is told beside the field')
+  t.equal(attribute(editor.body, 'input[name="displayName"]', 'aria-describedby'), 'hint-displayName')
 })
 
 t.test('a pasted 300-character name is refused with the field\'s message, kept as typed, and nothing is saved', async (t) => {
@@ -44,6 +46,7 @@ t.test('a pasted 300-character name is refused with the field\'s message, kept a
   const refused = await browser.send('POST', '/profile', { form: { displayName: long, givenName: 'Demo', surname: 'User' } })
   t.equal(refused.status, 422)
   t.equal(text(refused.body, '#error-displayName'), 'Display name must be at most 256 characters.')
+  t.equal(attribute(refused.body, 'input[name="displayName"]', 'aria-describedby'), 'hint-displayName error-displayName')
   t.equal(fieldValue(refused.body, 'displayName'), long, 'the value is kept whole, so the user sees what to shorten')
   t.equal(text((await browser.get('/profile')).body, cardField('displayName')), 'Demo User')
 })
