@@ -3,8 +3,8 @@ import Type from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
-import { editableFields, profileFields, type EditableField, type ProfileDraft } from '../../lib/profile.ts'
-import { validateProfile, type ProfileProblem } from '../../lib/profile-rules.ts'
+import { editableFields, type EditableField, type ProfileDraft } from '../../lib/profile.ts'
+import { validateProfile } from '../../lib/profile-rules.ts'
 import { ClaimsChallengeError } from '../claims-challenge-error.ts'
 import type { EditProfileClient, SaveOutcome } from '../edit-profile-client.ts'
 import { conflictChoices, editorFields, problemMessages, submittedValues, type FieldMessages } from '../editor-fields.ts'
@@ -39,6 +39,8 @@ const saveBody = Type.Object({
   ...Object.fromEntries(editableFields.flatMap((name) => [[name, Type.Optional(Type.Unknown())], [`keep-${name}`, Type.Optional(Type.Unknown())]])),
 })
 type SaveBody = Type.Static<typeof saveBody> & Record<string, unknown>
+
+const isEditableField = (name: string): name is EditableField => (editableFields as readonly string[]).includes(name)
 
 function fromGraph(error: GraphError): DependencyFailure {
   const failure = error.failure === 'timeout' ? 'graph-timeout'
@@ -190,7 +192,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     }
     const { values, problems } = validateProfile(submitted)
     // Malformed UTF-8 (form-body.ts): refused with its own message, the other values kept.
-    for (const name of unreadableFields(body)) if (name in profileFields && profileFields[name as EditableField].editable) problems[name as EditableField] = { rule: 'unreadable' }
+    for (const name of unreadableFields(body)) if (isEditableField(name)) problems[name] = { rule: 'unreadable' }
     return { values, problems }
   }
 
@@ -243,7 +245,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
         return editor(request, reply, 409, shown, { conflicts: elsewhere })
       }
       case 'invalid':
-        return editor(request, reply, 422, shown, { errors: problemMessages(textsFor(request).t, outcome.problems as Partial<Record<EditableField, ProfileProblem>>) })
+        return editor(request, reply, 422, shown, { errors: problemMessages(textsFor(request).t, outcome.problems) })
       case 'refused':
         request.log.warn({ code: outcome.code }, 'edit profile service refused the change')
         return editor(request, reply, 422, shown, { problem: textsFor(request).t('error.changeRefused') })
