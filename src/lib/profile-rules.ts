@@ -121,6 +121,10 @@ export function validateProfilePatch(patch: ProfilePatch): ProfilePatchValidatio
     else changes[name] = value
   }
   Object.assign(problems, checked.problems)
-  const errors = Object.fromEntries(Object.entries(problems).map(([name, problem]) => [name, englishMessage(profileFields[name as EditableField].label, problem)]))
+  const errors: Partial<Record<EditableField, string>> = {}
+  for (const name of editableFields) {
+    const problem = problems[name]
+    if (problem) errors[name] = englishMessage(profileFields[name].label, problem)
+  }
   return { changes, errors, problems }
 }
