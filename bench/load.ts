@@ -40,13 +40,29 @@ export interface ScenarioResult {
 /** Something whose CPU time can be read before and after a round (the role processes). */
 export interface CpuMeter { name: string; cpuUsage(): Promise<NodeJS.CpuUsage> }
 
-export interface Scenario { name: string; url: string; next: () => ScenarioRequest }
+/**
+ * A scenario's requests. `next` gets autocannon's context of the request (none for the single
+ * check request before a run), and `answered` the same context when its answer is in.
+ */
+export interface Scenario {
+  name: string; url: string
+  next: (request?: Record<string, unknown>) => ScenarioRequest
+  answered?: (request: Record<string, unknown>) => void
+  /** The run ended: requests still in flight were cut off by the load generator, not answered. */
+  finished?: () => void
+}
 
-function run(url: string, nextRequest: () => ScenarioRequest, connections: number, durationSeconds: number) {
-  return autocannon({
+async function run(url: string, scenario: Pick<Scenario, 'next' | 'answered' | 'finished'>, connections: number, durationSeconds: number) {
+  const { next, answered } = scenario
+  const result = await autocannon({
     url, connections, duration: durationSeconds,
-    requests: [{ setupRequest: (request) => ({ ...request, ...nextRequest() }) }],
+    requests: [{
+      setupRequest: (request, context) => ({ ...request, ...next(context) }),
+      ...(answered ? { onResponse: (_status: number, _body: string, context: Record<string, unknown>) => answered(context) } : {}),
+    }],
   })
+  scenario.finished?.()
+  return result
 }
 
 async function cpuMs(meters: CpuMeter[]): Promise<number[]> {
@@ -68,7 +84,7 @@ export function spread(values: number[]): Spread {
 
 async function measureRound(scenario: Scenario, options: LoadOptions, meters: CpuMeter[]): Promise<RoundResult> {
   const cpuBefore = await cpuMs(meters)
-  const result = await run(scenario.url, scenario.next, options.connections, options.durationSeconds)
+  const result = await run(scenario.url, scenario, options.connections, options.durationSeconds)
   const cpuAfter = await cpuMs(meters)
   const perRequest = (index: number) => round3((cpuAfter[index] - cpuBefore[index]) / Math.max(result.requests.total, 1))
   return {
@@ -105,7 +121,7 @@ function summarise(rounds: RoundResult[], meters: CpuMeter[]): ScenarioResult {
  */
 export async function measureInterleaved(scenarios: Scenario[], options: LoadOptions, meters: CpuMeter[], progress: (line: string) => void): Promise<Record<string, ScenarioResult>> {
   if (options.warmupSeconds > 0) {
-    for (const scenario of scenarios) await run(scenario.url, scenario.next, options.connections, options.warmupSeconds)
+    for (const scenario of scenarios) await run(scenario.url, scenario, options.connections, options.warmupSeconds)
   }
   const rounds = new Map<string, RoundResult[]>(scenarios.map((scenario) => [scenario.name, []]))
   for (let round = 0; round < options.rounds; round++) {

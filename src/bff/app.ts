@@ -28,6 +28,7 @@ import type { BffStores } from './stores/bff-stores.ts'
 import { memoryLiveSessions } from './stores/live-sessions.ts'
 import { createMemorySessionStore } from './stores/memory-session-store.ts'
 import { createMemorySessionIndex } from './stores/session-index.ts'
+import { parseForm } from './form-body.ts'
 import { createStepUp } from './step-up.ts'
 import { createMemorySessionLock, createMemoryTokenCacheStore } from './stores/token-cache-store.ts'
 
@@ -93,7 +94,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   await app.register(async function withSession(pages) {
     await registerSession(pages, config.session, sessionStore, forgetTokens)
     await registerRequestGuards(pages, stores.rateLimitStore)
-    await pages.register(formbody)
+    await pages.register(formbody, { parser: parseForm })
     registerNotFoundPage(pages)
     const stepUp = createStepUp({ identity, serviceScopes: [config.profileService.scope] })
     homeRoutes(pages, identity)

@@ -12,7 +12,8 @@ export type FieldMessages = Partial<Record<EditableField, string>>
 export function editorFields(t: Translate, values: Partial<ProfileDraft>, errors: FieldMessages = {}, focusFirst = false) {
   return editableFields.map((name, index) => {
     const { labelId, required, maxLength, autocomplete } = profileFields[name]
-    return { name, label: t(labelId), value: values[name] ?? '', error: errors[name], required, maxLength, autocomplete, focus: focusFirst && index === 0 }
+    // The limit is told, not enforced by `maxlength`: a longer paste stays whole and the 422 says why.
+    return { name, label: t(labelId), value: values[name] ?? '', error: errors[name], required, maxLength, hint: t('editor.limitHint', { max: maxLength }), autocomplete, focus: focusFirst && index === 0 }
   })
 }
 
@@ -22,6 +23,20 @@ export function problemMessages(t: Translate, problems: Partial<Record<EditableF
     const field = t(profileFields[name as EditableField].labelId)
     return [name, t(`validation.${problem.rule}`, problem.rule === 'maxLength' ? { field, max: problem.max } : { field })]
   }))
+}
+
+/** Per field changed elsewhere (409): the user's value and the one saved meanwhile, worded for the choice. */
+export function conflictChoices(t: Translate, conflicts: Partial<Record<EditableField, string>>, yours: Partial<ProfileDraft>) {
+  const shown = (value: string | undefined) => value || t('editor.conflict.empty')
+  return editableFields.filter((name) => conflicts[name] !== undefined).map((name) => {
+    const field = t(profileFields[name].labelId)
+    return {
+      name,
+      changed: t('editor.conflict.changed', { field }),
+      keepYours: t('editor.conflict.keepYours', { name: shown(yours[name]) }),
+      takeSaved: t('editor.conflict.takeSaved', { name: shown(conflicts[name]) }),
+    }
+  })
 }
 
 /** Only the profile fields of a submitted form, as text. */

@@ -59,6 +59,12 @@ declare module 'fastify' {
     stepUpSource?: StepUpSource
     /** Profile values typed before a step-up or a failure, restored in the editor. */
     draft?: Partial<ProfileDraft>
+    /**
+     * The values the editor opened with, kept with the draft (through step-up and sign-in again):
+     * a save sends only the fields that differ from these, and names these as the values it
+     * expects the service to find (a 409 when they changed elsewhere meanwhile).
+     */
+    editorBase?: Partial<ProfileDraft>
     /** A one-time message shown on the next page (e.g. after step-up), as a catalog id. */
     notice?: NoticeId
     /** The language the user picked; without one, Accept-Language decides. */

@@ -21,6 +21,6 @@ export function returnToAfterSignIn(request: FastifyRequest, currentUrl: string 
 export async function endSignedInState(request: FastifyRequest, forgetTokens: (tokenCacheKey: string) => Promise<void>, returnTo: string) {
   const { tokenCacheKey } = request.session
   if (tokenCacheKey) await forgetTokens(tokenCacheKey)
-  await request.session.regenerate(['draft', 'language'])
+  await request.session.regenerate(['draft', 'editorBase', 'language'])
   request.session.sessionEnded = { returnTo }
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { createGraphClient, GraphError } from '../lib/graph-client.ts'
 import { createHttpAgent } from '../lib/http-agent.ts'
@@ -6,14 +6,14 @@ import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
-import { editableFields } from '../lib/profile.ts'
-import { profilePatchSchema, validateProfile } from '../lib/profile-rules.ts'
+import { profilePatchSchema, validateProfilePatch, type ProfilePatch } from '../lib/profile-rules.ts'
 import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
 import { formatWwwAuthenticate } from '../lib/www-authenticate.ts'
 import { createBearerTokenValidator, type CallerToken } from './bearer-token.ts'
 import { createOnBehalfOf } from './on-behalf-of.ts'
-import { profileSchemaError } from './schema-errors.ts'
+import { conflictsOf } from './conflicts.ts'
+import { noChangeError, profileSchemaError } from './schema-errors.ts'
 import { ServiceError } from './service-error.ts'
 
 // The edit profile service: a web API the Conditional Access MFA policy protects. It checks the
@@ -70,7 +70,8 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     if (error instanceof ServiceError) {
       if (error.challenge) reply.header('www-authenticate', formatWwwAuthenticate(error.challenge))
       if (error.status >= 500) request.log.warn({ code: error.code, reason: error.reason }, error.message)
-      return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } })
+      const { details, problems, conflicts } = error
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(details ? { details } : {}), ...(problems ? { problems } : {}), ...(conflicts ? { conflicts } : {}) } })
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) {
@@ -122,16 +123,22 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
     return graph.getMe(token, request.id).catch(fromGraphCall)
   })
 
-  app.patch('/me', { onRequest: authenticate, schema: { body: profilePatchSchema } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const { values, errors } = validateProfile(request.body as Record<string, unknown>)
-    if (Object.keys(errors).length > 0) {
-      throw new ServiceError(422, 'invalid_profile', 'Some profile fields are not valid.', { details: errors as Record<string, string> })
+  // Absent means unchanged; null clears. With `expected`, Graph is read first and a field changed
+  // elsewhere since the caller's editor opened answers 409 with both values, and nothing is written.
+  app.patch<{ Body: ProfilePatch }>('/me', { onRequest: authenticate, schema: { body: profilePatchSchema } }, async (request) => {
+    const { changes, errors, problems } = validateProfilePatch(request.body)
+    if (Object.keys(problems).length > 0) {
+      throw new ServiceError(422, 'invalid_profile', 'Some profile fields are not valid.', { details: errors, problems })
     }
+    if (Object.keys(changes).length === 0) throw noChangeError()
     const token = await onBehalfOf.graphToken(callerOf(request).raw, request.id)
-    // An emptied optional name is cleared in Graph (null), not set to an empty string.
-    const changes = Object.fromEntries(editableFields.filter((name) => values[name] !== undefined).map((name) => [name, values[name] === '' ? null : values[name]]))
+    const expected = request.body.expected
+    if (expected && Object.keys(expected).length > 0) {
+      const conflicts = conflictsOf(await graph.getMe(token, request.id).catch(fromGraphCall), changes, expected)
+      if (conflicts) throw new ServiceError(409, 'profile_conflict', 'Some fields were changed elsewhere since the editor opened; nothing was saved.', { conflicts })
+    }
     await graph.patchMe(token, request.id, changes).catch(fromGraphCall)
-    return reply.send(await graph.getMe(token, request.id).catch(fromGraphCall))
+    return graph.getMe(token, request.id).catch(fromGraphCall)
   })
 
   return app

@@ -79,7 +79,8 @@ t.test('the local tenant\'s Graph serves every field, and takes every editable o
 })
 
 t.test('the edit profile service takes exactly the editable fields, with each one\'s rules', async (t) => {
-  t.same(Object.keys(profilePatchSchema.properties).sort(), [...editableFields].sort(), 'the PATCH schema')
+  t.same(Object.keys(profilePatchSchema.properties).sort(), [...editableFields, 'expected'].sort(), 'the PATCH schema: the fields and the values they are expected to have')
+  t.same(Object.keys(profilePatchSchema.properties.expected.properties).sort(), [...editableFields].sort(), 'the PATCH schema\'s expected values')
   for (const name of editableFields) {
     const { label, maxLength, required } = profileFields[name]
     t.same(validateProfile({ [name]: 'x'.repeat(maxLength) }).errors, {}, `${name} of ${maxLength} characters is accepted`)

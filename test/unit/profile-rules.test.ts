@@ -1,5 +1,5 @@
 import t from 'tap'
-import { validateProfile } from '../../src/lib/profile-rules.ts'
+import { isProfileProblem, validateProfile, validateProfilePatch } from '../../src/lib/profile-rules.ts'
 
 // The rules both the BFF's form and the edit profile service apply to a profile change.
 
@@ -33,4 +33,19 @@ t.test('control characters, line separators and lone surrogates are refused', as
 t.test('a required field of only whitespace is missing, an optional one may be empty', async (t) => {
   t.equal(displayNameError('  \u2028 '), 'Display name is required.')
   t.same(validateProfile({ givenName: '' }).errors, {})
+})
+
+t.test('a service PATCH: absent is no change, null clears an optional field, blank and a null display name are refused', async (t) => {
+  t.same(validateProfilePatch({ surname: '  Lovelace ' }), { changes: { surname: 'Lovelace' }, errors: {}, problems: {} })
+  t.same(validateProfilePatch({ givenName: null }).changes, { givenName: null })
+  t.same(validateProfilePatch({ givenName: ' ' }).problems, { givenName: { rule: 'blank' } })
+  t.same(validateProfilePatch({ displayName: null }), { changes: {}, errors: { displayName: 'Display name is required.' }, problems: { displayName: { rule: 'required' } } })
+})
+
+t.test('a rule reported by another process counts only when this code can word it', async (t) => {
+  t.ok(isProfileProblem({ rule: 'maxLength', max: 64 }))
+  t.ok(isProfileProblem({ rule: 'required' }))
+  t.notOk(isProfileProblem({ rule: 'maxLength' }), 'a limit without its number')
+  t.notOk(isProfileProblem({ rule: 'Display name is required.' }))
+  t.notOk(isProfileProblem('required'))
 })

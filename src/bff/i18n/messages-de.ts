@@ -43,6 +43,12 @@ export const de: Record<MessageId, string> = {
   'editor.save': 'Speichern',
   'editor.checkFields': 'Bitte prüfen Sie die markierten Felder.',
   'editor.changesInForm': 'Ihre Änderungen stehen noch im Formular.',
+  'editor.limitHint': '{max, plural, one {Höchstens # Zeichen.} other {Höchstens # Zeichen.}}',
+  'editor.conflict.summary': 'Ihr Profil wurde an anderer Stelle geändert, seit Sie den Editor geöffnet haben; daher wurde nichts gespeichert. Behalten Sie für jedes Feld unten Ihren Wert oder übernehmen Sie den inzwischen gespeicherten, und speichern Sie dann.',
+  'editor.conflict.changed': '{field} wurde an anderer Stelle geändert.',
+  'editor.conflict.keepYours': 'Ihren Wert behalten: {name}',
+  'editor.conflict.takeSaved': 'Gespeicherten Wert übernehmen: {name}',
+  'editor.conflict.empty': '(leer)',
 
   'stepUp.heading': 'Bestätigen Sie, dass Sie es sind',
   'stepUp.explanation': 'Für Änderungen an Ihrem Profil ist eine zweite Prüfung nötig. Wir senden Ihnen einen Einmalcode per E-Mail und bringen Sie dann mit Ihren Änderungen hierher zurück.',
@@ -60,6 +66,8 @@ export const de: Record<MessageId, string> = {
   'validation.invisible': '{field} muss sichtbare Zeichen enthalten.',
   'validation.required': '{field} ist erforderlich.',
   'validation.maxLength': '{field} darf höchstens {max, plural, one {# Zeichen} other {# Zeichen}} lang sein.',
+  'validation.blank': '{field} darf nicht leer sein.',
+  'validation.unreadable': '{field} konnte nicht gelesen werden, weil es nicht als gültiger Text (UTF-8) ankam. Bitte geben Sie es erneut ein.',
 
   'error.title.server': 'Etwas ist schiefgegangen',
   'error.title.client': 'Das hat nicht funktioniert',
@@ -70,6 +78,7 @@ export const de: Record<MessageId, string> = {
   'error.badRequest': 'Diese Adresse oder dieses Formular enthält etwas, das wir nicht verwenden können. Gehen Sie zurück und versuchen Sie es noch einmal.',
   'error.tryAgainLater': '{kept, select, yes {Ihre Änderungen bleiben erhalten: Versuchen Sie es} other {Versuchen Sie es}} gleich noch einmal.',
   'error.valuesKept': 'Ihre Eingaben bleiben erhalten.',
+  'error.changeRefused': 'Diese Werte wurden für Ihr Profil nicht angenommen. Prüfen Sie sie und versuchen Sie es erneut.',
   'error.editorFromSession': 'Der Editor zeigt Ihr Profil, wie es zuletzt geladen wurde.',
 
   'signIn.failed': 'Die Anmeldung wurde nicht abgeschlossen',

@@ -42,6 +42,12 @@ export const en = {
   'editor.save': 'Save',
   'editor.checkFields': 'Check the highlighted fields.',
   'editor.changesInForm': 'Your changes are still in the form.',
+  'editor.limitHint': '{max, plural, one {Up to # character.} other {Up to # characters.}}',
+  'editor.conflict.summary': 'Your profile was changed elsewhere since you opened the editor, so nothing was saved. For each field below, keep your value or take the one saved meanwhile, then save.',
+  'editor.conflict.changed': '{field} was changed elsewhere.',
+  'editor.conflict.keepYours': 'Keep yours: {name}',
+  'editor.conflict.takeSaved': 'Take the saved value: {name}',
+  'editor.conflict.empty': '(empty)',
 
   'stepUp.heading': "Verify it's you",
   'stepUp.explanation': "Changing your profile needs a second check. We'll send a one-time code to your email, then bring you back here with your changes kept.",
@@ -59,6 +65,8 @@ export const en = {
   'validation.invisible': '{field} must contain visible characters.',
   'validation.required': '{field} is required.',
   'validation.maxLength': '{field} must be at most {max, plural, one {# character} other {# characters}}.',
+  'validation.blank': '{field} cannot be empty.',
+  'validation.unreadable': '{field} could not be read: it did not arrive as valid text (UTF-8). Enter it again.',
 
   'error.title.server': 'Something went wrong',
   'error.title.client': 'That did not work',
@@ -69,6 +77,7 @@ export const en = {
   'error.badRequest': 'This address or form has something we cannot use. Go back and try again.',
   'error.tryAgainLater': '{kept, select, yes {Your changes are kept: try} other {Try}} again in a moment.',
   'error.valuesKept': 'Your values are kept.',
+  'error.changeRefused': 'These values were not accepted for your profile. Check them and try again.',
   'error.editorFromSession': 'The editor shows your profile as last loaded.',
 
   'signIn.failed': 'Sign-in did not complete',

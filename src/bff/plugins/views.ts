@@ -12,7 +12,7 @@ import { profileCard } from '../profile-card.ts'
 // (no CDN). Every text comes from the message catalog through the `t` helper.
 
 const root = new URL('../../../', import.meta.url).pathname
-const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'editor-error', 'sign-in-again', 'notice']
+const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'editor-error', 'sign-in-again', 'notice', 'profile-conflict']
 
 /**
  * {{#each (profileCard profile)}}: the profile card's rows (profile-card.ts).

@@ -96,7 +96,7 @@ export function authRoutes(app: FastifyInstance, config: BffConfig, deps: { iden
     if (!account) return failedSignIn(request, reply, 400, 'signIn.notCompleted')
     // A new session id at every privilege change (sign-in, step-up): no fixation. The draft and the
     // picked language stay.
-    await request.session.regenerate(['draft', 'language'])
+    await request.session.regenerate(['draft', 'editorBase', 'language'])
     request.session.createdAt = (config.session.now ?? Date.now)()
     const { homeAccountId, environment, tenantId, localAccountId, username } = account
     const oid = typeof claims.oid === 'string' ? claims.oid : localAccountId

@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import Type from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
-import { editableFields, type ProfileDraft } from '../../lib/profile.ts'
+import { editableFields, type EditableField, type ProfileDraft } from '../../lib/profile.ts'
 import { validateProfile } from '../../lib/profile-rules.ts'
 import { ClaimsChallengeError } from '../claims-challenge-error.ts'
 import type { EditProfileClient, SaveOutcome } from '../edit-profile-client.ts'
-import { editorFields, problemMessages, type FieldMessages } from '../editor-fields.ts'
+import { conflictChoices, editorFields, problemMessages, submittedValues, type FieldMessages } from '../editor-fields.ts'
+import { unreadableFields } from '../form-body.ts'
+import { changedFields, editableValues, patchFor, sameValues } from '../profile-changes.ts'
 import { answerFor, DependencyFailure } from '../failures.ts'
 import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
 import { SignInRequiredError, type Identity } from '../identity.ts'
@@ -22,6 +25,22 @@ import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 // works without JavaScript: links and a plain form post.
 
 const graphScopes = ['User.Read']
+
+/** `?edit=1` opens the editor in the page (no JavaScript, and the landing after step-up). */
+const profileQuery = Type.Object({ edit: Type.Optional(Type.String()) })
+
+/**
+ * A save, from htmx or a plain form. Field values stay `unknown` here: the profile rules word a
+ * wrong type ("must be text") in the user's language, which a schema error would not.
+ * `keep-<field>`: the choice in a 409's resolution ("yours" or "saved").
+ */
+const saveBody = Type.Object({
+  _csrf: Type.Optional(Type.Unknown()),
+  ...Object.fromEntries(editableFields.flatMap((name) => [[name, Type.Optional(Type.Unknown())], [`keep-${name}`, Type.Optional(Type.Unknown())]])),
+})
+type SaveBody = Type.Static<typeof saveBody> & Record<string, unknown>
+
+const isEditableField = (name: string): name is EditableField => (editableFields as readonly string[]).includes(name)
 
 function fromGraph(error: GraphError): DependencyFailure {
   const failure = error.failure === 'timeout' ? 'graph-timeout'
@@ -55,13 +74,15 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   /** The editor: just opened (focus on its first field), with messages (focus on their summary) or a problem. */
-  function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: FieldMessages; problem?: string } = {}) {
+  function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: FieldMessages; problem?: string; conflicts?: Partial<Record<EditableField, string>> } = {}) {
     const supportId = extra.problem ? request.id : undefined
     if (extra.problem && isHtmx(request) && fromEditor(request)) {
       return renderFragment(retargetToEditorProblem(reply.code(status)), 'editor-error', { message: extra.problem, inEditor: true, supportId })
     }
     const hasErrors = Boolean(extra.errors && Object.keys(extra.errors).length > 0)
-    const data = { fields: editorFields(textsFor(request).t, values, extra.errors, !hasErrors && !extra.problem), problem: extra.problem, supportId, hasErrors }
+    const { t } = textsFor(request)
+    const conflicts = extra.conflicts ? conflictChoices(t, extra.conflicts, values) : undefined
+    const data = { fields: editorFields(t, values, extra.errors, !hasErrors && !extra.problem && !conflicts), problem: extra.problem, supportId, hasErrors, conflicts }
     reply.code(status)
     if (isHtmx(request)) return renderFragment(reply, 'profile-editor', { ...data, csrfToken: reply.generateCsrf() })
     return renderPage(request, reply, 'profile', { editing: true, profile: request.session.profile, ...data })
@@ -95,12 +116,24 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     return profile
   }
 
-  app.get('/profile', { preHandler: signedIn }, async (request, reply) => {
+  /**
+   * The editor opens: it remembers the values it shows, unless a draft waits with its own base
+   * (after step-up, a failure or sign-in again the save still sends only what the user changed).
+   */
+  function openEditor(request: FastifyRequest, profile: ProfileSnapshot): Partial<ProfileDraft> {
+    const { session } = request
+    const opened = editableValues(profile)
+    // Only a change is written: an editor opened again on the same values does not save the session.
+    if (!session.editorBase || (!session.draft && !sameValues(session.editorBase, opened))) session.editorBase = opened
+    return { ...profile, ...session.draft }
+  }
+
+  app.get<{ Querystring: Type.Static<typeof profileQuery> }>('/profile', { preHandler: signedIn, schema: { querystring: profileQuery } }, async (request, reply) => {
     reply.header('vary', 'HX-Request')
     const { t } = textsFor(request)
     const notice = request.session.notice ? t(request.session.notice) : undefined
     if (notice) request.session.notice = undefined
-    const editing = (request.query as Record<string, string>).edit === '1'
+    const editing = request.query.edit === '1'
     let profile: ProfileSnapshot
     try {
       profile = await loadProfile(request)
@@ -110,13 +143,12 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       // The no-JS editor (and the landing after step-up) opens from what the session holds.
       if (editing && request.session.profile) {
         const { problem } = failureProblem(request, reply, error, 'error.editorFromSession')
-        return renderPage(request, reply, 'profile', { profile: request.session.profile, notice: problem, editing: true, fields: editorFields(t, { ...request.session.profile, ...request.session.draft }) })
+        return renderPage(request, reply, 'profile', { profile: request.session.profile, notice: problem, editing: true, fields: editorFields(t, openEditor(request, request.session.profile)) })
       }
       const { status, problem } = failureProblem(request, reply, error, 'error.tryAgainLater')
       return renderPage(request, reply.code(status), 'profile', { loadProblem: problem, supportId: request.id })
     }
     if (!editing) return renderPage(request, reply, 'profile', { profile, notice })
-    const values = { ...profile, ...request.session.draft }
     try {
       await token(request, serviceScopes)
     } catch (error) {
@@ -124,7 +156,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       stepUp.challenged(request.session, error)
       return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
     }
-    return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(t, values, {}, true) })
+    return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(t, openEditor(request, profile), {}, true) })
   })
 
   app.get('/profile/editor', { preHandler: signedIn }, async (request, reply) => {
@@ -137,12 +169,13 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       throw error
     }
     const profile = request.session.profile ?? (await loadProfile(request))
-    return editor(request, reply, 200, { ...profile, ...request.session.draft })
+    return editor(request, reply, 200, openEditor(request, profile))
   })
 
   // Cancel drops the draft: a POST with the CSRF token, so no cross-site link can discard it.
   app.post('/profile/cancel', { preHandler: signedIn, preValidation: app.csrfProtection }, async (request, reply) => {
     request.session.draft = undefined
+    request.session.editorBase = undefined
     if (!isHtmx(request)) return reply.redirect('/profile', 303)
     const profile = request.session.profile ?? (await loadProfile(request))
     // The editor is closed: the address says so (no ?edit=1 left from a step-up landing), and
@@ -150,14 +183,32 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile, focusEdit: true })
   })
 
-  async function save(request: FastifyRequest, reply: FastifyReply) {
-    const body = (request.body ?? {}) as Record<string, unknown>
-    const { values, problems } = validateProfile(Object.fromEntries(editableFields.map((name) => [name, body[name] ?? ''])))
-    // The draft is kept server-side until it is saved: it survives step-up and failures.
-    request.session.draft = values
-    if (Object.keys(problems).length > 0) return editor(request, reply, 422, values, { errors: problemMessages(textsFor(request).t, problems) })
+  /** The form's profile values with a 409's choices applied: "saved" takes the base (the value saved meanwhile). */
+  function typedValues(body: SaveBody, base: Partial<ProfileDraft>) {
+    const submitted: Partial<Record<EditableField, unknown>> = submittedValues(body)
+    for (const name of editableFields) {
+      if (body[name] !== undefined && typeof body[name] !== 'string') submitted[name] = body[name]
+      if (body[`keep-${name}`] === 'saved' && base[name] !== undefined) submitted[name] = base[name]
+    }
+    const { values, problems } = validateProfile(submitted)
+    // Malformed UTF-8 (form-body.ts): refused with its own message, the other values kept.
+    for (const name of unreadableFields(body)) if (isEditableField(name)) problems[name] = { rule: 'unreadable' }
+    return { values, problems }
+  }
 
-    const saveWith = (accessToken: string) => editProfile.save(accessToken, request.id, values)
+  async function save(request: FastifyRequest<{ Body: SaveBody | undefined }>, reply: FastifyReply) {
+    const { session } = request
+    const base = session.editorBase ?? editableValues(session.profile ?? (await loadProfile(request)))
+    const { values, problems } = typedValues(request.body ?? {}, base)
+    // The draft and its base are kept server-side until saved: they survive step-up and failures.
+    session.draft = values
+    session.editorBase = base
+    const shown = { ...base, ...values }
+    if (Object.keys(problems).length > 0) return editor(request, reply, 422, shown, { errors: problemMessages(textsFor(request).t, problems) })
+    if (changedFields(values, base).length === 0) return saved(request, reply, session.profile ?? (await loadProfile(request)))
+
+    const patch = patchFor(values, base)
+    const saveWith = (accessToken: string) => editProfile.save(accessToken, request.id, patch)
     let outcome: SaveOutcome
     try {
       outcome = await saveWith((await token(request, serviceScopes)).accessToken).catch(async (error) => {
@@ -174,27 +225,51 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
       if (!(error instanceof DependencyFailure)) throw error
       request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
       const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
-      return editor(request, reply, status, values, { problem })
+      return editor(request, reply, status, shown, { problem })
     }
     switch (outcome.kind) {
       case 'saved':
-        request.session.draft = undefined
-        request.session.profile = snapshotOf(outcome.profile)
-        if (!isHtmx(request)) {
-          request.session.notice = 'notice.saved'
-          return reply.redirect('/profile', 303)
+        return saved(request, reply, snapshotOf(outcome.profile))
+      case 'conflict': {
+        // The values saved meanwhile become the base: the next save (keeping the user's value or
+        // taking the saved one) is checked against them, not against what the editor first showed.
+        const elsewhere: Partial<Record<EditableField, string>> = {}
+        for (const name of editableFields) {
+          const conflict = outcome.conflicts[name]
+          if (!conflict) continue
+          elsewhere[name] = conflict.current ?? ''
+          base[name] = elsewhere[name]
+          if (session.profile) session.profile = { ...session.profile, [name]: elsewhere[name] }
         }
-        return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile: request.session.profile, notice: textsFor(request).t('notice.saved') })
+        session.editorBase = base
+        return editor(request, reply, 409, shown, { conflicts: elsewhere })
+      }
       case 'invalid':
-        return editor(request, reply, 422, values, { errors: outcome.errors, problem: Object.keys(outcome.errors).length === 0 ? outcome.message : undefined })
+        return editor(request, reply, 422, shown, { errors: problemMessages(textsFor(request).t, outcome.problems) })
+      case 'refused':
+        request.log.warn({ code: outcome.code }, 'edit profile service refused the change')
+        return editor(request, reply, 422, shown, { problem: textsFor(request).t('error.changeRefused') })
       default: {
         request.log.warn({ failure: outcome.failure, status: outcome.status }, 'edit profile service failed')
         const { status, problem } = failureProblem(request, reply, new DependencyFailure(outcome.failure), 'error.valuesKept')
-        return editor(request, reply, status, values, { problem })
+        return editor(request, reply, status, shown, { problem })
       }
     }
   }
 
-  app.patch('/profile', { preHandler: signedIn, preValidation: app.csrfProtection }, save)
-  app.post('/profile', { preHandler: signedIn, preValidation: app.csrfProtection }, save)
+  /** Saved (or nothing to change): the draft and its base are done; the card says so. */
+  function saved(request: FastifyRequest, reply: FastifyReply, profile: ProfileSnapshot) {
+    request.session.draft = undefined
+    request.session.editorBase = undefined
+    request.session.profile = profile
+    if (!isHtmx(request)) {
+      request.session.notice = 'notice.saved'
+      return reply.redirect('/profile', 303)
+    }
+    return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile, notice: textsFor(request).t('notice.saved') })
+  }
+
+  const saveRoute = { preHandler: signedIn, preValidation: app.csrfProtection, schema: { body: saveBody } }
+  app.patch<{ Body: SaveBody | undefined }>('/profile', saveRoute, save)
+  app.post<{ Body: SaveBody | undefined }>('/profile', saveRoute, save)
 }

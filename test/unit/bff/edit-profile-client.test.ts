@@ -69,12 +69,27 @@ t.test('a 401 without a claims challenge is not a step-up', async (t) => {
   t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-failed', status: 401 })
 })
 
-t.test('a 422 carries the per-field messages', async (t) => {
+t.test('a 422 carries the rule each field broke, never the service\'s sentences', async (t) => {
   const service = await serviceAnswering(t, (_request, response) =>
-    json(response, 422, { error: { code: 'validation_failed', message: 'Check the fields.', details: { displayName: 'Display name is required.' } } }))
-  t.same(await service.client().save('token', 'req', { displayName: '' }), {
-    kind: 'invalid', errors: { displayName: 'Display name is required.' }, message: 'Check the fields.',
+    json(response, 422, { error: { code: 'invalid_profile', message: 'Check the fields.', details: { displayName: 'Display name is required.', givenName: 'Given name must be at most 64 characters.' }, problems: { displayName: { rule: 'required' }, givenName: { rule: 'maxLength', max: 64 }, surname: { rule: 'made-up' } } } }))
+  t.same(await service.client().save('token', 'req', { displayName: null }), {
+    kind: 'invalid', problems: { displayName: { rule: 'required' }, givenName: { rule: 'maxLength', max: 64 } },
+  }, 'a rule we cannot word is dropped')
+})
+
+t.test('a 422 without a field rule (Graph refused the change) is a refusal with its code only', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 422, { error: { code: 'graph_rejected_change', message: 'Invalid value specified for property \'surname\' of resource \'User\'.' } }))
+  t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'refused', code: 'graph_rejected_change' })
+})
+
+t.test('a 409 carries the value saved meanwhile per conflicting field, and the request named the expected values', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 409, { error: { code: 'profile_conflict', message: 'Changed elsewhere.', conflicts: { surname: { expected: 'Old', current: 'Theirs', requested: 'Mine' }, givenName: { expected: 'A', current: null, requested: 'B' } } } }))
+  t.same(await service.client().save('token', 'req', { surname: 'Mine', givenName: 'B', expected: { surname: 'Old', givenName: 'A' } }), {
+    kind: 'conflict', conflicts: { givenName: { current: null }, surname: { current: 'Theirs' } },
   })
+  t.same(JSON.parse(service.seen[0]!.body!), { surname: 'Mine', givenName: 'B', expected: { surname: 'Old', givenName: 'A' } })
 })
 
 t.test('a 5xx with an unreadable body is a failed save with its status', async (t) => {
