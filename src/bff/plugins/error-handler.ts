@@ -59,7 +59,7 @@ export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenC
     else request.log.info({ status, code: error.code }, error.message)
     // Other 4xx (Fastify's own: body too large, bad content type) keep their English message.
     const message = status === 500
-      ? t('error.server', { kept, supportId: request.id })
+      ? t('error.server', { kept })
       : status === 403 && /csrf/i.test(error.message) ? t('error.csrf') : error.message
     return answer(request, reply, status, message)
   })

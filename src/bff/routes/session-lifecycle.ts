@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { BffConfig } from '../../config/types.ts'
 import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
+import { fromTenantDiscovery } from '../failures.ts'
 import type { Identity } from '../identity.ts'
 import type { SessionEnding } from '../session-ending.ts'
 
@@ -18,7 +19,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
   app.get('/auth/front-channel-logout', limited, async (request, reply) => {
     const { sid, iss } = request.query as Record<string, unknown>
-    const tenant = await metadata.get()
+    const tenant = await metadata.get().catch((error: unknown) => { throw fromTenantDiscovery(error) })
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
     // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it). The
     // security plugin sets it on the reply (headers captured at boot) or on the raw response
