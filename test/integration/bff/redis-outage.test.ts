@@ -56,3 +56,35 @@ t.test('with Redis frozen every route answers our 503 page, signed in or not, an
   t.equal(home.status, 200, 'the same session works again once Redis answers')
   t.equal((await anonymous().get('/auth/sign-in')).status, 302, 'and sign-in starts again')
 })
+
+t.test('/health/dependencies reports Redis back by itself, with no user request to probe the open circuit', async (t) => {
+  const redis = await startPrivateRedis(t)
+  if (!redis) return
+  const tenant = await startTestTenant(t)
+  const bff = await startTestBff(t, tenant, 'http://127.0.0.1:9', { session: { redisUrl: redis.url, redisKeyPrefix: `health:${randomBytes(4).toString('hex')}:` } })
+  const user = new BffBrowser(bff.url, tenant)
+  await user.signIn()
+  // Probes come from a dashboard, with no session cookie: they never touch the session store.
+  const probe = new BffBrowser(bff.url, tenant)
+  const redisHealth = async () => JSON.parse((await probe.get('/health/dependencies')).body).dependencies.redis as { status: string; problem?: string }
+
+  redis.freeze()
+  t.teardown(() => redis.thaw())
+  let health = await redisHealth()
+  for (let i = 0; i < 20 && health.problem !== 'circuit open'; i++) {
+    await user.get('/profile')
+    health = await redisHealth()
+  }
+  t.same(health, { status: 'failing', problem: 'circuit open' }, 'failing requests opened the circuit')
+
+  redis.thaw()
+  // Only the probe asks from here on. The breaker lets one call try again after its pause (5 s);
+  // the bound is generous for a loaded machine, and no timing is asserted.
+  for (let i = 0; i < 300 && health.status !== 'ok'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    health = await redisHealth()
+  }
+  t.same(health, { status: 'ok' }, 'Redis is reported healthy again by the check alone')
+  const page = await user.get('/profile')
+  t.equal(page.status, 200, "and the user's next request finds the circuit closed")
+})
