@@ -24,7 +24,7 @@ t.test('numbers and booleans are read from their text', async (t) => {
 })
 
 t.test('an invalid value is rejected with the variable named', async (t) => {
-  t.throws(() => readEnv({ BFF_PORT: 'eighty' }), /Invalid configuration: [^]*BFF_PORT is not valid: expected a whole number/)
+  t.throws(() => readEnv({ BFF_PORT: 'eighty' }), /Invalid configuration: [\s\S]*BFF_PORT is not valid: expected a whole number/)
   t.throws(() => readEnv({ TENANT_ID: 'not-a-guid' }), /TENANT_ID is not valid: expected a GUID/)
   t.throws(() => readEnv({ PROFILE: 'staging' }), /PROFILE is not valid: expected one of local, entra/)
 })
