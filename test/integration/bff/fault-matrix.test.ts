@@ -22,9 +22,9 @@ const htmx = { htmx: true }
 const fromEditor = { ...htmx, headers: { 'hx-source': 'form#profile-editor' } }
 // Deadlines from margins, not from what a quiet machine needs: the healthy path (sign-in, the
 // editor, a save with OBO and two Graph calls) must stay far inside them while other work keeps
-// every core busy (a healthy save measured about 0.1 s quiet and under 1 s with
-// `stress-ng --cpu 2` on a 2-core CI machine; the old 1.5 s failed "the retry saves" under load),
-// and the hang rows wait them out once each.
+// every core busy (a healthy save measured 12-63 ms quiet and 74-1,180 ms, the first with its
+// OBO, under `stress-ng --cpu 2` on a 2-core machine: the old 1.5 s failed "the retry saves"
+// under load; 6 s is five times the worst seen), and the hang rows wait them out once each.
 const deadlines = { graphMs: 6_000, profileServiceMs: 6_000, tokenWaitMs: 6_000, lockWaitMs: 6_000 }
 /** Just under a deadline: a mark started before the request shows the deadline was not cut short (timer-mark.ts). */
 const notBefore = (deadlineMs: number) => timerMark(deadlineMs - 50)
