@@ -5,8 +5,8 @@ import type { RunningRoles } from './start-roles.ts'
 // the OS temp directory), so every start after the first on a host loads ~30 % faster. Enabled
 // before anything else is imported; a cache that cannot be written is skipped silently.
 enableCompileCache()
-const [{ default: closeWithGrace }, { readEnv }, { chooseRoles }, { startRoles }, { startTelemetry }] = await Promise.all([
-  import('close-with-grace'), import('./config/read-env.ts'), import('./roles.ts'), import('./start-roles.ts'), import('./lib/telemetry/telemetry.ts'),
+const [{ default: closeWithGrace }, { checkConfiguration }, { startRoles }, { startTelemetry }] = await Promise.all([
+  import('close-with-grace'), import('./config/check-configuration.ts'), import('./start-roles.ts'), import('./lib/telemetry/telemetry.ts'),
 ])
 
 // `npm start [-- role ...]`: all roles of the profile by default; see README "Run it".
@@ -23,8 +23,8 @@ function banner(running: RunningRoles): string {
 }
 
 try {
-  const env = readEnv(process.env)
-  const roles = chooseRoles(process.argv.slice(2), env.PROFILE)
+  // Every configuration problem at once, before any role is built or listens.
+  const { env, roles } = checkConfiguration(process.env, process.argv.slice(2))
   // Before the roles: their build functions register the request spans and metrics.
   const telemetry = await startTelemetry(process.env, roles)
   const running = await startRoles(roles, env).catch(async (error) => {

@@ -51,6 +51,14 @@ export function fromMsal(error: unknown): DependencyFailure | undefined {
   return new DependencyFailure(timedOut ? 'tenant-timeout' : 'tenant-unreachable', { cause: error })
 }
 
+/**
+ * The tenant's OpenID configuration did not load (nothing listens, a refused connection, a non-200
+ * answer, a deadline): for the user that is the tenant being unreachable or slow, never a bare 500.
+ */
+export function fromTenantDiscovery(error: unknown): DependencyFailure {
+  return error instanceof DependencyFailure ? error : new DependencyFailure(isTimeout(error) ? 'tenant-timeout' : 'tenant-unreachable', { cause: error })
+}
+
 /** The answer for a failure: the table's row in the user's language, with a Retry-After the upstream asked for. */
 export function answerFor(error: DependencyFailure, t: Translate): FailureAnswer {
   const row = failureAnswers[error.failure]

@@ -5,7 +5,7 @@ import type { BffConfig } from '../config/types.ts'
 import { createMsalApp } from '../lib/msal-app.ts'
 import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
-import { DependencyFailure, fromMsal } from './failures.ts'
+import { DependencyFailure, fromMsal, fromTenantDiscovery } from './failures.ts'
 import { bffMetrics } from './metrics.ts'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
 import { createHotTokenCache } from './hot-token-cache.ts'
@@ -62,6 +62,8 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
   const crypto = new CryptoProvider()
   const cacheTtlMs = config.session.absoluteTimeoutMs
   const hotTokens = createHotTokenCache()
+  /** The tenant's metadata, or the failure table's tenant row when it cannot be loaded (e.g. the BFF started alone). */
+  const tenantMetadata = () => metadata.get().catch((error: unknown) => { throw fromTenantDiscovery(error) })
 
   /**
    * Token work under the session's lock. The wait for the lock is bounded by the lock (busy);
@@ -97,7 +99,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     // (a critical event) instead of waiting for them to expire.
     return createMsalApp({
       tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher,
-      authorityMetadata: (await metadata.get()).raw, cachePlugin, clientCapabilities: ['cp1'],
+      authorityMetadata: (await tenantMetadata()).raw, cachePlugin, clientCapabilities: ['cp1'],
     })
   }
 
@@ -181,7 +183,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     },
 
     async endSessionUrl(loginHint?: string): Promise<string> {
-      const { end_session_endpoint } = await metadata.get()
+      const { end_session_endpoint } = await tenantMetadata()
       const url = new URL(end_session_endpoint)
       url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri)
       if (loginHint) url.searchParams.set('logout_hint', loginHint)

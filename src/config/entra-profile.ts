@@ -10,7 +10,13 @@ const microsoftGraph = 'https://graph.microsoft.com/v1.0'
 // Configuration for a real External ID tenant: everything comes from the environment.
 // Each role checks only the variables it needs, so one container can run one role.
 
-function requireVars<Name extends keyof Env>(env: Env, role: string, names: Name[]): asserts env is Env & Required<Pick<Env, Name>> {
+/** The variables each role needs with PROFILE=entra (its credential aside: a secret or a certificate). */
+export const entraRequiredVariables = {
+  bff: ['TENANT_SUBDOMAIN', 'TENANT_ID', 'BFF_PUBLIC_ORIGIN', 'BFF_CLIENT_ID', 'SESSION_SECRETS', 'PROFILE_SERVICE_URL', 'PROFILE_SERVICE_SCOPE'],
+  'profile-service': ['TENANT_SUBDOMAIN', 'TENANT_ID', 'PROFILE_SERVICE_CLIENT_ID', 'PROFILE_SERVICE_SCOPE'],
+} as const satisfies Record<string, (keyof Env)[]>
+
+function requireVars<Name extends keyof Env>(env: Env, role: string, names: readonly Name[]): asserts env is Env & Required<Pick<Env, Name>> {
   const missing = names.filter((name) => env[name] === undefined)
   if (missing.length > 0) throw new Error(`Invalid configuration: the ${role} needs ${missing.join(', ')}`)
 }
@@ -26,7 +32,7 @@ function tenantEndpoints(env: Env): TenantEndpoints {
 }
 
 export function entraBffConfig(env: Env): BffConfig {
-  requireVars(env, 'BFF', ['BFF_PUBLIC_ORIGIN', 'BFF_CLIENT_ID', 'SESSION_SECRETS', 'PROFILE_SERVICE_URL', 'PROFILE_SERVICE_SCOPE'])
+  requireVars(env, 'BFF', entraRequiredVariables.bff)
   return bffConfig(env, {
     endpoints: tenantEndpoints(env),
     graphBaseUrl: microsoftGraph,
@@ -37,7 +43,7 @@ export function entraBffConfig(env: Env): BffConfig {
 }
 
 export function entraProfileServiceConfig(env: Env): ProfileServiceConfig {
-  requireVars(env, 'edit profile service', ['PROFILE_SERVICE_CLIENT_ID', 'PROFILE_SERVICE_SCOPE'])
+  requireVars(env, 'edit profile service', entraRequiredVariables['profile-service'])
   return profileServiceConfig(env, {
     endpoints: tenantEndpoints(env),
     graphBaseUrl: microsoftGraph,

@@ -68,13 +68,9 @@ const variables = {
 export const envSchema = {
   type: 'object',
   properties: variables,
+  // What each profile and role needs is checked next, with every problem at once
+  // (check-configuration.ts): one role can run alone, and its operator learns everything in one round.
   required: [],
-  if: { properties: { PROFILE: { const: 'entra' } }, required: ['PROFILE'] },
-  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
-  then: {
-    // Each role adds its own required variables (entra-profile.ts), so one role can run alone.
-    required: ['TENANT_SUBDOMAIN', 'TENANT_ID'],
-  },
 } as const
 
 type Variables = typeof variables

@@ -55,7 +55,11 @@ export function answerWithin(app: FastifyInstance, responseMs: number, answer: (
       if (deadline > now) break
       open.delete(reply)
       // Not answered, and the client is still there (an aborted request only leaves the map).
-      if (!reply.sent && !reply.raw.destroyed) reply.send(answer())
+      if (reply.sent || reply.raw.destroyed) continue
+      // A body still arriving (a slow upload): close the connection after the answer, or Node's
+      // request timeout would later write a stray 408 on the same socket.
+      if (!reply.request.raw.complete) reply.header('connection', 'close')
+      reply.send(answer())
     }
     arm()
   }

@@ -15,9 +15,11 @@ export interface CallerToken {
   claims: JWTPayload & { oid: string; scp: string; acrs?: string[] }
 }
 
-function invalidToken(description: string): ServiceError {
+/** RFC 6750's answer to a token that cannot be used: 401 with a Bearer `invalid_token` challenge; `reason` is for the log. */
+export function invalidToken(description: string, reason?: string): ServiceError {
   return new ServiceError(401, 'invalid_token', description, {
     challenge: { scheme: 'Bearer', params: { realm: '', error: 'invalid_token', error_description: description } },
+    reason,
   })
 }
 

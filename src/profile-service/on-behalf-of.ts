@@ -4,6 +4,7 @@ import type { ProfileServiceConfig } from '../config/types.ts'
 import { insufficientClaimsChallenge } from '../lib/claims-challenge.ts'
 import { createMsalApp } from '../lib/msal-app.ts'
 import type { TenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { invalidToken } from './bearer-token.ts'
 import { createOboTokenCache } from './obo-token-cache.ts'
 import { ServiceError } from './service-error.ts'
 
@@ -36,6 +37,12 @@ export function createOnBehalfOf(config: ProfileServiceConfig, metadata: TenantM
         throw new ServiceError(401, 'insufficient_claims', 'Microsoft Graph needs a stronger authentication for this user.', {
           challenge: insufficientClaimsChallenge(error.claims, { authorization_uri: tenant.authorization_endpoint, client_id: config.clientId }),
         })
+      }
+      // invalid_grant is about the assertion, not about us: a validly signed token whose user the
+      // tenant no longer knows (AADSTS50034), blocked, revoked or expired. The caller's token is
+      // of no use: 401, so the caller signs the user in again, never our 502 outage.
+      if (error instanceof AuthError && error.errorCode === 'invalid_grant') {
+        throw invalidToken('The tenant does not accept this token for its user (unknown, blocked or signed out).', [error.errorCode, error.subError].filter(Boolean).join('/'))
       }
       throw new ServiceError(502, 'token_exchange_failed', 'The identity provider did not issue a Graph token for this request.', {
         reason: error instanceof AuthError ? [error.errorCode, error.subError].filter(Boolean).join('/') : (error as Error).name,

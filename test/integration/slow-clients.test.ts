@@ -67,3 +67,14 @@ t.test('a client that never finishes its headers is cut off', async (t) => {
   })
   t.ok(closed, 'the connection is closed')
 })
+
+t.test('a slow upload past the response deadline gets one 504 and the connection closes, never a stray 408 after it', async (t) => {
+  // The response deadline comes first here, as with the defaults (20 s answer, 30 s request).
+  const uploadTimeouts = { requestMs: 2_000, headersMs: 1_000, keepAliveMs: 5_000, responseMs: 300 }
+  const tenant = await startTestTenant(t, { timeouts: uploadTimeouts })
+  const bff = await startTestBff(t, tenant, 'http://127.0.0.1:9', { config: { timeouts: uploadTimeouts } })
+  const stalled = await stallBody(bff.url, 'POST', '/profile')
+  const statusLines = stalled.answer.match(/^HTTP\/1\.1 \d{3}/gm) ?? []
+  t.same(statusLines, ['HTTP/1.1 504'], 'one answer on the socket: our 504, then the server hung up')
+  t.match(stalled.answer, /connection: close/i, 'and said it would')
+})

@@ -73,7 +73,7 @@ export const de: Record<MessageId, string> = {
   'error.title.client': 'Das hat nicht funktioniert',
   'error.title.notFound': 'Seite nicht gefunden',
   'error.notFound': 'Unter dieser Adresse gibt es keine Seite.',
-  'error.server': 'Bei uns ist etwas schiefgegangen.{kept, select, yes { Ihre Änderungen bleiben erhalten.} other {}} Wenden Sie sich mit der ID {supportId} an den Support.',
+  'error.server': 'Bei uns ist etwas schiefgegangen.{kept, select, yes { Ihre Änderungen bleiben erhalten.} other {}} Wenden Sie sich mit der unten stehenden ID an den Support.',
   'error.csrf': 'Dieses Formular ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
   'error.badRequest': 'Diese Adresse oder dieses Formular enthält etwas, das wir nicht verwenden können. Gehen Sie zurück und versuchen Sie es noch einmal.',
   'error.tryAgainLater': '{kept, select, yes {Ihre Änderungen bleiben erhalten: Versuchen Sie es} other {Versuchen Sie es}} gleich noch einmal.',

@@ -72,7 +72,7 @@ export const en = {
   'error.title.client': 'That did not work',
   'error.title.notFound': 'Page not found',
   'error.notFound': 'There is no page at this address.',
-  'error.server': 'Something went wrong on our side.{kept, select, yes { Your changes are kept.} other {}} Contact support with id {supportId}.',
+  'error.server': 'Something went wrong on our side.{kept, select, yes { Your changes are kept.} other {}} Contact support with the id below.',
   'error.csrf': 'This form has expired. Reload the page and try again.',
   'error.badRequest': 'This address or form has something we cannot use. Go back and try again.',
   'error.tryAgainLater': '{kept, select, yes {Your changes are kept: try} other {Try}} again in a moment.',

@@ -30,6 +30,16 @@ async function answer(request: FastifyRequest, reply: FastifyReply, status: numb
   return renderPage(request, reply, 'error', { title: t(status >= 500 ? 'error.title.server' : 'error.title.client'), message, supportId: request.id })
 }
 
+/**
+ * The session store just failed: answer without the session, or @fastify/session would try to
+ * save it again as the page goes out, and that second failure would replace our page with
+ * Fastify's raw JSON. The language stays for the page's words; the stored session is untouched.
+ */
+function answerWithoutSession(request: FastifyRequest) {
+  const language = request.session?.language
+  Reflect.set(request, 'session', language ? { language } : {})
+}
+
 export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenCacheKey: string) => Promise<void>) {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof SignInRequiredError) {
@@ -51,6 +61,7 @@ export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenC
       const { status, message, retryAfterSeconds } = answerFor(error, t)
       bffMetrics.upstreamFailed(error.failure)
       request.log.warn({ failure: error.failure, err: error.cause }, 'a dependency failed')
+      if (error.failure === 'store-unavailable') answerWithoutSession(request)
       if (retryAfterSeconds) reply.header('retry-after', String(retryAfterSeconds))
       return answer(request, reply, status, `${message} ${t('error.tryAgainLater', { kept })}`)
     }
@@ -60,7 +71,7 @@ export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenC
     // Input a route schema refuses gets our words (Fastify's name the schema, not the user's
     // problem); other 4xx (Fastify's own: body too large, bad content type) keep their English message.
     const message = status === 500
-      ? t('error.server', { kept, supportId: request.id })
+      ? t('error.server', { kept })
       : status === 403 && /csrf/i.test(error.message) ? t('error.csrf')
         : error.validation ? t('error.badRequest') : error.message
     return answer(request, reply, status, message)

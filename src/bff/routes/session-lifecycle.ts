@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
 import type { BffConfig } from '../../config/types.ts'
 import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
+import { fromTenantDiscovery } from '../failures.ts'
 import type { Identity } from '../identity.ts'
 import { csrfProtectedForm } from '../csrf-form.ts'
 import type { SessionEnding } from '../session-ending.ts'
@@ -25,7 +26,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
   // link checker, a prefetching proxy) must change nothing. It gets 405 and ends nothing.
   app.get<{ Querystring: Static<typeof frontChannelQuery> }>('/auth/front-channel-logout', { ...limited, exposeHeadRoute: false, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
     const { sid, iss } = request.query
-    const tenant = await metadata.get()
+    const tenant = await metadata.get().catch((error: unknown) => { throw fromTenantDiscovery(error) })
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
     // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it). The
     // security plugin sets it on the reply (headers captured at boot) or on the raw response

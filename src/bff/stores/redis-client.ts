@@ -24,13 +24,3 @@ export function createRedisClient(options: RedisClientOptions) {
   client.on('error', options.onError)
   return client
 }
-
-/** Whether Redis answers right now: for /readyz. */
-export async function redisIsReady(client: RedisClient): Promise<boolean> {
-  if (!client.isReady) return false
-  try {
-    return (await client.ping()) === 'PONG'
-  } catch {
-    return false
-  }
-}

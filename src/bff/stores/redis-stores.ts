@@ -1,7 +1,7 @@
 import type { Session } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
 import type { BffSessionConfig } from '../../config/types.ts'
-import { createRedisClient, redisIsReady } from './redis-client.ts'
+import { createRedisClient } from './redis-client.ts'
 import { createRedisLock, LockTimeoutError } from './redis-lock.ts'
 import { createTokenCacheCipher } from './token-cache-cipher.ts'
 import type { BffStores } from './bff-stores.ts'
@@ -94,7 +94,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
         }
       },
     },
-    dependencies: { redis: async () => (storeGuard.state === 'open' ? 'circuit open' : (await redisIsReady(client)) ? undefined : 'not reachable') },
+    dependencies: { redis: () => storeGuard.problem(() => client.ping()) },
     rateLimitStore: redisRateLimitStore({ client, prefix: `${prefix}ratelimit:`, log }),
     sessionIndex: createRedisSessionIndex(client, `${prefix}index:`, guard),
     liveSessions,

@@ -1,5 +1,6 @@
-import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, timeout, TimeoutStrategy, wrap } from 'cockatiel'
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, TaskCancelledError, timeout, TimeoutStrategy, wrap } from 'cockatiel'
 import { DependencyFailure } from '../failures.ts'
+import { isTimeout } from '../../lib/upstream-errors.ts'
 
 // Every Redis command of the BFF runs through this guard. node-redis has no deadline for a
 // command already written to a socket (a frozen Redis, SIGSTOP, holds it forever), so the guard
@@ -30,10 +31,20 @@ export function createStoreGuard(options: StoreGuardOptions = {}) {
         throw new DependencyFailure('store-unavailable', { cause: error })
       }
     },
-    /** `open` while Redis calls are skipped, `half-open` while one probe runs. */
-    get state(): 'closed' | 'open' | 'half-open' {
-      if (breaker.state === CircuitState.Closed) return 'closed'
-      return breaker.state === CircuitState.HalfOpen ? 'half-open' : 'open'
+    /**
+     * The dependency check: a ping through the breaker, not past it. While the circuit is open it
+     * says so without calling Redis; once the breaker lets one call try again, this check can be
+     * that call, so a recovered Redis is reported (and the circuit closed for users) without
+     * waiting for a user's request to probe it.
+     */
+    async problem(ping: () => Promise<unknown>): Promise<string | undefined> {
+      try {
+        await policy.execute(() => ping())
+        return undefined
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) return 'circuit open'
+        return error instanceof TaskCancelledError || isTimeout(error) ? 'no answer in time' : 'not reachable'
+      }
     },
   }
 }

@@ -11,6 +11,7 @@ import { freePort } from '../../../harness/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { startPrivateRedis } from '../../helpers/redis.ts'
 import { startTenantProcess } from '../../helpers/tenant-process.ts'
+import { timerMark } from '../../helpers/timer-mark.ts'
 
 // The fault matrix: each dependency fails the way it does in production (a real proxy in front
 // of Graph and the edit profile service answering 503 or never; a real Redis frozen with
@@ -19,18 +20,20 @@ import { startTenantProcess } from '../../helpers/tenant-process.ts'
 
 const htmx = { htmx: true }
 const fromEditor = { ...htmx, headers: { 'hx-source': 'form#profile-editor' } }
-// Short enough to keep the file quick, long enough that the healthy path (OBO and Graph on a
-// loaded CI machine) stays inside them.
-const deadlines = { graphMs: 1_500, profileServiceMs: 1_500, tokenWaitMs: 3_000, lockWaitMs: 3_000 }
-/** Far above every deadline above, far below "hangs": the bound each answer must arrive within. */
-const boundMs = 10_000
+// Deadlines from margins, not from what a quiet machine needs: the healthy path (sign-in, the
+// editor, a save with OBO and two Graph calls) must stay far inside them while other work keeps
+// every core busy (a healthy save measured 12-63 ms quiet and 74-1,180 ms, the first with its
+// OBO, under `stress-ng --cpu 2` on a 2-core machine: the old 1.5 s failed "the retry saves"
+// under load; 6 s is five times the worst seen), and the hang rows wait them out once each.
+const deadlines = { graphMs: 6_000, profileServiceMs: 6_000, tokenWaitMs: 6_000, lockWaitMs: 6_000 }
+/** Just under a deadline: a mark started before the request shows the deadline was not cut short (timer-mark.ts). */
+const notBefore = (deadlineMs: number) => timerMark(deadlineMs - 50)
+// No row asserts how fast it answered (a loaded machine is slow): each answers at all, with its
+// status and our words, while the dependency still hangs; a row that hung would time the test out.
 const typed = { displayName: 'Typed Before The Fault', givenName: 'Typed', surname: 'Values' }
-
-async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = Date.now()
-  const result = await work
-  return { result, ms: Date.now() - started }
-}
+// The file's budget: eight stacks started and four deadlines waited out took 57 s quiet and 83 s
+// under `stress-ng --cpu 2`, too close to the suite's 120 s per file on a busy CI machine.
+t.setTimeout(300_000)
 
 /** Tenant, service and BFF, with fault proxies in front of Graph and of the service. */
 async function startStack(t: Test, config: Partial<BffConfig> = {}) {
@@ -58,8 +61,7 @@ t.test('Graph answering 503 gives our own message, its Retry-After and a support
   const stack = await startStack(t)
   const browser = await onTheEditor(stack)
   stack.graph.set('unavailable')
-  const { result: page, ms } = await timed(browser.get('/profile'))
-  t.ok(ms < boundMs, `answered in ${ms} ms`)
+  const page = await browser.get('/profile')
   t.equal(page.status, 502)
   t.match(page.body, /We could not reach Microsoft Graph/)
   t.match(page.body, /Support id: <code>[^<]+<\/code>/)
@@ -73,8 +75,9 @@ t.test('Graph that never answers gives 504 at its deadline', async (t) => {
   const stack = await startStack(t)
   const browser = await onTheEditor(stack)
   stack.graph.set('hang')
-  const { result: page, ms } = await timed(browser.get('/profile'))
-  t.ok(ms >= deadlines.graphMs && ms < boundMs, `answered in ${ms} ms`)
+  const deadline = notBefore(deadlines.graphMs)
+  const page = await browser.get('/profile')
+  t.ok(deadline.passed, 'answered at the Graph deadline, not before')
   t.equal(page.status, 504)
   t.match(page.body, /taking too long to answer/)
 })
@@ -95,8 +98,9 @@ t.test('a hung edit profile service answers 504 at the client deadline and the v
   const stack = await startStack(t)
   const browser = await onTheEditor(stack)
   stack.service.set('hang')
-  const { result: save, ms } = await timed(browser.send('PATCH', '/profile', { ...fromEditor, form: typed }))
-  t.ok(ms >= deadlines.profileServiceMs && ms < boundMs, `answered in ${ms} ms`)
+  const deadline = notBefore(deadlines.profileServiceMs)
+  const save = await browser.send('PATCH', '/profile', { ...fromEditor, form: typed })
+  t.ok(deadline.passed, 'answered at the client deadline, not before')
   t.equal(save.status, 504)
   t.equal(save.headers['hx-retarget'], '#editor-problem', 'only the problem area is replaced: the typed values stay')
   t.match(save.body, /did not answer in time/)
@@ -138,14 +142,12 @@ t.test('a frozen Redis answers every request within the bound, keeps typed value
   const csrf = browser.lastCsrf!
 
   redis.freeze()
-  const { result: page, ms } = await timed(browser.get('/profile'))
-  t.ok(ms < boundMs, `page answered in ${ms} ms`)
+  const page = await browser.get('/profile')
   t.equal(page.status, 503)
   t.match(page.body, /briefly unavailable/)
   t.ok(page.headers['retry-after'], 'with Retry-After')
 
-  const { result: save, ms: saveMs } = await timed(browser.send('PATCH', '/profile', { ...fromEditor, form: typed }))
-  t.ok(saveMs < boundMs, `htmx save answered in ${saveMs} ms`)
+  const save = await browser.send('PATCH', '/profile', { ...fromEditor, form: typed })
   t.equal(save.status, 503)
   t.equal(save.headers['hx-retarget'], '#editor-problem', 'the typed values stay in the form')
 
@@ -155,12 +157,12 @@ t.test('a frozen Redis answers every request within the bound, keeps typed value
   t.equal(fieldValue(plain.body, '_csrf', 'form#profile-editor'), csrf, 'and with the CSRF token, so resubmitting works')
 
   const probe = new BffBrowser(stack.url, stack.tenant)
-  const { result: ready, ms: readyMs } = await timed(probe.get('/readyz'))
-  t.equal(ready.status, 200, `readiness answers (${readyMs} ms) and does not fail for a shared dependency`)
+  const ready = await probe.get('/readyz')
+  t.equal(ready.status, 200, 'readiness answers and does not fail for a shared dependency')
 
   redis.thaw()
   let status = 0
-  for (let i = 0; i < 100 && status !== 200; i++) {
+  for (let i = 0; i < 300 && status !== 200; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100))
     status = (await browser.get('/profile')).status
   }
@@ -190,11 +192,10 @@ t.test('a frozen tenant with a token due answers 504, never sends a refresh toke
   t.equal((await browser.get('/profile')).status, 200)
 
   tenant.freeze()
-  const [first, queued] = await Promise.all([timed(browser.get('/profile')), timed(browser.get('/profile'))])
-  t.ok(first.ms < boundMs && queued.ms < boundMs, `answered in ${first.ms} and ${queued.ms} ms`)
-  t.same([first.result.status, queued.result.status].sort(), [503, 504], 'one waits for the tenant (504), the other for its turn (503 busy)')
-  t.match(first.result.body + queued.result.body, /sign-in service is taking too long/)
-  t.match(first.result.body + queued.result.body, /Another request of yours is still being handled/)
+  const [first, queued] = await Promise.all([browser.get('/profile'), browser.get('/profile')])
+  t.same([first.status, queued.status].sort(), [503, 504], 'one waits for the tenant (504), the other for its turn (503 busy)')
+  t.match(first.body + queued.body, /sign-in service is taking too long/)
+  t.match(first.body + queued.body, /Another request of yours is still being handled/)
 
   // The refresh that was in flight completes when the tenant resumes; the tenant in this file
   // revokes the whole token family if a refresh token is ever used twice, so a 200 afterwards

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
@@ -184,6 +185,20 @@ t.test('edit profile service, against the real local tenant', async (t) => {
     const response = await call(service.url, 'GET', { token: forged })
     t.equal(response.status, 401)
     t.equal(challengeOf(response.headers).params.error, 'invalid_token')
+  })
+
+  t.test('a validly signed token of a user the tenant does not know answers 401 invalid_token, not 502', async (t) => {
+    const unknownUser = await tenantSigned(tenant, { ...validClaims, oid: randomUUID(), sub: randomUUID(), uti: randomUUID() })
+    for (const [method, body] of [['GET', undefined], ['PATCH', { displayName: 'Nobody' }]] as const) {
+      const response = await call(service.url, method, { token: unknownUser, body })
+      t.equal(response.status, 401, `${method}: the caller's token is of no use, not our outage`)
+      t.equal(response.body.error.code, 'invalid_token')
+      const challenge = challengeOf(response.headers)
+      t.equal(challenge.scheme.toLowerCase(), 'bearer')
+      t.equal(challenge.params.error, 'invalid_token', `${method}: a Bearer invalid_token challenge`)
+      t.match(challenge.params.error_description, /does not accept this token for its user/)
+      t.notMatch(JSON.stringify(response.body), /AADSTS|directory/, 'no tenant text')
+    }
   })
 
   t.test('a token without the scope answers 403 insufficient_scope', async (t) => {

@@ -1,0 +1,46 @@
+import type { envSchema } from './env-schema.ts'
+
+// What each environment variable is, in the words of the README's configuration table: enough
+// for the person who reads a boot error to find the value (where in the Entra admin center) and
+// to know what shape it must have. Values are never echoed: several are secrets.
+
+export type VariableName = keyof typeof envSchema.properties
+
+interface VariableHelp {
+  /** What the value is, and where to find it. */
+  what: string
+  /** The shape a value must have, for a `pattern` the schema states only as a regular expression. */
+  shape?: string
+}
+
+const guid = 'a GUID such as 11111111-2222-3333-4444-555555555555'
+const secretOrCertificate = (app: string) => `instead of a secret: the ${app}'s certificate private key (a PEM file) with its SHA-256 thumbprint`
+
+export const variableHelp: Partial<Record<VariableName, VariableHelp>> = {
+  PROFILE: { what: '`local` runs against the local tenant, `entra` against a real External ID tenant' },
+  LOG_LEVEL: { what: 'how much the roles log' },
+  EXTRA_CA_FILE: { what: 'a PEM CA file to trust in addition to the system roots (a corporate proxy)' },
+  TRUST_PROXY: { what: "the TLS-terminating proxy's addresses or CIDRs, comma-separated, or true" },
+  TENANT_SUBDOMAIN: { what: 'Entra admin center → Overview → Primary domain, the part before .onmicrosoft.com', shape: 'lower-case letters, digits and hyphens' },
+  TENANT_ID: { what: 'Entra admin center → Overview → Tenant ID', shape: guid },
+  AUTHORITY: { what: 'optional; defaults to https://{subdomain}.ciamlogin.com/{tenant id}; set it for a custom URL domain', shape: 'an https URL with a path' },
+  GRAPH_BASE_URL: { what: 'Microsoft Graph, https://graph.microsoft.com/v1.0 by default', shape: 'an http(s) URL' },
+  BFF_PUBLIC_ORIGIN: { what: 'the origin users browse, e.g. https://app.contoso.com (https required except for localhost)', shape: 'an origin: scheme and host, no path' },
+  BFF_CLIENT_ID: { what: 'App registrations → the web app → Application (client) ID', shape: guid },
+  BFF_CLIENT_SECRET: { what: `App registrations → the web app → Certificates & secrets → client secret value (or, ${secretOrCertificate('web app')})` },
+  BFF_CLIENT_CERTIFICATE_KEY_FILE: { what: `${secretOrCertificate('web app')}: the key file` },
+  BFF_CLIENT_CERTIFICATE_THUMBPRINT: { what: "the web app's certificate SHA-256 thumbprint", shape: '64 hexadecimal digits' },
+  BFF_REDIRECT_URI: { what: 'the web app → Authentication → Web redirect URI; default {origin}/auth/redirect', shape: 'an http(s) URL' },
+  BFF_POST_LOGOUT_REDIRECT_URI: { what: "where the tenant's sign-out returns; default {origin}/", shape: 'an http(s) URL' },
+  SESSION_SECRETS: { what: 'random, at least 32 characters each, comma-separated; generate one with: openssl rand -base64 32', shape: 'entries of at least 32 characters, comma-separated' },
+  REDIS_URL: { what: 'the Redis shared by the BFF replicas', shape: 'a redis:// or rediss:// URL' },
+  REDIS_KEY_PREFIX: { what: 'the prefix of the BFF keys in Redis (default bff:)', shape: '1 to 64 letters, digits, :, _ or -' },
+  TOKEN_CACHE_KEYS: { what: 'base64 32-byte AES keys sealing token caches in Redis, comma-separated; generate one with: openssl rand -base64 32', shape: '44 base64 characters ending in =, comma-separated' },
+  PROFILE_SERVICE_URL: { what: 'where the BFF reaches the edit profile service, e.g. https://profile.internal', shape: 'an http(s) URL' },
+  PROFILE_SERVICE_CLIENT_ID: { what: 'App registrations → edit-profile-service → Application (client) ID', shape: guid },
+  PROFILE_SERVICE_CLIENT_SECRET: { what: `App registrations → edit-profile-service → Certificates & secrets → client secret value (or, ${secretOrCertificate('service app')})` },
+  PROFILE_SERVICE_CLIENT_CERTIFICATE_KEY_FILE: { what: `${secretOrCertificate('service app')}: the key file` },
+  PROFILE_SERVICE_CLIENT_CERTIFICATE_THUMBPRINT: { what: "the service app's certificate SHA-256 thumbprint", shape: '64 hexadecimal digits' },
+  PROFILE_SERVICE_SCOPE: { what: 'edit-profile-service → Expose an API → the scope', shape: 'api://{service client id}/EditProfileService.ReadWrite' },
+  PROFILE_SERVICE_AUTH_CONTEXT: { what: 'optional: Protection → Conditional Access → Authentication contexts', shape: 'c1 to c99' },
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto'
+import t, { type Test } from 'tap'
+import { BffBrowser, startTestBff, type BffResponse } from '../../helpers/bff.ts'
+import { parseHtml } from '../../../harness/html.ts'
+import { startTestTenant } from '../../helpers/local-tenant.ts'
+import { startPrivateRedis } from '../../helpers/redis.ts'
+
+// Redis down (frozen with SIGSTOP: connections open, no answer): every route that needs the
+// session store answers our own 503 page, or for htmx our fragment, in the user's language. No
+// route answers Fastify's raw JSON ("circuit breaker is open"), including those that create a
+// session (sign-in, language choice) and whose failure came from saving it on the way out.
+
+const htmx = { htmx: true }
+
+/** What a user sees of a 503: our sentence, a support id, and nothing of Redis or the breaker. */
+function ourUnavailablePage(t: Test, label: string, answer: BffResponse, sentence = /The service is briefly unavailable\./) {
+  t.equal(answer.status, 503, `${label}: 503`)
+  t.match(String(answer.headers['content-type']), /^text\/html/, `${label}: our HTML, not JSON`)
+  t.ok(answer.headers['retry-after'], `${label}: with Retry-After`)
+  const $ = parseHtml(answer.body)
+  t.match($('[role="alert"], .problem, p').text(), sentence, `${label}: our sentence`)
+  t.match($('code').text(), /\S/, `${label}: a support id`)
+  t.notMatch(answer.body, /circuit|breaker|store-unavailable|timed out|statusCode/i, `${label}: no internal text`)
+}
+
+t.test('with Redis frozen every route answers our 503 page, signed in or not, and recovers', async (t) => {
+  const redis = await startPrivateRedis(t)
+  if (!redis) return
+  const tenant = await startTestTenant(t)
+  const bff = await startTestBff(t, tenant, 'http://127.0.0.1:9', { session: { redisUrl: redis.url, redisKeyPrefix: `down:${randomBytes(4).toString('hex')}:` } })
+  const signedIn = new BffBrowser(bff.url, tenant)
+  await signedIn.signIn()
+  await signedIn.get('/profile')
+  const csrf = signedIn.lastCsrf
+  t.ok(csrf, 'signed in, with a CSRF token')
+
+  redis.freeze()
+  t.teardown(() => redis.thaw())
+  const anonymous = () => new BffBrowser(bff.url, tenant)
+  // Routes that create a session (their save fails on the way out) and routes that read one.
+  for (const path of ['/auth/sign-in', '/auth/sign-up', '/language/en']) ourUnavailablePage(t, `new session ${path}`, await anonymous().get(path))
+  ourUnavailablePage(t, 'new session /language/de, in German', await anonymous().get('/language/de'), /Der Dienst ist kurz nicht verfügbar\./)
+  for (const path of ['/', '/claims', '/profile', '/auth/sign-in', '/auth/step-up', '/language/de']) ourUnavailablePage(t, `signed in ${path}`, await signedIn.get(path))
+  for (const path of ['/auth/sign-out', '/auth/sign-out-everywhere', '/profile/cancel']) ourUnavailablePage(t, `signed in POST ${path}`, await signedIn.send('POST', path, { form: { _csrf: csrf ?? '' } }))
+  const fragment = await signedIn.get('/profile/editor', htmx)
+  t.equal(fragment.status, 503, 'htmx: 503')
+  t.match(parseHtml(fragment.body)('body').text(), /The service is briefly unavailable\./, 'htmx: our fragment')
+  t.notMatch(fragment.body, /circuit|breaker|statusCode/i)
+
+  redis.thaw()
+  let home = await signedIn.get('/profile')
+  for (let i = 0; i < 100 && home.status !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    home = await signedIn.get('/profile')
+  }
+  t.equal(home.status, 200, 'the same session works again once Redis answers')
+  t.equal((await anonymous().get('/auth/sign-in')).status, 302, 'and sign-in starts again')
+})
+
+t.test('/health/dependencies reports Redis back by itself, with no user request to probe the open circuit', async (t) => {
+  const redis = await startPrivateRedis(t)
+  if (!redis) return
+  const tenant = await startTestTenant(t)
+  const bff = await startTestBff(t, tenant, 'http://127.0.0.1:9', { session: { redisUrl: redis.url, redisKeyPrefix: `health:${randomBytes(4).toString('hex')}:` } })
+  const user = new BffBrowser(bff.url, tenant)
+  await user.signIn()
+  // Probes come from a dashboard, with no session cookie: they never touch the session store.
+  const probe = new BffBrowser(bff.url, tenant)
+  const redisHealth = async () => JSON.parse((await probe.get('/health/dependencies')).body).dependencies.redis as { status: string; problem?: string }
+
+  redis.freeze()
+  t.teardown(() => redis.thaw())
+  let health = await redisHealth()
+  for (let i = 0; i < 20 && health.problem !== 'circuit open'; i++) {
+    await user.get('/profile')
+    health = await redisHealth()
+  }
+  t.same(health, { status: 'failing', problem: 'circuit open' }, 'failing requests opened the circuit')
+
+  redis.thaw()
+  // Only the probe asks from here on. The breaker lets one call try again after its pause (5 s);
+  // the bound is generous for a loaded machine, and no timing is asserted.
+  for (let i = 0; i < 300 && health.status !== 'ok'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    health = await redisHealth()
+  }
+  t.same(health, { status: 'ok' }, 'Redis is reported healthy again by the check alone')
+  const page = await user.get('/profile')
+  t.equal(page.status, 200, "and the user's next request finds the circuit closed")
+})
