@@ -51,6 +51,8 @@ else
 fi
 log "podman build of the Dockerfile → $tag"
 podman build --pull=never --isolation=chroot --cgroup-manager=cgroupfs --layers --format docker -t "$tag" . >&2
-# Earlier builds' layers that nothing uses any more (the cache of this build stays).
-podman image prune -f >/dev/null
+# Earlier builds' layers that nothing uses any more (the cache of this build stays). A build that
+# was killed half-way leaves a buildah working container holding its layer: pruning then fails,
+# which costs disk, not this build.
+podman image prune -f >/dev/null 2>&1 || log "some unused layers are still held by a stopped build's working container (buildah containers); not pruned"
 podman image inspect --format '{{.Id}}' "$tag"

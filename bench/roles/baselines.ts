@@ -8,6 +8,7 @@ import { languages } from '../../src/bff/i18n/language.ts'
 import { translator } from '../../src/bff/i18n/translator.ts'
 import { securityHeadersFor } from '../../src/bff/plugins/security.ts'
 import { registerSession, rememberingSigner, sessionCookieName } from '../../src/bff/plugins/session.ts'
+import { bindTokenCache } from '../../src/bff/stores/token-cache-binding.ts'
 import { registerViews } from '../../src/bff/plugins/views.ts'
 import { snapshotOf } from '../../src/bff/profile-snapshot.ts'
 import type { BffSessionConfig, LogLevel } from '../../src/config/types.ts'
@@ -95,7 +96,7 @@ async function registerFloors(input: FloorsInput): Promise<string[]> {
   // back (as connect-redis does for the BFF on Redis), which @fastify/session restores alike, and
   // once a copy is saved (the idle timeout's renewal, once a minute) the Map holds a Session too.
   // Each gets a fresh id, as @fastify/session makes them (24 random bytes, base64url), and a
-  // fresh CSRF secret, as @fastify/csrf-protection makes them.
+  // fresh CSRF secret, as @fastify/csrf-protection makes them, and its own token cache binding.
   const template = JSON.parse(input.sessionJson) as Session & { _csrf?: string }
   if (!template.user || !template._csrf) throw new Error('the session to copy is not signed in or has no CSRF secret')
   const sessions = new Map<string, Session & { _csrf?: string }>()
@@ -103,7 +104,10 @@ async function registerFloors(input: FloorsInput): Promise<string[]> {
   const cookies: string[] = []
   for (let index = 0; index < input.users; index++) {
     const id = randomBytes(24).toString('base64url')
-    sessions.set(id, { ...structuredClone(template), _csrf: tokens.secretSync() })
+    const copy: Session & { _csrf?: string; sessionId: string } = { ...structuredClone(template), _csrf: tokens.secretSync(), sessionId: id }
+    // A token cache is bound to its session id (token-cache-binding.ts): each copy gets its own binding.
+    if (template.tokenCacheKey) bindTokenCache(copy, template.tokenCacheKey, sessionConfig.secrets)
+    sessions.set(id, copy)
     cookies.push(`${cookieName}=${encodeURIComponent(signer.sign(id))}`)
   }
 

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
@@ -78,6 +79,8 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   // error handler). Its children, as Fastify's encapsulation intends: static files and probes
   // in one without the session, the pages in one with it (session, CSRF, rate limits).
   await registerSecurityHeaders(app, metadata)
+  // Cookies are parsed for every response, error pages included: the language cookie picks their words.
+  await app.register(cookie)
   registerCachePolicy(app)
   await registerViews(app, config.viewCache)
   registerErrorHandler(app, forgetTokens)

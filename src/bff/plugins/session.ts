@@ -44,7 +44,8 @@ export function rememberingSigner(secrets: string[]) {
 }
 
 export async function registerSession(app: FastifyInstance, config: BffSessionConfig, store: SessionStore | undefined, onExpired: (tokenCacheKey: string) => Promise<void>) {
-  await app.register(cookie)
+  // The BFF parses cookies at its root (the language cookie on every page); a host without it gets it here.
+  if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie)
   await app.register(session, {
     secret: rememberingSigner(config.secrets),
     cookieName: sessionCookieName(config),

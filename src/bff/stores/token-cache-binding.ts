@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { FastifySessionObject as Session } from '@fastify/session'
+import type { FastifySessionObject } from '@fastify/session'
+
+/** What a binding reads of a session: its id, its user and its token cache. */
+type Session = Pick<FastifySessionObject, 'sessionId' | 'user' | 'tokenCacheKey' | 'tokenCacheBinding'>
 
 // A session's token cache opens only for that session and its user. The token cache key alone
 // would open the victim's tokens from any session it is copied into (issue 23: someone able to
