@@ -9,7 +9,7 @@ const [{ default: closeWithGrace }, { checkConfiguration }, { startRoles }, { st
   import('close-with-grace'), import('./config/check-configuration.ts'), import('./start-roles.ts'), import('./lib/telemetry/telemetry.ts'),
 ])
 
-// `npm start [-- role ...]`: all roles of the profile by default; see README "Run it".
+// `npm start [-- role ...]`: all roles of the profile by default; see README "Run it" and docs/deploy.md.
 
 function banner(running: RunningRoles): string {
   const lines = running.urls.map(({ role, url }) => `  ${role.padEnd(16)} ${url}`)
