@@ -29,7 +29,7 @@ export class ConfigurationError extends Error {
     super([
       `Invalid configuration${context ? ` (${context})` : ''}: ${count}; nothing was started.`,
       ...problems.map((problem) => `  - ${describeProblem(problem)}`),
-      'See the README, "Configuration for a real External ID tenant".',
+      'Every variable: docs/configuration.md.',
     ].join('\n'))
     this.name = 'ConfigurationError'
     this.problems = problems

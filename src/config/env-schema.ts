@@ -2,8 +2,8 @@ import type { XStatic } from 'typebox/schema'
 
 // The one schema every environment variable is checked against at boot (read-env.ts, with
 // env-schema's Ajv: defaults applied, numbers and booleans coerced from their text), and the type
-// of what that returns. Names map to the Entra admin center in the README ("Configuration for a
-// real tenant").
+// of what that returns. Names map to the Entra admin center in docs/configuration.md,
+// generated from this schema and variable-help.ts (npm run docs:config).
 //
 // Plain JSON Schema, with its type inferred by TypeBox at compile time only (`import type`): the
 // TypeBox builders would load ~700 modules at every boot (~100 ms of start-to-ready, measured),

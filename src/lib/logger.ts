@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api'
 import type { FastifyServerOptions } from 'fastify'
 import type { LogLevel } from '../config/types.ts'
+import { developerConsole } from './developer-console.ts'
 
 /** Paths pino blanks out wherever they appear in a log line: tokens, codes, secrets, cookies. */
 export const redactedPaths = [
@@ -44,10 +45,12 @@ export function traceFields(): Record<string, string> {
 
 /**
  * Logger options for every role: JSON lines, level from config, request URLs without their query string
- * (authorization codes and state travel there).
+ * (authorization codes and state travel there). On a terminal the same lines go through the
+ * developer console (one short line each); chosen by the TTY, never by NODE_ENV.
  */
-export function loggerOptions(level: LogLevel, role: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: LogLevel, role: string, terminal = process.stdout.isTTY === true): FastifyServerOptions['logger'] {
   return {
+    ...(terminal ? { stream: developerConsole } : {}),
     level,
     name: role,
     redact: { paths: redactedPaths, censor: '[redacted]' },
