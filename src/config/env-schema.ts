@@ -45,8 +45,8 @@ const variables = {
   SESSION_ABSOLUTE_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 12 },
   REDIS_URL: { type: 'string', pattern: '^rediss?://' },
   // Redis at scale (redis-config.ts checks the combinations, docs/redis.md explains them).
-  REDIS_CLUSTER_URLS: { type: 'string', pattern: '^rediss?://[^,\\s]+(,rediss?://[^,\\s]+)*$' },
-  REDIS_SENTINEL_URLS: { type: 'string', pattern: '^rediss?://[^,\\s]+(,rediss?://[^,\\s]+)*$' },
+  REDIS_CLUSTER_URLS: { type: 'string', pattern: '^rediss?://[^,\\s]+(,\\s*rediss?://[^,\\s]+)*$' },
+  REDIS_SENTINEL_URLS: { type: 'string', pattern: '^rediss?://[^,\\s]+(,\\s*rediss?://[^,\\s]+)*$' },
   REDIS_SENTINEL_MASTER: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
   REDIS_CA_FILE: { type: 'string', minLength: 1 },
   REDIS_CLIENT_CERT_FILE: { type: 'string', minLength: 1 },
