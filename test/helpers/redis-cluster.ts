@@ -30,6 +30,12 @@ async function clusterInfo(port: number): Promise<string> {
   return stdout
 }
 
+/** Every replica among these nodes has its link to its primary up (or there is no replica left). */
+async function replicasInSync(nodes: RedisProcess[]): Promise<boolean> {
+  const roles = await Promise.all(nodes.map(async (node) => (await run('redis-cli', ['-p', String(node.port), 'info', 'replication'])).stdout))
+  return roles.every((info) => !info.includes('role:slave') || info.includes('master_link_status:up'))
+}
+
 export async function startRedisCluster(t: Test): Promise<TestRedisCluster | undefined> {
   if (!hasRedisServer(t)) return undefined
   const dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'))
@@ -45,6 +51,9 @@ export async function startRedisCluster(t: Test): Promise<TestRedisCluster | und
       '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
       // A dead primary is noticed within 2 s and its replica promoted (docs/redis.md: failover).
       '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no',
+      // A replica syncs at once (the default waits 5 s for more replicas): one that never synced
+      // refuses to take over ("disconnected from master for longer than allowed").
+      '--repl-diskless-sync-delay', '0',
     ], port, () => answersPing(`redis://127.0.0.1:${port}`)))
   }
   await run('redis-cli', ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 })
@@ -54,7 +63,7 @@ export async function startRedisCluster(t: Test): Promise<TestRedisCluster | und
       const alive = nodes.filter((node) => node.alive())
       const infos = await Promise.all(alive.map((node) => clusterInfo(node.port).catch(() => '')))
       const ok = infos.every((info) => info.includes('cluster_state:ok') && info.includes(`cluster_size:${primaries}`))
-      if (ok) return
+      if (ok && (await replicasInSync(alive))) return
       await sleep(100)
     }
     throw new Error('the cluster did not settle within 60 s')
@@ -66,7 +75,8 @@ export async function startRedisCluster(t: Test): Promise<TestRedisCluster | und
     nodes,
     settled,
     async primaryOf(key) {
-      const client = createClient({ url: `redis://127.0.0.1:${nodes[0].port}`, socket: { reconnectStrategy: false } })
+      const asked = nodes.find((node) => node.alive())
+      const client = createClient({ url: `redis://127.0.0.1:${asked?.port}`, socket: { reconnectStrategy: false } })
       client.on('error', () => {})
       await client.connect()
       try {

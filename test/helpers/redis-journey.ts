@@ -30,7 +30,7 @@ export async function twoReplicas(t: Test, redis: RedisConnectionConfig) {
   const onB = new BffBrowser(b.url, tenant)
   onB.cookies = onA.cookies // one browser: localhost cookies go to every port
   onB.tenantJar = onA.tenantJar
-  return { tenant, service, a, b, onA, onB }
+  return { tenant, service, a, b, onA, onB, session }
 }
 
 export async function journeyOnTwoReplicas(t: Test, redis: RedisConnectionConfig) {

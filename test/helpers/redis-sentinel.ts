@@ -53,7 +53,7 @@ export async function startRedisSentinel(t: Test): Promise<TestRedisSentinel | u
   if (!hasRedisServer(t)) return undefined
   const dir = await mkdtemp(join(tmpdir(), 'redis-sentinel-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const node = (port: number, extra: string[] = []) => ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--dbfilename', `dump-${port}.rdb`, '--save', '', '--appendonly', 'no', ...extra]
+  const node = (port: number, extra: string[] = []) => ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--dbfilename', `dump-${port}.rdb`, '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', ...extra]
   const primaryPort = await freePort()
   const primary = await startRedisProcess(t, node(primaryPort), primaryPort, () => answersPing(`redis://127.0.0.1:${primaryPort}`))
   const replicaPort = await freePort()

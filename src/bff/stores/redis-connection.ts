@@ -75,6 +75,9 @@ export async function createRedisConnection(config: RedisConnectionConfig, optio
     const cluster = createCluster({
       rootNodes: topology.urls.map((url) => ({ url })),
       defaults: { ...common, socket: socketOf(config, secure) },
+      // A primary that stops answering is asked about again after 1 s (default 5 s): the client
+      // learns the promoted replica soon after the Cluster does (docs/redis.md: failover).
+      topologyRefreshOnReconnectionAttemptStrategy: 1_000,
     })
     cluster.on('error', options.onError)
     return {
