@@ -102,8 +102,9 @@ export async function createRedisConnection(config: RedisConnectionConfig, optio
       sentinelClientOptions: { socket: socketOf(config, secure) },
       // The primary moves: follow it at once, not after the default minute.
       scanInterval: 1_000,
-      // Several connections to the primary: one slow command (the lock's wait) blocks no other request.
-      masterPoolSize: 4,
+      // One connection to the primary (the default): with a pool of several, node-redis 6.3 let
+      // the first commands after connecting wait forever for a pooled client (measured: 20
+      // parallel SETs, none answered in 3 s), which the store guard turned into 503s.
     })
     sentinel.on('error', options.onError)
     return {
