@@ -12,9 +12,9 @@ import { redisSession } from '../../helpers/redis-journey.ts'
 
 // Redis with Microsoft Entra authentication (REDIS_AUTH=entra, as Azure Managed Redis), offline:
 // the local tenant issues the tokens, a real redis-server's ACL accepts each until it expires.
-// Tokens live 5 s here, so the provider renews every 3.5 s (70 %) while a user keeps loading pages.
+// Tokens live 8 s here, so the provider renews every 5.6 s (70 %) while a user keeps loading pages.
 
-const lifetimeSeconds = 5
+const lifetimeSeconds = 8
 const shortTokens = { editTenant: (file: { settings: { accessTokenLifetimeSeconds: number } }) => { file.settings.accessTokenLifetimeSeconds = lifetimeSeconds } }
 
 t.test('the BFF re-authenticates before each token expires: renewed at least twice, 0 failed requests', async (t) => {
