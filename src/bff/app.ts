@@ -42,9 +42,9 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
   await instrumentRole(app, 'bff')
   const countSessions = metricsExported()
-  // With REDIS_URL: sessions, token caches and locks shared by every replica.
+  // With a Redis (REDIS_URL, a Cluster or Sentinels): sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
-  const redis = config.session.redisUrl && !given.sessionStore
+  const redis = (config.session.redisUrl || config.session.redis) && !given.sessionStore
     ? await (await import('./stores/redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs, countLiveSessions: countSessions })
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())

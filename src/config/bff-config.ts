@@ -1,6 +1,7 @@
 import { cookieSecurity } from './bff-origin.ts'
 import type { Env } from './env-schema.ts'
 import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
+import { redisConnectionOf } from './redis-config.ts'
 import { serverTimeouts } from './timeouts.ts'
 import { bffTrustProxy } from './trust-proxy.ts'
 import type { BffConfig, RoleTenant } from './types.ts'
@@ -10,8 +11,10 @@ export type BffEnv = Env & Required<Pick<Env, 'BFF_PUBLIC_ORIGIN' | 'SESSION_SEC
 
 /** The BFF's configuration, the same for both profiles; the profile supplies the tenant. */
 export function bffConfig(env: BffEnv, tenant: RoleTenant): BffConfig {
-  if (env.REDIS_URL && !env.TOKEN_CACHE_KEYS) {
-    throw new Error('Invalid configuration: REDIS_URL needs TOKEN_CACHE_KEYS (token caches are encrypted at rest)')
+  const redis = redisConnectionOf(env)
+  if (redis && !env.TOKEN_CACHE_KEYS) {
+    const variable = { single: 'REDIS_URL', cluster: 'REDIS_CLUSTER_URLS', sentinel: 'REDIS_SENTINEL_URLS' }[redis.topology.kind]
+    throw new Error(`Invalid configuration: ${variable} needs TOKEN_CACHE_KEYS (token caches are encrypted at rest)`)
   }
   const publicOrigin = env.BFF_PUBLIC_ORIGIN
   return {
@@ -31,6 +34,7 @@ export function bffConfig(env: BffEnv, tenant: RoleTenant): BffConfig {
       idleTimeoutMs: env.SESSION_IDLE_MINUTES * 60_000,
       absoluteTimeoutMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       redisUrl: env.REDIS_URL,
+      redis,
       redisKeyPrefix: env.REDIS_KEY_PREFIX,
       // Keys seal only token caches kept in Redis; an in-memory cache never leaves the process.
       tokenCacheKeys: env.TOKEN_CACHE_KEYS ? strongTokenCacheKeys(env.TOKEN_CACHE_KEYS) : [],

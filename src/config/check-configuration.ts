@@ -5,6 +5,7 @@ import { ConfigurationError, type ConfigurationProblem, problemOf } from './conf
 import { entraRequiredVariables } from './entra-profile.ts'
 import type { Env } from './env-schema.ts'
 import { checkEnv } from './read-env.ts'
+import { redisProblems } from './redis-config.ts'
 import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
 import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 
@@ -41,9 +42,11 @@ function bffProblems(env: Env, invalid: Set<string>): ConfigurationProblem[] {
   const problems: ConfigurationProblem[] = []
   if (valid('SESSION_SECRETS')) problems.push(...problemOf('SESSION_SECRETS', () => strongSessionSecrets(String(env.SESSION_SECRETS))))
   if (valid('TOKEN_CACHE_KEYS')) problems.push(...problemOf('TOKEN_CACHE_KEYS', () => strongTokenCacheKeys(String(env.TOKEN_CACHE_KEYS))))
-  if (env.PROFILE === 'entra' && valid('REDIS_URL') && env.TOKEN_CACHE_KEYS === undefined && !invalid.has('TOKEN_CACHE_KEYS')) {
-    problems.push({ variable: 'TOKEN_CACHE_KEYS', problem: 'is missing (REDIS_URL needs it: token caches are encrypted at rest)' })
+  const redisVariable = (['REDIS_URL', 'REDIS_CLUSTER_URLS', 'REDIS_SENTINEL_URLS'] as const).find(valid)
+  if (env.PROFILE === 'entra' && redisVariable && env.TOKEN_CACHE_KEYS === undefined && !invalid.has('TOKEN_CACHE_KEYS')) {
+    problems.push({ variable: 'TOKEN_CACHE_KEYS', problem: `is missing (${redisVariable} needs it: token caches are encrypted at rest)` })
   }
+  problems.push(...redisProblems(env, invalid))
   const origin = valid('BFF_PUBLIC_ORIGIN') ? String(env.BFF_PUBLIC_ORIGIN) : env.PROFILE === 'local' && !invalid.has('BFF_PUBLIC_ORIGIN') ? `http://localhost:${env.BFF_PORT}` : undefined
   if (origin) {
     const originProblems = problemOf('BFF_PUBLIC_ORIGIN', () => cookieSecurity(origin))

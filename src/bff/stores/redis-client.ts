@@ -1,6 +1,7 @@
 import { createClient } from 'redis'
 
-export type RedisClient = ReturnType<typeof createRedisClient>
+/** What the stores may send: the commands every topology answers (redis-connection.ts). */
+export type { RedisCommands as RedisClient } from './redis-connection.ts'
 
 interface RedisClientOptions {
   url: string
@@ -9,6 +10,7 @@ interface RedisClientOptions {
 }
 
 /**
+ * One node, for tests and tools that need no topology (the BFF connects through redis-connection.ts).
  * A node-redis client that reconnects forever with capped backoff and fails commands fast while
  * Redis is down (no offline queue), so users get a clear 503 instead of a hung request.
  */

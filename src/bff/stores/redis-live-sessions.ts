@@ -6,12 +6,19 @@ import type { RedisClient } from './redis-client.ts'
 // collection of every replica.
 //
 // A sorted set of session ids scored by when each expires, kept on every save and end of a
-// session (pipelined with the session's own write, and not awaited: a lost write costs one
+// session (one script sent along with the session's own write, not awaited: a lost write costs one
 // session's count until its next save, never a user's request). Counting is one ZCOUNT of the
 // scores still ahead, O(log n) however many sessions there are. Why not connect-redis' `length()`:
 // it SCANs the whole keyspace, a cost that grows with every key in Redis, at each collection of
 // each replica. Ids past their expiry are trimmed on each write, so the set stays about as big as
 // the live sessions, and the set expires when no session has been written for a whole lifetime.
+
+// Trim, add and extend in one script on the one key (one slot on a Cluster): KEYS[1] the set;
+// ARGV[1] now, ARGV[2] the session id, ARGV[3] its expiry, ARGV[4] the set's own time to live.
+const savedScript = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+return redis.call('PEXPIRE', KEYS[1], ARGV[4])`
 
 export interface RedisLiveSessionsOptions {
   /** The sorted set's key, e.g. `bff:live-sessions`. */
@@ -41,11 +48,7 @@ export function createRedisLiveSessions(client: RedisClient, options: RedisLiveS
     store: 'redis',
     saved(sessionId: string, ttlMs: number) {
       const at = now()
-      client.multi()
-        .zRemRangeByScore(key, '-inf', at)
-        .zAdd(key, { score: at + ttlMs, value: sessionId })
-        .pExpire(key, options.lifetimeMs)
-        .exec()
+      client.eval(savedScript, { keys: [key], arguments: [String(at), sessionId, String(at + ttlMs), String(options.lifetimeMs)] })
         .catch(ignoreFailure)
     },
     ended(sessionId: string) {

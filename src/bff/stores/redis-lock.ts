@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { createClient } from 'redis'
+import type { RedisCommands } from './redis-connection.ts'
 
 /** The two commands the lock needs, so any node-redis client (RESP2 or 3) fits. */
-type LockClient = Pick<ReturnType<typeof createClient>, 'set' | 'eval'>
+type LockClient = Pick<RedisCommands, 'set' | 'eval'>
 
 export class LockTimeoutError extends Error {
   constructor(key: string) {

@@ -1,7 +1,7 @@
 import type { Session } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
 import type { BffSessionConfig } from '../../config/types.ts'
-import { createRedisClient } from './redis-client.ts'
+import { createRedisConnection } from './redis-connection.ts'
 import { createRedisLock, LockTimeoutError } from './redis-lock.ts'
 import { createTokenCacheCipher } from './token-cache-cipher.ts'
 import type { BffStores } from './bff-stores.ts'
@@ -31,11 +31,20 @@ function sessionTtlMs(config: BffSessionConfig) {
 }
 
 export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number; countLiveSessions?: boolean } = {}): Promise<BffStores & { close(): Promise<void> }> {
-  // The BFF builds these stores only when REDIS_URL is set.
-  if (!config.redisUrl) throw new Error('the Redis stores need a Redis URL (REDIS_URL)')
+  // The BFF builds these stores only when a Redis is configured (REDIS_URL, a Cluster or Sentinels).
+  const redisConfig = config.redis ?? (config.redisUrl ? { topology: { kind: 'single' as const, url: config.redisUrl } } : undefined)
+  if (!redisConfig) throw new Error('the Redis stores need a Redis (REDIS_URL, REDIS_CLUSTER_URLS or REDIS_SENTINEL_URLS)')
   let lastLogged = 0
-  const client = createRedisClient({
-    url: config.redisUrl,
+  let reAuthFailing = false
+  const connection = await createRedisConnection(redisConfig, {
+    onReAuthenticationError(error) {
+      // One line per failure: the connections keep their token until Redis refuses it, and then
+      // each request answers 503 (store guard) until a reconnect gets a new token.
+      if (reAuthFailing) return
+      reAuthFailing = true
+      log.error({ err: error.message }, 'Redis Entra token could not be renewed: Redis will refuse the BFF when the current token expires')
+      setTimeout(() => { reAuthFailing = false }, 60_000).unref()
+    },
     onError(error) {
       // One line per ten seconds while Redis is down, not one per reconnect attempt.
       if (Date.now() - lastLogged > 10_000) {
@@ -45,7 +54,8 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     },
   })
   // Connect in the background: the BFF starts (not ready) even while Redis is still down.
-  client.connect().catch(() => {})
+  connection.connect().catch(() => {})
+  const { client, slotTag } = connection
 
   const prefix = config.redisKeyPrefix ?? 'bff:'
   const storeGuard = createStoreGuard(options)
@@ -56,12 +66,13 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     : undefined
   const cipher = createTokenCacheCipher(config.tokenCacheKeys)
   const sessionStore = createSealedSessionStore({
-    client, prefix, cipher, guard, log, ttlMs: sessionTtlMs(config),
+    client, prefix, cipher, guard, log, slotTag, ttlMs: sessionTtlMs(config),
     saved: liveSessions ? (id, ttlMs) => liveSessions.saved(id, ttlMs) : undefined,
     ended: liveSessions ? (id) => liveSessions.ended(id) : undefined,
   })
 
-  const tokenKey = (key: string) => `${prefix}tokens:${key}`
+  // `tokens:{key}` and `tokens-ended:{key}` on a Cluster: one slot for the script that checks both.
+  const tokenKey = (key: string) => `${prefix}tokens:${slotTag(key)}`
   // A token cache deleted while a token call of its session was in flight stays deleted: the
   // call's write-back is dropped. Its session is ended too, so a few minutes of tombstone suffice.
   const tokenCacheKeys = endedKeys(client, (key) => `${prefix}tokens-ended:${key.slice(`${prefix}tokens:`.length)}`, { shortestMs: 5 * 60_000, longestMs: 5 * 60_000 })
@@ -94,12 +105,10 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
         }
       },
     },
-    dependencies: { redis: () => storeGuard.problem(() => client.ping()) },
+    dependencies: { redis: () => storeGuard.problem(() => connection.ping()) },
     rateLimitStore: redisRateLimitStore({ client, prefix: `${prefix}ratelimit:`, log }),
     sessionIndex: createRedisSessionIndex(client, `${prefix}index:`, guard),
     liveSessions,
-    async close() {
-      if (client.isOpen) await client.close()
-    },
+    close: () => connection.close(),
   }
 }

@@ -33,6 +33,8 @@ export interface SealedSessionStoreOptions {
   saved?(sessionId: string, ttlMs: number): void
   ended?(sessionId: string): void
   tombstones?: EndedKeysOptions
+  /** A Cluster's hash tag around the id (`{id}`): a session and its tombstone in one slot, as the scripts need. */
+  slotTag?(id: string): string
 }
 
 /** The authenticated data of a sealed session: its id, apart from the token caches' keys. */
@@ -40,7 +42,9 @@ export const sessionSealContext = (sessionId: string) => `session:${sessionId}`
 
 export function createSealedSessionStore(options: SealedSessionStoreOptions): SessionStore {
   const { client, cipher, guard, log } = options
-  const sessionKey = (id: string) => `${options.prefix}session:${id}`
+  const slotTag = options.slotTag ?? ((id: string) => id)
+  // `session:{id}` and `session-ended:{id}` on a Cluster: the tag keeps them in one hash slot.
+  const sessionKey = (id: string) => `${options.prefix}session:${slotTag(id)}`
   const sessions = endedKeys(client, (key) => `${options.prefix}session-ended:${key.slice(`${options.prefix}session:`.length)}`, options.tombstones)
   const answer = (callback: Callback) => (promise: Promise<unknown>) => void promise.then((value) => callback(undefined, value), callback)
 
