@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { parseForm } from './form-body.ts'
 
 const formLimitBytes = 16 * 1024
 const readDeadlineMs = 2_000
@@ -23,5 +24,6 @@ export async function submittedForm(request: FastifyRequest): Promise<Record<str
     return Buffer.concat(chunks).toString('utf8')
   })()
   const text = await Promise.race([read, new Promise<string>((resolve) => setTimeout(resolve, readDeadlineMs, '').unref())])
-  return Object.fromEntries(new URLSearchParams(text))
+  // The pages' own parser: a malformed value (%FF) is left out rather than given back as U+FFFD.
+  return parseForm(text)
 }
