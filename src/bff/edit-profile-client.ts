@@ -4,6 +4,7 @@ import { isTimeout } from '../lib/upstream-errors.ts'
 import { editableFields, type EditableField, type Profile } from '../lib/profile.ts'
 import { isProfileProblem, type ProfilePatch, type ProfileProblem } from '../lib/profile-rules.ts'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
+import { SignInRequiredError } from './identity.ts'
 
 // The BFF's side of the edit profile service: PATCH /me with the user's token for the service.
 // The service's claims challenge is thrown as the token endpoint's is (claims-challenge-error.ts).
@@ -72,6 +73,8 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
       if (response.statusCode === 401) {
         const claims = claimsFromChallenge(response.headers['www-authenticate'])
         if (claims) throw ClaimsChallengeError.fromResource(claims)
+        // The tenant no longer accepts this user's token (unknown, blocked, signed out): sign in again, values kept.
+        if (body.error?.code === 'user_not_accepted') throw new SignInRequiredError('the edit profile service does not accept the token for this user')
       }
       if (response.statusCode === 409) {
         const conflicts = conflictsIn(body.error)

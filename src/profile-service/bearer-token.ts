@@ -16,8 +16,8 @@ export interface CallerToken {
 }
 
 /** RFC 6750's answer to a token that cannot be used: 401 with a Bearer `invalid_token` challenge; `reason` is for the log. */
-export function invalidToken(description: string, reason?: string): ServiceError {
-  return new ServiceError(401, 'invalid_token', description, {
+export function invalidToken(description: string, reason?: string, code = 'invalid_token'): ServiceError {
+  return new ServiceError(401, code, description, {
     challenge: { scheme: 'Bearer', params: { realm: '', error: 'invalid_token', error_description: description } },
     reason,
   })

@@ -42,7 +42,8 @@ export function createOnBehalfOf(config: ProfileServiceConfig, metadata: TenantM
       // tenant no longer knows (AADSTS50034), blocked, revoked or expired. The caller's token is
       // of no use: 401, so the caller signs the user in again, never our 502 outage.
       if (error instanceof AuthError && error.errorCode === 'invalid_grant') {
-        throw invalidToken('The tenant does not accept this token for its user (unknown, blocked or signed out).', [error.errorCode, error.subError].filter(Boolean).join('/'))
+        // Its own code, so a caller can tell "sign this user in again" from a token it built wrong.
+        throw invalidToken('The tenant does not accept this token for its user (unknown, blocked or signed out).', [error.errorCode, error.subError].filter(Boolean).join('/'), 'user_not_accepted')
       }
       throw new ServiceError(502, 'token_exchange_failed', 'The identity provider did not issue a Graph token for this request.', {
         reason: error instanceof AuthError ? [error.errorCode, error.subError].filter(Boolean).join('/') : (error as Error).name,

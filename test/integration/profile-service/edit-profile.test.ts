@@ -187,12 +187,12 @@ t.test('edit profile service, against the real local tenant', async (t) => {
     t.equal(challengeOf(response.headers).params.error, 'invalid_token')
   })
 
-  t.test('a validly signed token of a user the tenant does not know answers 401 invalid_token, not 502', async (t) => {
+  t.test('a validly signed token of a user the tenant does not know answers 401 user_not_accepted with an invalid_token challenge, not 502', async (t) => {
     const unknownUser = await tenantSigned(tenant, { ...validClaims, oid: randomUUID(), sub: randomUUID(), uti: randomUUID() })
     for (const [method, body] of [['GET', undefined], ['PATCH', { displayName: 'Nobody' }]] as const) {
       const response = await call(service.url, method, { token: unknownUser, body })
       t.equal(response.status, 401, `${method}: the caller's token is of no use, not our outage`)
-      t.equal(response.body.error.code, 'invalid_token')
+      t.equal(response.body.error.code, 'user_not_accepted', 'its own code: the caller signs the user in again')
       const challenge = challengeOf(response.headers)
       t.equal(challenge.scheme.toLowerCase(), 'bearer')
       t.equal(challenge.params.error, 'invalid_token', `${method}: a Bearer invalid_token challenge`)

@@ -3,6 +3,7 @@ import t, { type Test } from 'tap'
 import { Agent } from 'undici'
 import { ClaimsChallengeError } from '../../../src/bff/claims-challenge-error.ts'
 import { createEditProfileClient } from '../../../src/bff/edit-profile-client.ts'
+import { SignInRequiredError } from '../../../src/bff/identity.ts'
 import { timerMark } from '../../helpers/timer-mark.ts'
 
 // How the BFF reads each answer of the edit profile service's PATCH /me. A real HTTP server on
@@ -68,6 +69,12 @@ t.test('a 401 without a claims challenge is not a step-up', async (t) => {
   const service = await serviceAnswering(t, (_request, response) =>
     json(response, 401, { error: { code: 'invalid_token', message: 'The token has expired.' } }, { 'www-authenticate': 'Bearer error="invalid_token"' }))
   t.same(await service.client().save('token', 'req', { surname: 'X' }), { kind: 'failed', failure: 'service-failed', status: 401 })
+})
+
+t.test('a 401 user_not_accepted (the tenant no longer accepts the user) asks for sign-in again', async (t) => {
+  const service = await serviceAnswering(t, (_request, response) =>
+    json(response, 401, { error: { code: 'user_not_accepted', message: 'The tenant does not accept this token for its user.' } }, { 'www-authenticate': 'Bearer error="invalid_token"' }))
+  await t.rejects(service.client().save('token', 'req', { surname: 'X' }), SignInRequiredError)
 })
 
 t.test('a 422 carries the rule each field broke, never the service\'s sentences', async (t) => {
