@@ -12,7 +12,9 @@ import type { TenantState } from './state.ts'
  */
 export async function nextSecond(): Promise<number> {
   const next = Math.floor(Date.now() / 1000) + 1
-  await new Promise((resolve) => setTimeout(resolve, next * 1000 - Date.now()))
+  // A timer can fire before the wall clock gets there: libuv counts from the loop's cached time,
+  // which is stale after long synchronous work (a busy machine). Wait until Date.now() agrees.
+  while (Date.now() < next * 1000) await new Promise((resolve) => setTimeout(resolve, next * 1000 - Date.now()))
   return next
 }
 
