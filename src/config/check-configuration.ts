@@ -1,9 +1,9 @@
-import { accessSync, constants } from 'node:fs'
 import { chooseRoles, type Role } from '../roles.ts'
 import { cookieSecurity } from './bff-origin.ts'
 import { ConfigurationError, type ConfigurationProblem, problemOf } from './configuration-error.ts'
 import { entraRequiredVariables } from './entra-profile.ts'
 import type { Env } from './env-schema.ts'
+import { unreadableFile } from './file-problem.ts'
 import { checkEnv } from './read-env.ts'
 import { redisProblems } from './redis-config.ts'
 import { strongSessionSecrets, strongTokenCacheKeys } from './secret-strength.ts'
@@ -16,23 +16,13 @@ import { bffTrustProxy, parseTrustProxy } from './trust-proxy.ts'
 
 type Variable = keyof Env
 
-function readable(variable: Variable, path: string | undefined): ConfigurationProblem[] {
-  if (!path) return []
-  try {
-    accessSync(path, constants.R_OK)
-    return []
-  } catch {
-    return [{ variable, problem: 'names a file that cannot be read' }]
-  }
-}
-
 /** A secret, or a certificate key file with its thumbprint: exactly one of them. */
 function credentialProblems(env: Env, secret: Variable, keyFile: Variable, thumbprint: Variable, invalid: Set<string>): ConfigurationProblem[] {
   if ([secret, keyFile, thumbprint].some((name) => invalid.has(name))) return []
   if (env[secret] && env[keyFile]) return [{ variable: keyFile, problem: `is set as well as ${secret}: set one of them` }]
   if (env[secret]) return []
   if (env[keyFile]) {
-    return env[thumbprint] ? readable(keyFile, String(env[keyFile])) : [{ variable: thumbprint, problem: `is missing (${keyFile} needs it)` }]
+    return env[thumbprint] ? unreadableFile(keyFile, String(env[keyFile])) : [{ variable: thumbprint, problem: `is missing (${keyFile} needs it)` }]
   }
   return [{ variable: secret, problem: `is missing (or ${keyFile} with ${thumbprint})` }]
 }
@@ -87,7 +77,7 @@ export function checkConfiguration(source: Record<string, string | undefined>, a
     for (const variable of needed) {
       if (env[variable] === undefined && !invalid.has(variable)) problems.push({ variable, problem: 'is missing' })
     }
-    if (roles.length > 0 && !invalid.has('EXTRA_CA_FILE')) problems.push(...readable('EXTRA_CA_FILE', env.EXTRA_CA_FILE))
+    if (roles.length > 0 && !invalid.has('EXTRA_CA_FILE')) problems.push(...unreadableFile('EXTRA_CA_FILE', env.EXTRA_CA_FILE))
   }
   const trustProxyProblems = invalid.has('TRUST_PROXY') ? [] : problemOf('TRUST_PROXY', () => parseTrustProxy(env.TRUST_PROXY))
   problems.push(...trustProxyProblems)

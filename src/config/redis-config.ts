@@ -1,6 +1,6 @@
-import { accessSync, constants } from 'node:fs'
 import type { ConfigurationProblem } from './configuration-error.ts'
 import type { Env } from './env-schema.ts'
+import { unreadableFile } from './file-problem.ts'
 import type { RedisConnectionConfig, RedisTopology } from './types.ts'
 
 // Which Redis the BFF uses, from the environment: the topology (REDIS_URL, REDIS_CLUSTER_URLS or
@@ -11,16 +11,6 @@ import type { RedisConnectionConfig, RedisTopology } from './types.ts'
 type Variable = keyof Env
 const topologyVariables = ['REDIS_URL', 'REDIS_CLUSTER_URLS', 'REDIS_SENTINEL_URLS'] as const
 const urlsOf = (list: string) => list.split(',').map((url) => url.trim())
-
-function unreadable(variable: Variable, path: string | undefined): ConfigurationProblem[] {
-  if (!path) return []
-  try {
-    accessSync(path, constants.R_OK)
-    return []
-  } catch {
-    return [{ variable, problem: 'names a file that cannot be read' }]
-  }
-}
 
 /** Every rule across the Redis variables that the schema alone cannot state. */
 export function redisProblems(env: Env, invalid: Set<string>): ConfigurationProblem[] {
@@ -48,7 +38,7 @@ export function redisProblems(env: Env, invalid: Set<string>): ConfigurationProb
     if (!invalid.has(missing)) problems.push({ variable: missing, problem: `is missing (${given} needs it for mTLS)` })
   }
   for (const name of ['REDIS_CA_FILE', 'REDIS_CLIENT_CERT_FILE', 'REDIS_CLIENT_KEY_FILE'] as const) {
-    if (set(name)) problems.push(...unreadable(name, env[name]))
+    if (set(name)) problems.push(...unreadableFile(name, env[name]))
   }
   if (set('REDIS_USERNAME') && env.REDIS_PASSWORD === undefined && env.REDIS_AUTH !== 'entra') {
     problems.push({ variable: 'REDIS_PASSWORD', problem: 'is missing (REDIS_USERNAME needs it)' })
@@ -69,7 +59,7 @@ function entraProblems(env: Env, invalid: Set<string>, topologies: readonly Vari
   if (env.AZURE_CLIENT_SECRET !== undefined && missing('AZURE_TENANT_ID')) problems.push({ variable: 'AZURE_TENANT_ID', problem: 'is missing (AZURE_CLIENT_SECRET is a service principal\'s: it needs its tenant)' })
   if (env.AZURE_FEDERATED_TOKEN_FILE !== undefined) {
     if (missing('AZURE_TENANT_ID')) problems.push({ variable: 'AZURE_TENANT_ID', problem: 'is missing (AZURE_FEDERATED_TOKEN_FILE needs it)' })
-    problems.push(...unreadable('AZURE_FEDERATED_TOKEN_FILE', env.AZURE_FEDERATED_TOKEN_FILE))
+    problems.push(...unreadableFile('AZURE_FEDERATED_TOKEN_FILE', env.AZURE_FEDERATED_TOKEN_FILE))
   }
   if (env.AZURE_CLIENT_SECRET !== undefined && env.AZURE_FEDERATED_TOKEN_FILE !== undefined) {
     problems.push({ variable: 'AZURE_FEDERATED_TOKEN_FILE', problem: 'is set as well as AZURE_CLIENT_SECRET: set one of them' })
