@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createClient } from 'redis'
-import { createTokenCacheCipher } from '../src/bff/stores/token-cache-cipher.ts'
+import { createTokenCacheCipher } from '../packages/fastify-entra-bff/src/stores/token-cache-cipher.ts'
 
 // What one session takes in Redis: the session JSON and its token cache sealed with the
 // BFF's own cipher (as it is kept at rest), written under throwaway keys and weighed by Redis.

@@ -1,6 +1,6 @@
 import session from '@fastify/session'
 import { buildBff } from '../../src/bff/app.ts'
-import { createMemoryTokenCacheStore } from '../../src/bff/stores/token-cache-store.ts'
+import { createMemoryTokenCacheStore } from '../../packages/fastify-entra-bff/src/stores/token-cache-store.ts'
 import { localBffConfig, readLocalTenantConnection } from '../../src/config/local-profile.ts'
 import { readEnv } from '../../src/config/read-env.ts'
 import { startTelemetry } from '../../src/lib/telemetry/telemetry.ts'

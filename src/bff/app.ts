@@ -3,35 +3,35 @@ import formbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BffConfig } from '../config/types.ts'
 import { createGraphClient } from '../lib/graph-client.ts'
-import { createHttpAgent } from '../lib/http-agent.ts'
+import { createHttpAgent } from '../../packages/fastify-entra-bff/src/http-agent.ts'
 import { loggerOptions } from '../lib/logger.ts'
 import { requestIds } from '../lib/telemetry/request-id.ts'
 import { instrumentRole, metricsExported } from '../lib/telemetry/telemetry.ts'
 import { answerWithin, defaultServerTimeouts, withServerTimeouts } from '../lib/server-timeouts.ts'
-import { tenantMetadataLoader } from '../lib/tenant-metadata.ts'
+import { tenantMetadataLoader } from '../../packages/fastify-entra-bff/src/tenant-metadata.ts'
 import { createEditProfileClient } from './edit-profile-client.ts'
-import { createIdentity } from './identity.ts'
+import { createIdentity } from '../../packages/fastify-entra-bff/src/identity.ts'
 import { registerCachePolicy } from './plugins/cache-policy.ts'
-import { DependencyFailure } from './failures.ts'
-import { observeActiveSessions } from './metrics.ts'
+import { DependencyFailure } from '../../packages/fastify-entra-bff/src/failures.ts'
+import { observeActiveSessions } from '../../packages/fastify-entra-bff/src/metrics.ts'
 import { registerErrorHandler, registerNotFoundPage } from './plugins/error-handler.ts'
 import { registerRequestGuards, registerSecurityHeaders } from './plugins/security.ts'
-import { registerSession } from './plugins/session.ts'
+import { registerSession } from '../../packages/fastify-entra-bff/src/session.ts'
 import { registerStaticFiles, registerViews } from './plugins/views.ts'
-import { authRoutes } from './routes/auth.ts'
+import { authRoutes } from '../../packages/fastify-entra-bff/src/routes/auth.ts'
 import { healthRoutes } from './routes/health.ts'
 import { homeRoutes } from './routes/home.ts'
 import { languageRoutes } from './routes/language.ts'
 import { profileRoutes } from './routes/profile.ts'
-import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
-import { createSessionEnding } from './session-ending.ts'
-import type { BffStores } from './stores/bff-stores.ts'
-import { memoryLiveSessions } from './stores/live-sessions.ts'
-import { createMemorySessionStore } from './stores/memory-session-store.ts'
-import { createMemorySessionIndex } from './stores/session-index.ts'
+import { sessionLifecycleRoutes } from '../../packages/fastify-entra-bff/src/routes/session-lifecycle.ts'
+import { createSessionEnding } from '../../packages/fastify-entra-bff/src/session-ending.ts'
+import type { BffStores } from '../../packages/fastify-entra-bff/src/stores/bff-stores.ts'
+import { memoryLiveSessions } from '../../packages/fastify-entra-bff/src/stores/live-sessions.ts'
+import { createMemorySessionStore } from '../../packages/fastify-entra-bff/src/stores/memory-session-store.ts'
+import { createMemorySessionIndex } from '../../packages/fastify-entra-bff/src/stores/session-index.ts'
 import { parseForm } from './form-body.ts'
-import { createStepUp } from './step-up.ts'
-import { createMemorySessionLock, createMemoryTokenCacheStore } from './stores/token-cache-store.ts'
+import { createStepUp } from '../../packages/fastify-entra-bff/src/step-up.ts'
+import { createMemorySessionLock, createMemoryTokenCacheStore } from '../../packages/fastify-entra-bff/src/stores/token-cache-store.ts'
 
 // The BFF: pages and htmx fragments for sign-in, the profile and its inline editor. Tokens stay
 // here, in each session's token cache; the browser gets an opaque session cookie.
@@ -45,7 +45,7 @@ export async function buildBff(config: BffConfig, given: BffStores = {}): Promis
   // With a Redis (REDIS_URL, a Cluster or Sentinels): sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = (config.session.redisUrl || config.session.redis) && !given.sessionStore
-    ? await (await import('./stores/redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs, countLiveSessions: countSessions })
+    ? await (await import('../../packages/fastify-entra-bff/src/stores/redis-stores.ts')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs, countLiveSessions: countSessions })
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())
   const stores: BffStores = { ...redis, ...given, dependencies: { ...redis?.dependencies, ...given.dependencies } }

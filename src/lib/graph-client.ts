@@ -1,8 +1,8 @@
 import { request, type Dispatcher } from 'undici'
-import { claimsFromChallenge } from './claims-challenge.ts'
+import { claimsFromChallenge } from '../../packages/fastify-entra-bff/src/claims-challenge.ts'
 import { graphChanges, graphSelect, profileFromGraph, type EditableField, type Profile } from './profile.ts'
 import { asClientRequestId } from './telemetry/request-id.ts'
-import { isTimeout, retryAfterSeconds } from './upstream-errors.ts'
+import { isTimeout, retryAfterSeconds } from '../../packages/fastify-entra-bff/src/upstream-errors.ts'
 
 // Microsoft Graph /me over undici, with honest failures: every non-2xx and every network fault
 // becomes a GraphError saying what happened, never a silent success.

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Pool } from 'undici'
-import { createMemorySessionStore } from '../../src/bff/stores/memory-session-store.ts'
+import { createMemorySessionStore } from '../../packages/fastify-entra-bff/src/stores/memory-session-store.ts'
 import { stateLimits } from '../../src/local-tenant/state.ts'
 import { startTestBff, type FastifyInstance } from '../helpers/bff.ts'
 import { startTestTenant } from '../helpers/local-tenant.ts'

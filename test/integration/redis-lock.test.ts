@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { createRedisLock, LockTimeoutError } from '../../src/bff/stores/redis-lock.ts'
+import { createRedisLock, LockTimeoutError } from '../../packages/fastify-entra-bff/src/stores/redis-lock.ts'
 import { connectTestRedis } from '../helpers/redis.ts'
 
 type RedisClient = NonNullable<Awaited<ReturnType<typeof connectTestRedis>>>['client']

@@ -3,7 +3,7 @@ import helmet from 'helmet'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { TenantMetadata, TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
+import type { TenantMetadata, TenantMetadataLoader } from '../../../packages/fastify-entra-bff/src/tenant-metadata.ts'
 
 // Headers (CSP with no inline script) on every response, from the root context. CSRF tokens and
 // rate limits (routes opt in with `config.rateLimit`) need the session: registerRequestGuards

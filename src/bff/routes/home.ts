@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { SignInRequiredError, type Identity } from '../identity.ts'
+import { SignInRequiredError, type Identity } from '../../../packages/fastify-entra-bff/src/identity.ts'
 import { formatDateTime } from '../i18n/translator.ts'
 import { renderPage, textsFor } from '../plugins/views.ts'
 

@@ -3,9 +3,9 @@ import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import pino from 'pino'
 import t from 'tap'
-import { createMemorySessionStore } from '../../../src/bff/stores/memory-session-store.ts'
-import { createSealedSessionStore } from '../../../src/bff/stores/sealed-session-store.ts'
-import { createTokenCacheCipher } from '../../../src/bff/stores/token-cache-cipher.ts'
+import { createMemorySessionStore } from '../../../packages/fastify-entra-bff/src/stores/memory-session-store.ts'
+import { createSealedSessionStore } from '../../../packages/fastify-entra-bff/src/stores/sealed-session-store.ts'
+import { createTokenCacheCipher } from '../../../packages/fastify-entra-bff/src/stores/token-cache-cipher.ts'
 import { connectTestRedis } from '../../helpers/redis.ts'
 
 // The session stores' tombstone rule, at the store: a session destroyed while a request of it was

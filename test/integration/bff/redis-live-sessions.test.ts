@@ -1,6 +1,6 @@
 import t from 'tap'
-import { createRedisClient } from '../../../src/bff/stores/redis-client.ts'
-import { createRedisLiveSessions } from '../../../src/bff/stores/redis-live-sessions.ts'
+import { createRedisClient } from '../../../packages/fastify-entra-bff/src/stores/redis-client.ts'
+import { createRedisLiveSessions } from '../../../packages/fastify-entra-bff/src/stores/redis-live-sessions.ts'
 import { testClock } from '../../helpers/clock.ts'
 import { timerMark } from '../../helpers/timer-mark.ts'
 import { connectTestRedis, startPrivateRedis } from '../../helpers/redis.ts'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
-import { createTokenCacheCipher } from '../../../src/bff/stores/token-cache-cipher.ts'
+import { createTokenCacheCipher } from '../../../packages/fastify-entra-bff/src/stores/token-cache-cipher.ts'
 import { BffBrowser, signInButton, startTestBff } from '../../helpers/bff.ts'
 import { text } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'

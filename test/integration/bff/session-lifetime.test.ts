@@ -35,7 +35,7 @@ t.test('/auth/* is rate limited per client address', async (t) => {
 })
 
 t.test('a Secure session cookie is named __Host-session and never sent over plain http', async (t) => {
-  const { sessionCookieName } = await import('../../../src/bff/plugins/session.ts')
+  const { sessionCookieName } = await import('../../../packages/fastify-entra-bff/src/session.ts')
   const tenant = await startTestTenant(t)
   const service = await startTestProfileService(t, tenant)
   const bff = await startTestBff(t, tenant, service.url)

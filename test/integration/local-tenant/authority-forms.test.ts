@@ -1,8 +1,8 @@
 import { ConfidentialClientApplication } from '@azure/msal-node'
 import { decodeJwt } from 'jose'
 import t from 'tap'
-import { createHttpAgent } from '../../../src/lib/http-agent.ts'
-import { createMsalNetworkClient } from '../../../src/lib/msal-network-client.ts'
+import { createHttpAgent } from '../../../packages/fastify-entra-bff/src/http-agent.ts'
+import { createMsalNetworkClient } from '../../../packages/fastify-entra-bff/src/msal-network-client.ts'
 import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 

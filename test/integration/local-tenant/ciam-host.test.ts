@@ -3,7 +3,7 @@ import { ConfidentialClientApplication, CryptoProvider, InteractionRequiredAuthE
 import { decodeJwt } from 'jose'
 import t, { type Test } from 'tap'
 import { request, type Dispatcher } from 'undici'
-import { createMsalNetworkClient } from '../../../src/lib/msal-network-client.ts'
+import { createMsalNetworkClient } from '../../../packages/fastify-entra-bff/src/msal-network-client.ts'
 import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
 import { hostMappingAgent } from '../../helpers/host-mapping-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'

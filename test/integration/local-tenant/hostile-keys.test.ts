@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import t from 'tap'
 import { request, type Dispatcher } from 'undici'
-import { createHttpAgent } from '../../../src/lib/http-agent.ts'
+import { createHttpAgent } from '../../../packages/fastify-entra-bff/src/http-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { followAuthorize } from '../../../harness/tenant-pages.ts'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { request } from 'undici'
-import { createHttpAgent } from '../../../src/lib/http-agent.ts'
+import { createHttpAgent } from '../../../packages/fastify-entra-bff/src/http-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { msalClientFor, redirectUri } from '../../../harness/msal-client.ts'
 import { followAuthorize } from '../../../harness/tenant-pages.ts'

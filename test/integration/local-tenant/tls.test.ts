@@ -1,6 +1,6 @@
 import t from 'tap'
 import { request } from 'undici'
-import { createHttpAgent } from '../../../src/lib/http-agent.ts'
+import { createHttpAgent } from '../../../packages/fastify-entra-bff/src/http-agent.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 
 t.test('the back channel is trusted through its CA only, never by skipping certificate checks', async (t) => {

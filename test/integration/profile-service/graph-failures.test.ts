@@ -1,7 +1,7 @@
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { request } from 'undici'
-import { claimsFromChallenge } from '../../../src/lib/claims-challenge.ts'
+import { claimsFromChallenge } from '../../../packages/fastify-entra-bff/src/claims-challenge.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService, userTokenForService } from '../../helpers/profile-service.ts'
 

@@ -1,6 +1,6 @@
 import pino from 'pino'
 import t from 'tap'
-import { createRedisStores } from '../../../src/bff/stores/redis-stores.ts'
+import { createRedisStores } from '../../../packages/fastify-entra-bff/src/stores/redis-stores.ts'
 import { journeyOnTwoReplicas, redisSession } from '../../helpers/redis-journey.ts'
 import { startRedisTls } from '../../helpers/redis-tls.ts'
 

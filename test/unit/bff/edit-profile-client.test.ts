@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import t, { type Test } from 'tap'
 import { Agent } from 'undici'
-import { ClaimsChallengeError } from '../../../src/bff/claims-challenge-error.ts'
+import { ClaimsChallengeError } from '../../../packages/fastify-entra-bff/src/claims-challenge-error.ts'
 import { createEditProfileClient } from '../../../src/bff/edit-profile-client.ts'
-import { SignInRequiredError } from '../../../src/bff/identity.ts'
+import { SignInRequiredError } from '../../../packages/fastify-entra-bff/src/identity.ts'
 import { timerMark } from '../../helpers/timer-mark.ts'
 
 // How the BFF reads each answer of the edit profile service's PATCH /me. A real HTTP server on

@@ -1,6 +1,6 @@
 import type { Session } from 'fastify'
 import t from 'tap'
-import { memoryLiveSessions } from '../../../src/bff/stores/live-sessions.ts'
+import { memoryLiveSessions } from '../../../packages/fastify-entra-bff/src/stores/live-sessions.ts'
 import { testClock } from '../../helpers/clock.ts'
 
 // The in-memory store's count for the active sessions gauge: what @fastify/session and the session

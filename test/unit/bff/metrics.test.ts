@@ -1,7 +1,7 @@
 import type { GaugeMetricData, MetricReader, SumMetricData } from '@opentelemetry/sdk-metrics'
 import t from 'tap'
-import { bffMetrics, observeActiveSessions } from '../../../src/bff/metrics.ts'
-import type { LiveSessions } from '../../../src/bff/stores/live-sessions.ts'
+import { bffMetrics, observeActiveSessions } from '../../../packages/fastify-entra-bff/src/metrics.ts'
+import type { LiveSessions } from '../../../packages/fastify-entra-bff/src/stores/live-sessions.ts'
 import { globalMeterForTest } from '../../helpers/metric-reader.ts'
 
 // The BFF's counters: silent before telemetry starts, counted by their attributes after. The

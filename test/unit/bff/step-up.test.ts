@@ -2,9 +2,9 @@ import type { AuthenticationResult } from '@azure/msal-node'
 import type { SumMetricData } from '@opentelemetry/sdk-metrics'
 import type { FastifyRequest } from 'fastify'
 import t, { type Test } from 'tap'
-import { ClaimsChallengeError } from '../../../src/bff/claims-challenge-error.ts'
-import type { PendingAuthorization } from '../../../src/bff/session-data.ts'
-import { createStepUp } from '../../../src/bff/step-up.ts'
+import { ClaimsChallengeError } from '../../../packages/fastify-entra-bff/src/claims-challenge-error.ts'
+import type { PendingAuthorization } from '../../../packages/fastify-entra-bff/src/session-data.ts'
+import { createStepUp } from '../../../packages/fastify-entra-bff/src/step-up.ts'
 import { globalMeterForTest } from '../../helpers/metric-reader.ts'
 
 // The step-up module on its own: what each step keeps in the session, what it answers, and that

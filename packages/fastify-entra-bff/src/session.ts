@@ -2,9 +2,9 @@ import cookie, { Signer } from '@fastify/cookie'
 import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
-import type { BffSessionConfig } from '../../config/types.ts'
-import { SignInRequiredError } from '../identity.ts'
-import { tokenCacheIsBound } from '../stores/token-cache-binding.ts'
+import type { BffSessionConfig } from '../../../src/config/types.ts'
+import { SignInRequiredError } from './identity.ts'
+import { tokenCacheIsBound } from './stores/token-cache-binding.ts'
 
 // The session cookie is the only thing the browser holds: opaque, signed, HttpOnly.
 // SameSite=Lax, not Strict: the tenant redirects back to /auth/redirect with a cross-site

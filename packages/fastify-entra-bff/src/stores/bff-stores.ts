@@ -1,6 +1,6 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SessionStore } from '@fastify/session'
-import type { DependencyCheck } from '../routes/health.ts'
+import type { DependencyCheck } from '../../../../src/bff/routes/health.ts'
 import type { LiveSessions } from './live-sessions.ts'
 import type { SessionIndex } from './session-index.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'

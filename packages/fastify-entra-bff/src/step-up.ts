@@ -1,7 +1,7 @@
 import type { AuthenticationResult } from '@azure/msal-node'
 import type { FastifyRequest } from 'fastify'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
-import type { MessageId } from './i18n/messages-en.ts'
+import type { MessageId } from '../../../src/bff/i18n/messages-en.ts'
 import type { Identity } from './identity.ts'
 import { bffMetrics } from './metrics.ts'
 import type { PendingAuthorization } from './session-data.ts'

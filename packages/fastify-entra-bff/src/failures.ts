@@ -1,5 +1,5 @@
-import { isTimeout } from '../lib/upstream-errors.ts'
-import type { Translate } from './i18n/translator.ts'
+import { isTimeout } from './upstream-errors.ts'
+import type { Translate } from '../../../src/bff/i18n/translator.ts'
 
 // Every way a dependency can fail, in one table: the status the user's request answers with and
 // the product's own sentence (its text in the message catalog, `failure.<class>`). Upstream

@@ -1,6 +1,6 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, TaskCancelledError, timeout, TimeoutStrategy, wrap } from 'cockatiel'
 import { DependencyFailure } from '../failures.ts'
-import { isTimeout } from '../../lib/upstream-errors.ts'
+import { isTimeout } from '../upstream-errors.ts'
 
 // Every Redis command of the BFF runs through this guard. node-redis has no deadline for a
 // command already written to a socket (a frozen Redis, SIGSTOP, holds it forever), so the guard

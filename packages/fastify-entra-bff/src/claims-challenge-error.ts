@@ -1,4 +1,4 @@
-import { asksForNewerToken } from '../lib/claims-challenge.ts'
+import { asksForNewerToken } from './claims-challenge.ts'
 import type { StepUpSource } from './metrics.ts'
 
 // How the BFF's clients say "the session's token is not enough": the tenant's token endpoint

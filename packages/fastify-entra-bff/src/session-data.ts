@@ -1,8 +1,8 @@
 import type {} from '@fastify/session'
-import type { ProfileDraft } from '../lib/profile.ts'
-import type { Language } from './i18n/language.ts'
+import type { ProfileDraft } from '../../../src/lib/profile.ts'
+import type { Language } from '../../../src/bff/i18n/language.ts'
 import type { StepUpSource } from './metrics.ts'
-import type { ProfileSnapshot } from './profile-snapshot.ts'
+import type { ProfileSnapshot } from '../../../src/bff/profile-snapshot.ts'
 
 // What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
 // session's token cache (stores/token-cache-store.ts), keyed by `tokenCacheKey`.

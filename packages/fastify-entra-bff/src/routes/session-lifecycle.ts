@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
-import type { BffConfig } from '../../config/types.ts'
-import type { TenantMetadataLoader } from '../../lib/tenant-metadata.ts'
+import type { BffConfig } from '../../../../src/config/types.ts'
+import type { TenantMetadataLoader } from '../tenant-metadata.ts'
 import { fromTenantDiscovery } from '../failures.ts'
 import type { Identity } from '../identity.ts'
-import { csrfProtectedForm } from '../csrf-form.ts'
+import { csrfProtectedForm } from '../../../../src/bff/csrf-form.ts'
 import type { SessionEnding } from '../session-ending.ts'
 
 // Sessions ended from elsewhere: the tenant's front-channel logout (its logout page loads this in
