@@ -1,5 +1,5 @@
 import { ConfidentialClientApplication, CryptoProvider, type Configuration } from '@azure/msal-node'
-import { createHttpAgent } from '../packages/fastify-entra-bff/src/http-agent.ts'
+import { createHttpAgent } from 'fastify-entra-bff'
 import { createMsalNetworkClient } from '../packages/fastify-entra-bff/src/msal-network-client.ts'
 import type { LocalTenant } from '../src/local-tenant/local-tenant.ts'
 import { followAuthorize, type PageUser, type TenantCookieJar } from './tenant-pages.ts'

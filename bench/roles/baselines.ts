@@ -15,9 +15,9 @@ import type { BffSessionConfig, LogLevel } from '../../src/config/types.ts'
 import { readEnv } from '../../src/config/read-env.ts'
 import { createGraphClient } from '../../src/lib/graph-client.ts'
 import type { Profile } from '../../src/lib/profile.ts'
-import { createHttpAgent } from '../../packages/fastify-entra-bff/src/http-agent.ts'
+import { createHttpAgent } from 'fastify-entra-bff'
 import { loggerOptions } from '../../src/lib/logger.ts'
-import { fetchTenantMetadata } from '../../packages/fastify-entra-bff/src/tenant-metadata.ts'
+import { fetchTenantMetadata } from 'fastify-entra-bff'
 import { inputFromParent, serveParent } from '../child-role.ts'
 
 // Child process: what the profile page costs with no BFF in the way. `direct` calls Graph /me

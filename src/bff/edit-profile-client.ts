@@ -1,10 +1,10 @@
 import { request, type Dispatcher } from 'undici'
-import { claimsFromChallenge } from '../../packages/fastify-entra-bff/src/claims-challenge.ts'
-import { isTimeout } from '../../packages/fastify-entra-bff/src/upstream-errors.ts'
+import { claimsFromChallenge } from 'fastify-entra-bff'
+import { isTimeout } from 'fastify-entra-bff'
 import { editableFields, type EditableField, type Profile } from '../lib/profile.ts'
 import { isProfileProblem, type ProfilePatch, type ProfileProblem } from '../lib/profile-rules.ts'
-import { ClaimsChallengeError } from '../../packages/fastify-entra-bff/src/claims-challenge-error.ts'
-import { SignInRequiredError } from '../../packages/fastify-entra-bff/src/identity.ts'
+import { ClaimsChallengeError } from 'fastify-entra-bff'
+import { SignInRequiredError } from 'fastify-entra-bff'
 
 // The BFF's side of the edit profile service: PATCH /me with the user's token for the service.
 // The service's claims challenge is thrown as the token endpoint's is (claims-challenge-error.ts).

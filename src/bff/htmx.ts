@@ -1,14 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
-// htmx conventions in one place: detect htmx requests, and redirect them the way htmx follows.
+// The editor's htmx conventions: which element a request came from, where problems go. Detecting
+// htmx and redirecting it are fastify-entra-bff's (isHtmx, navigate), shared with its answers.
 
-export const isHtmx = (request: FastifyRequest) => request.headers['hx-request'] === 'true'
-
-/** Full-page navigation: HX-Redirect (200) for htmx, 303 for a browser after a form post, else 302. */
-export function navigate(request: FastifyRequest, reply: FastifyReply, location: string) {
-  if (isHtmx(request)) return reply.code(200).header('HX-Redirect', location).send()
-  return reply.redirect(location, request.method === 'GET' ? 302 : 303)
-}
+export { isHtmx, navigate } from 'fastify-entra-bff'
 
 /** The request came from the inline editor's form (htmx names its source element). */
 export const fromEditor = (request: FastifyRequest) => String(request.headers['hx-source'] ?? '').endsWith('#profile-editor')

@@ -1,8 +1,8 @@
 import { request, type Dispatcher } from 'undici'
-import { claimsFromChallenge } from '../../packages/fastify-entra-bff/src/claims-challenge.ts'
+import { claimsFromChallenge } from 'fastify-entra-bff'
 import { graphChanges, graphSelect, profileFromGraph, type EditableField, type Profile } from './profile.ts'
 import { asClientRequestId } from './telemetry/request-id.ts'
-import { isTimeout, retryAfterSeconds } from '../../packages/fastify-entra-bff/src/upstream-errors.ts'
+import { isTimeout, retryAfterSeconds } from 'fastify-entra-bff'
 
 // Microsoft Graph /me over undici, with honest failures: every non-2xx and every network fault
 // becomes a GraphError saying what happened, never a silent success.

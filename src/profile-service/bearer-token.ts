@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose'
 import { fetch, type Dispatcher } from 'undici'
 import type { ProfileServiceConfig } from '../config/types.ts'
-import { insufficientClaimsChallenge } from '../../packages/fastify-entra-bff/src/claims-challenge.ts'
-import type { TenantMetadataLoader } from '../../packages/fastify-entra-bff/src/tenant-metadata.ts'
+import { insufficientClaimsChallenge } from 'fastify-entra-bff'
+import type { TenantMetadataLoader } from 'fastify-entra-bff'
 import { ServiceError } from './service-error.ts'
 
 // Bearer token validation with jose: signature (JWKS from discovery, cached, refetched on an

@@ -1,5 +1,5 @@
 import type { ProfileProblem } from '../lib/profile-rules.ts'
-import type { AuthChallenge } from '../../packages/fastify-entra-bff/src/www-authenticate.ts'
+import type { AuthChallenge } from 'fastify-entra-bff'
 
 /** A field changed elsewhere: what the caller expected, what Graph holds now, what it asked for. */
 export interface FieldConflict { expected: string | null; current: string | null; requested: string | null }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { buildBff, type BffStores } from '../../src/bff/app.ts'
+import { buildBff, type EntraBffStores } from '../../src/bff/app.ts'
 import type { BffConfig, BffSessionConfig } from '../../src/config/types.ts'
 import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
 import { startTestTenant, type TestTenantOptions } from './local-tenant.ts'
@@ -34,7 +34,7 @@ export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string,
 /** A BFF on a fresh port (or `config.port`), its redirect URIs registered with the tenant; `session` overrides single session settings. */
 export async function startTestBff(
   t: Test, tenant: LocalTenant, serviceUrl: string,
-  options: { config?: Partial<BffConfig>; session?: Partial<BffSessionConfig>; stores?: BffStores } = {},
+  options: { config?: Partial<BffConfig>; session?: Partial<BffSessionConfig>; stores?: EntraBffStores } = {},
 ) {
   const port = await freePort()
   const config = bffConfig(tenant, port, serviceUrl, options.config)

@@ -1,9 +1,8 @@
 import { isTimeout } from './upstream-errors.ts'
-import type { Translate } from '../../../src/bff/i18n/translator.ts'
 
 // Every way a dependency can fail, in one table: the status the user's request answers with and
-// the product's own sentence (its text in the message catalog, `failure.<class>`). Upstream
-// text never reaches a page; the support id always does.
+// how long to wait. The app words each class in its own language (e.g. a catalog entry per
+// class); upstream text never reaches a page.
 
 export type FailureClass =
   | 'tenant-unreachable' | 'tenant-timeout'
@@ -12,8 +11,8 @@ export type FailureClass =
   | 'store-unavailable' | 'store-busy'
   | 'request-deadline'
 
-interface FailureRow { status: number; retryAfterSeconds?: number }
-interface FailureAnswer extends FailureRow { message: string }
+/** The status a failure answers with, and how long to wait before trying again. */
+export interface FailureRow { status: number; retryAfterSeconds?: number }
 
 export const failureAnswers: Record<FailureClass, FailureRow> = {
   'tenant-unreachable': { status: 502 },
@@ -57,10 +56,4 @@ export function fromMsal(error: unknown): DependencyFailure | undefined {
  */
 export function fromTenantDiscovery(error: unknown): DependencyFailure {
   return error instanceof DependencyFailure ? error : new DependencyFailure(isTimeout(error) ? 'tenant-timeout' : 'tenant-unreachable', { cause: error })
-}
-
-/** The answer for a failure: the table's row in the user's language, with a Retry-After the upstream asked for. */
-export function answerFor(error: DependencyFailure, t: Translate): FailureAnswer {
-  const row = failureAnswers[error.failure]
-  return { ...row, message: t(`failure.${error.failure}`), retryAfterSeconds: error.retryAfterSeconds ?? row.retryAfterSeconds }
 }

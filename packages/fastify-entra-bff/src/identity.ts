@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { CryptoProvider, InteractionRequiredAuthError, ServerError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
-import type { BffConfig } from '../../../src/config/types.ts'
+import type { ClientCredential, TenantEndpoints } from './types.ts'
 import { createMsalApp } from './msal-app.ts'
 import type { TenantMetadataLoader } from './tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
@@ -15,7 +15,8 @@ import type { SessionLock, TokenCacheStore } from './stores/token-cache-store.ts
 // under the session's lock. One confidential client per operation, bound to that session's token
 // cache, with the tenant metadata pre-supplied (no discovery); recent tokens from hot-token-cache.ts.
 
-export const signInScopes = ['openid', 'profile', 'offline_access', 'User.Read']
+/** Asked at every sign-in, whatever the app adds: an ID token, the profile claims, a refresh token. */
+export const baseSignInScopes = ['openid', 'profile', 'offline_access']
 const pendingLifetimeMs = 10 * 60_000
 
 /** The session has no usable tokens: the user must sign in again (drafts are kept). */
@@ -27,7 +28,16 @@ export class SignInRequiredError extends Error {
 }
 
 export interface IdentityDeps {
-  config: BffConfig
+  tenant: TenantEndpoints
+  clientId: string
+  credential: ClientCredential
+  redirectUri: string
+  postLogoutRedirectUri: string
+  clientCapabilities: string[]
+  /** How long a token cache is kept: the session's absolute lifetime. */
+  cacheTtlMs: number
+  /** How long a request waits for a token call (default 8 s). */
+  tokenWaitMs?: number
   dispatcher: Dispatcher
   metadata: TenantMetadataLoader
   tokenCaches: TokenCacheStore
@@ -53,14 +63,15 @@ function waitAtMost<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Pr
  * more (MFA, an authentication context) the claims challenge the step-up module answers; the
  * rest passes through.
  */
-function mapMsalError(error: unknown): unknown {
-  if (error instanceof InteractionRequiredAuthError && error.claims) return new ClaimsChallengeError(error.claims, 'token-endpoint-ca')
+function mapMsalError(error: unknown, scopes?: string[]): unknown {
+  if (error instanceof InteractionRequiredAuthError && error.claims) return new ClaimsChallengeError(error.claims, 'token-endpoint-ca', scopes)
   return fromMsal(error) ?? error
 }
 
-export function createIdentity({ config, dispatcher, metadata, tokenCaches, locks }: IdentityDeps) {
+export function createIdentity(deps: IdentityDeps) {
+  const { dispatcher, metadata, tokenCaches, locks } = deps
   const crypto = new CryptoProvider()
-  const cacheTtlMs = config.session.absoluteTimeoutMs
+  const { cacheTtlMs } = deps
   const hotTokens = createHotTokenCache()
   /** The tenant's metadata, or the failure table's tenant row when it cannot be loaded (e.g. the BFF started alone). */
   const tenantMetadata = () => metadata.get().catch((error: unknown) => { throw fromTenantDiscovery(error) })
@@ -78,7 +89,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
       started({ running })
       return running
     })
-    const answered = callStarted.then(({ running }) => waitAtMost(running, config.deadlines?.tokenWaitMs ?? defaultTokenWaitMs, () => new DependencyFailure('tenant-timeout')))
+    const answered = callStarted.then(({ running }) => waitAtMost(running, deps.tokenWaitMs ?? defaultTokenWaitMs, () => new DependencyFailure('tenant-timeout')))
     answered.catch(() => {})
     return Promise.race([locked, answered])
   }
@@ -95,11 +106,11 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
           },
         }
       : undefined
-    // cp1: the BFF handles CAE claims challenges, so the tenant may revoke its tokens at once
+    // cp1 (the default): the app handles CAE claims challenges, so the tenant may revoke its tokens at once
     // (a critical event) instead of waiting for them to expire.
     return createMsalApp({
-      tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher,
-      authorityMetadata: (await tenantMetadata()).raw, cachePlugin, clientCapabilities: ['cp1'],
+      tenant: deps.tenant, clientId: deps.clientId, credential: deps.credential, dispatcher,
+      authorityMetadata: (await tenantMetadata()).raw, cachePlugin, clientCapabilities: deps.clientCapabilities,
     })
   }
 
@@ -114,7 +125,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
       // response_mode=query: the tenant comes back with a top-level GET, which carries our
       // SameSite=Lax session cookie; form_post would be a cross-site POST, which Lax withholds.
       const url = await (await msalFor()).getAuthCodeUrl({
-        scopes: options.scopes, redirectUri: config.redirectUri, state: pending.state, nonce: pending.nonce,
+        scopes: options.scopes, redirectUri: deps.redirectUri, state: pending.state, nonce: pending.nonce,
         codeChallenge: pkce.challenge, codeChallengeMethod: 'S256', claims: options.claims, loginHint: options.loginHint,
         prompt: options.prompt, responseMode: 'query',
         ...(options.uiLocales ? { extraQueryParameters: { ui_locales: options.uiLocales } } : {}),
@@ -128,7 +139,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
         hotTokens.forget(cacheKey) // a new sign-in or step-up: the next request reads the new cache
         const msal = await msalFor(cacheKey)
         return msal.acquireTokenByCode(
-          { code, scopes: pending.scopes, redirectUri: config.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
+          { code, scopes: pending.scopes, redirectUri: deps.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
           { code, state: pending.state },
         ).catch((error) => { throw mapMsalError(error) })
       })
@@ -166,7 +177,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
           if (error instanceof ServerError && error.errorCode === 'invalid_grant') {
             throw new SignInRequiredError(`the tenant refused the session's grant (${error.errorCode})`)
           }
-          throw mapMsalError(error)
+          throw mapMsalError(error, scopes)
         }
       })
     },
@@ -185,7 +196,7 @@ export function createIdentity({ config, dispatcher, metadata, tokenCaches, lock
     async endSessionUrl(loginHint?: string): Promise<string> {
       const { end_session_endpoint } = await tenantMetadata()
       const url = new URL(end_session_endpoint)
-      url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri)
+      url.searchParams.set('post_logout_redirect_uri', deps.postLogoutRedirectUri)
       if (loginHint) url.searchParams.set('logout_hint', loginHint)
       return url.toString()
     },

@@ -1,11 +1,9 @@
 import type {} from '@fastify/session'
-import type { ProfileDraft } from '../../../src/lib/profile.ts'
-import type { Language } from '../../../src/bff/i18n/language.ts'
 import type { StepUpSource } from './metrics.ts'
-import type { ProfileSnapshot } from '../../../src/bff/profile-snapshot.ts'
 
-// What the BFF keeps in a user's server-side session. Tokens are not here: they live in the
-// session's token cache (stores/token-cache-store.ts), keyed by `tokenCacheKey`.
+// What the plugin keeps in a user's server-side session. Tokens are not here: they live in the
+// session's token cache (stores/token-cache-store.ts), keyed by `tokenCacheKey`. An app adds its
+// own keys to fastify's `Session` the same way, and its drafts to `EntraBffDrafts`.
 
 /** One authorization request in flight: single use, bound to this session, expiring. */
 export interface PendingAuthorization {
@@ -20,9 +18,6 @@ export interface PendingAuthorization {
   stepUpSource?: StepUpSource
   expiresAt: number
 }
-
-/** The one-time notices, by their message id. */
-export type NoticeId = 'notice.saved' | 'notice.verified' | 'notice.stepUpCancelled'
 
 /** The msal account, without its ID token: enough for silent token lookups. */
 export interface SessionAccount {
@@ -44,9 +39,15 @@ export interface SignedInUser {
 }
 
 declare module 'fastify' {
+  /**
+   * What a user typed, kept server-side through step-up, sign-in again and failures, by name.
+   * Empty here: an app declares its own, e.g. `interface EntraBffDrafts { profile: ProfileDraft }`.
+   */
+  interface EntraBffDrafts {}
+
   interface Session {
     createdAt?: number
-    /** When the idle timeout was last renewed (see plugins/session.ts). */
+    /** When the idle timeout was last renewed (see session.ts). */
     renewedAt?: number
     user?: SignedInUser
     tokenCacheKey?: string
@@ -57,21 +58,15 @@ declare module 'fastify' {
     stepUpClaims?: string
     /** What asked for that step-up, for the step-up metrics (step-up.ts). */
     stepUpSource?: StepUpSource
-    /** Profile values typed before a step-up or a failure, restored in the editor. */
-    draft?: Partial<ProfileDraft>
-    /**
-     * The values the editor opened with, kept with the draft (through step-up and sign-in again):
-     * a save sends only the fields that differ from these, and names these as the values it
-     * expects the service to find (a 409 when they changed elsewhere meanwhile).
-     */
-    editorBase?: Partial<ProfileDraft>
-    /** A one-time message shown on the next page (e.g. after step-up), as a catalog id. */
-    notice?: NoticeId
-    /** The language the user picked; without one, Accept-Language decides. */
-    language?: Language
-    /** The tenant no longer issues tokens for this session: home says so once, Sign In returns here. */
+    /** The scopes of the token that step-up is for. */
+    stepUpScopes?: string[]
+    /** Where that step-up returns. */
+    stepUpReturnTo?: string
+    /** The app's drafts (request.keepDraft): kept through step-up, sign-in again and failures. */
+    drafts?: Partial<EntraBffDrafts>
+    /** Where sign-in again returns while a draft waits (the page that shows it). */
+    draftReturnTo?: string
+    /** The tenant no longer issues tokens for this session: the landing says so once, Sign In returns here. */
     sessionEnded?: { returnTo: string }
-    /** The profile as last read from Graph or saved, so the editor opens without another Graph call. */
-    profile?: ProfileSnapshot
   }
 }

@@ -2,16 +2,16 @@ import cookie, { Signer } from '@fastify/cookie'
 import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
-import type { BffSessionConfig } from '../../../src/config/types.ts'
+import type { SessionSettings } from './types.ts'
 import { SignInRequiredError } from './identity.ts'
-import { tokenCacheIsBound } from './stores/token-cache-binding.ts'
+import { rememberingBindingCheck } from './stores/token-cache-binding.ts'
 
 // The session cookie is the only thing the browser holds: opaque, signed, HttpOnly.
 // SameSite=Lax, not Strict: the tenant redirects back to /auth/redirect with a cross-site
 // top-level GET, and the cookie must come with it to find the pending state, nonce and PKCE
 // verifier. Lax still keeps it off cross-site POSTs, and CSRF tokens guard every change.
 
-export function sessionCookieName(config: BffSessionConfig): string {
+export function sessionCookieName(config: SessionSettings): string {
   // __Host-: only on https, no Domain, Path=/ — the cookie cannot be planted by a subdomain.
   return config.secureCookie ? '__Host-session' : 'session'
 }
@@ -43,7 +43,7 @@ export function rememberingSigner(secrets: string[]) {
   }
 }
 
-export async function registerSession(app: FastifyInstance, config: BffSessionConfig, store: SessionStore | undefined, onExpired: (tokenCacheKey: string) => Promise<void>) {
+export async function registerSession(app: FastifyInstance, config: SessionSettings, store: SessionStore | undefined, onExpired: (tokenCacheKey: string) => Promise<void>) {
   // The BFF parses cookies at its root (the language cookie on every page); a host without it gets it here.
   if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie)
   await app.register(session, {
@@ -59,6 +59,7 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
   // A callback hook, not an async one: most requests have nothing to do here, and an async hook
   // costs a promise per request.
   const clock = config.now ?? Date.now
+  const isBound = rememberingBindingCheck(config.secrets)
   app.addHook('preHandler', (request, _reply, done) => {
     // No session on a 404 a static file hands to the pages' not-found handler: it came through
     // the context without the session, and its page renders signed out.
@@ -67,7 +68,7 @@ export async function registerSession(app: FastifyInstance, config: BffSessionCo
     // A token cache key that was not bound to this session and user was copied from another
     // session: it opens nothing. The key is dropped here, so the sign-in-again answer (the error
     // handler, which keeps the draft) does not delete the other session's tokens.
-    if (tokenCacheKey && !tokenCacheIsBound(request.session, config.secrets)) {
+    if (tokenCacheKey && !isBound(request.session)) {
       request.session.tokenCacheKey = undefined
       request.session.tokenCacheBinding = undefined
       return done(new SignInRequiredError('the token cache key is not bound to this session'))

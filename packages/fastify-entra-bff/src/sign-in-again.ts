@@ -3,24 +3,28 @@ import { safeReturnTo } from './return-to.ts'
 
 // A session the tenant no longer issues tokens for (refresh token revoked or expired, user
 // disabled, CAE revocation) is signed out at once and says so, instead of greeting a user who
-// can do nothing. What they typed stays for after the next sign-in.
+// can do nothing. What they typed (the drafts) stays for after the next sign-in.
 
-/** Where Sign In should bring the user back: the editor when a draft waits, else the page they were on. */
-export function returnToAfterSignIn(request: FastifyRequest, currentUrl: string | undefined): string {
-  if (request.session.draft) return '/profile?edit=1'
-  if (!currentUrl) return '/profile'
+/** Where Sign In should bring the user back: the page of a waiting draft, else the page they were on. */
+export function returnToAfterSignIn(request: FastifyRequest, currentUrl: string | undefined, fallback: string): string {
+  const { drafts, draftReturnTo } = request.session
+  if (draftReturnTo && drafts && Object.values(drafts).some((draft) => draft !== undefined)) return draftReturnTo
+  if (!currentUrl) return fallback
   try {
     const url = new URL(currentUrl, 'http://bff.invalid')
-    return safeReturnTo(`${url.pathname}${url.search}`, '/profile')
+    return safeReturnTo(`${url.pathname}${url.search}`, fallback)
   } catch {
-    return '/profile'
+    return fallback
   }
 }
 
-/** Drops the user, the token cache and every claim of the session; keeps the draft and the language; new session id. */
-export async function endSignedInState(request: FastifyRequest, forgetTokens: (tokenCacheKey: string) => Promise<void>, returnTo: string) {
+/** Session keys every new session id takes along: the drafts, and what the app names (`session.keep`). */
+export const keptThroughSignIn = (appKeys: readonly string[]) => ['drafts', 'draftReturnTo', ...appKeys]
+
+/** Drops the user, the token cache and every claim of the session; keeps the drafts and the app's kept keys; new session id. */
+export async function endSignedInState(request: FastifyRequest, forgetTokens: (tokenCacheKey: string) => Promise<void>, returnTo: string, keep: string[]) {
   const { tokenCacheKey } = request.session
   if (tokenCacheKey) await forgetTokens(tokenCacheKey)
-  await request.session.regenerate(['draft', 'editorBase', 'language'])
+  await request.session.regenerate(keep)
   request.session.sessionEnded = { returnTo }
 }

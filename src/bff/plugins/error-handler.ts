@@ -1,10 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { editorFields, submittedValues } from '../editor-fields.ts'
-import { answerFor, DependencyFailure } from '../../../packages/fastify-entra-bff/src/failures.ts'
-import { bffMetrics } from '../../../packages/fastify-entra-bff/src/metrics.ts'
-import { fromEditor, isHtmx, navigate, retargetToEditorProblem } from '../htmx.ts'
-import { SignInRequiredError } from '../../../packages/fastify-entra-bff/src/identity.ts'
-import { endSignedInState, returnToAfterSignIn } from '../../../packages/fastify-entra-bff/src/sign-in-again.ts'
+import { bffMetrics, DependencyFailure, SignInRequiredError } from 'fastify-entra-bff'
+import { answerFor } from '../failure-answers.ts'
+import { fromEditor, isHtmx, retargetToEditorProblem } from '../htmx.ts'
 import { submittedForm } from '../submitted-form.ts'
 import { renderFragment, renderPage, textsFor } from './views.ts'
 
@@ -40,20 +38,11 @@ function answerWithoutSession(request: FastifyRequest) {
   Reflect.set(request, 'session', language ? { language } : {})
 }
 
-export function registerErrorHandler(app: FastifyInstance, forgetTokens: (tokenCacheKey: string) => Promise<void>) {
+export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof SignInRequiredError) {
-      request.log.info({ reason: error.message }, 'session needs a new sign-in: signed out')
-      const current = isHtmx(request) ? String(request.headers['hx-current-url'] ?? '') : request.method === 'GET' ? request.url : undefined
-      const returnTo = returnToAfterSignIn(request, current || undefined)
-      await endSignedInState(request, forgetTokens, returnTo)
-      // htmx goes straight to sign-in (the fragment is for a client that ignores HX-Redirect);
-      // a page goes home, which says why in one sentence and offers Sign In back to returnTo.
-      if (isHtmx(request)) {
-        return renderFragment(reply.code(401).header('HX-Redirect', `/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`), 'sign-in-again', { returnTo: encodeURIComponent(returnTo) })
-      }
-      return navigate(request, reply, '/')
-    }
+    // The session can no longer get tokens: fastify-entra-bff signs it out (the draft kept) and
+    // sends the user to sign in again (htmx: the sign-in-again fragment; a page: home says why).
+    if (error instanceof SignInRequiredError) return reply.signInAgain(error.message)
     const keeping = (isHtmx(request) && fromEditor(request)) || isPlainSave(request)
     const kept = keeping ? 'yes' : 'no'
     const { t } = textsFor(request)

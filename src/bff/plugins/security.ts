@@ -1,13 +1,12 @@
-import csrf from '@fastify/csrf-protection'
 import helmet from 'helmet'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { TenantMetadata, TenantMetadataLoader } from '../../../packages/fastify-entra-bff/src/tenant-metadata.ts'
+import type { TenantMetadata, TenantMetadataLoader } from 'fastify-entra-bff'
 
-// Headers (CSP with no inline script) on every response, from the root context. CSRF tokens and
-// rate limits (routes opt in with `config.rateLimit`) need the session: registerRequestGuards
-// adds them to the context of the page routes only (static files and probes never see them).
+// Headers (CSP with no inline script) on every response, from the root context. Rate limits
+// (routes opt in with `config.rateLimit`, fastify-entra-bff's routes do) are added to the context
+// of the page routes only, before the plugin adds its routes (registerRequestGuards).
 // helmet itself, not @fastify/helmet: the plugin builds helmet's middleware again on every
 // request (parsing the CSP each time, ~4 % of the BFF's CPU per page in the benchmark profile).
 // Here the headers are captured from helmet once per tenant metadata document and set as reply
@@ -86,9 +85,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, metadata: Te
   })
 }
 
-/** CSRF tokens (kept in the session) and per-route rate limits, for the context that has the session. */
+/** Per-route rate limits, for the context of the pages: registered before the routes that opt in. */
 export async function registerRequestGuards(app: FastifyInstance, rateLimitStore?: FastifyRateLimitStoreCtor) {
-  await app.register(csrf, { sessionPlugin: '@fastify/session' })
   // Keyed on request.ip: the client's address behind a proxy TRUST_PROXY names.
   await app.register(rateLimit, { global: false, ...(rateLimitStore ? { store: rateLimitStore } : {}) })
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { SignInRequiredError, type Identity } from '../../../packages/fastify-entra-bff/src/identity.ts'
 import { formatDateTime } from '../i18n/translator.ts'
 import { renderPage, textsFor } from '../plugins/views.ts'
 
@@ -14,7 +13,7 @@ function displayValue(value: unknown): string {
 
 const timeClaims = new Set(['iat', 'nbf', 'exp', 'auth_time'])
 
-export function homeRoutes(app: FastifyInstance, identity: Identity) {
+export function homeRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const { user, sessionEnded } = request.session
     // Said once: the next visit is an ordinary signed-out home page.
@@ -24,12 +23,8 @@ export function homeRoutes(app: FastifyInstance, identity: Identity) {
   })
 
   app.get('/claims', async (request, reply) => {
-    const { user, tokenCacheKey } = request.session
-    if (!user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
-    // Sign-in sets both: a user without a token cache has nothing to show.
-    if (!tokenCacheKey) throw new SignInRequiredError('the session has no token cache')
-    const idTokenClaims = await identity.idTokenClaims(tokenCacheKey, user.account.homeAccountId)
-    if (!idTokenClaims) throw new SignInRequiredError('the token cache holds no ID token for this session')
+    if (!request.user) return reply.redirect('/auth/sign-in?returnTo=%2Fclaims', 302)
+    const idTokenClaims = await request.idTokenClaims()
     const { language } = textsFor(request)
     const claims = Object.entries(idTokenClaims).map(([name, value]) => {
       const date = timeClaims.has(name) && typeof value === 'number' ? new Date(value * 1000) : undefined

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
 import type { BffSessionConfig } from '../../config/types.ts'
 import { isLanguage, languageCookie } from '../i18n/language.ts'
-import { safeReturnTo } from '../../../packages/fastify-entra-bff/src/return-to.ts'
+import { safeReturnTo } from 'fastify-entra-bff'
 
 // The language picker: a link that records the user's choice in a plain cookie and comes back.
 // A GET, so it works signed out and without JavaScript; it discards nothing, and creates no

@@ -5,26 +5,25 @@ import type { GraphClient } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
 import { editableFields, type EditableField, type ProfileDraft } from '../../lib/profile.ts'
 import { validateProfile } from '../../lib/profile-rules.ts'
-import { ClaimsChallengeError } from '../../../packages/fastify-entra-bff/src/claims-challenge-error.ts'
+import { bffMetrics, ClaimsChallengeError, DependencyFailure } from 'fastify-entra-bff'
 import type { EditProfileClient, SaveOutcome } from '../edit-profile-client.ts'
 import { conflictChoices, editorFields, problemMessages, submittedValues, type FieldMessages } from '../editor-fields.ts'
 import { unreadableFields } from '../form-body.ts'
 import { changedFields, editableValues, patchFor, sameValues } from '../profile-changes.ts'
-import { answerFor, DependencyFailure } from '../../../packages/fastify-entra-bff/src/failures.ts'
-import { fromEditor, isHtmx, navigate, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
-import { SignInRequiredError, type Identity } from '../../../packages/fastify-entra-bff/src/identity.ts'
-import { bffMetrics } from '../../../packages/fastify-entra-bff/src/metrics.ts'
+import { answerFor } from '../failure-answers.ts'
+import { fromEditor, isHtmx, replaceUrl, retargetToEditorProblem } from '../htmx.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { renderFragment, renderPage, textsFor } from '../plugins/views.ts'
 import { sameProfile, snapshotOf, type ProfileSnapshot } from '../profile-snapshot.ts'
-import type { StepUp } from '../../../packages/fastify-entra-bff/src/step-up.ts'
-import { asClientRequestId } from '../../lib/telemetry/request-id.ts'
 
 // The profile page, the inline editor (htmx fragments in #profile-panel), saving through the
 // edit profile service, and the 401 step-up fragment when MFA is asked for. Every page also
 // works without JavaScript: links and a plain form post.
 
 const graphScopes = ['User.Read']
+
+/** The profile page with the editor open: where a step-up or sign-in again with a draft comes back. */
+const editorAddress = '/profile?edit=1'
 
 /** `?edit=1` opens the editor in the page (no JavaScript, and the landing after step-up). */
 const profileQuery = Type.Object({ edit: Type.Optional(Type.String()) })
@@ -49,29 +48,13 @@ function fromGraph(error: GraphError): DependencyFailure {
   return new DependencyFailure(failure, { cause: error, retryAfterSeconds: error.retryAfterSeconds })
 }
 
-export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; graph: GraphClient; editProfile: EditProfileClient; stepUp: StepUp }) {
-  const { identity, graph, editProfile, stepUp } = deps
+export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { graph: GraphClient; editProfile: EditProfileClient }) {
+  const { graph, editProfile } = deps
   const serviceScopes = [config.profileService.scope]
-
-  // A callback hook: an async one costs a promise on every page.
-  const signedIn = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (request.session.user) return done()
-    navigate(request, reply, `/auth/sign-in?returnTo=${encodeURIComponent(request.url)}`)
-  }
-
-  const token = async (request: FastifyRequest, scopes: string[], claims?: string) => {
-    const { tokenCacheKey, user } = request.session
-    // The signedIn hook admits only sessions that sign-in gave both.
-    if (!tokenCacheKey || !user) throw new SignInRequiredError('the session has no signed-in user with a token cache')
-    return identity.acquireSilent(tokenCacheKey, user.account, scopes, { correlationId: asClientRequestId(request.id), claims })
-  }
-
-  /** Answers with the step-up fragment (htmx) or starts the step-up (plain browser). */
-  function askForStepUp(request: FastifyRequest, reply: FastifyReply, challenge: ClaimsChallengeError, draft?: FastifyRequest['session']['draft']) {
-    stepUp.challenged(request.session, challenge, draft)
-    if (!isHtmx(request)) return reply.redirect('/auth/step-up', 303)
-    return renderFragment(reply.code(401), 'step-up', { csrfToken: reply.generateCsrf() })
-  }
+  /** Every profile route needs a signed-in user (fastify-entra-bff sends others to sign in, back here). */
+  const signedIn = { auth: 'required' } as const
+  /** The edit profile service's step-up: for its token, back to the editor with the draft. */
+  const serviceStepUp = { scopes: serviceScopes, returnTo: editorAddress }
 
   /** The editor: just opened (focus on its first field), with messages (focus on their summary) or a problem. */
   function editor(request: FastifyRequest, reply: FastifyReply, status: number, values: Partial<ProfileDraft>, extra: { errors?: FieldMessages; problem?: string; conflicts?: Partial<Record<EditableField, string>> } = {}) {
@@ -98,18 +81,15 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   }
 
   async function loadProfile(request: FastifyRequest): Promise<ProfileSnapshot> {
-    const { accessToken } = await token(request, graphScopes)
-    const asGraphFailure = (error: unknown) => {
+    // CAE: Graph refuses a token issued before a critical event. fastify-entra-bff asks the tenant
+    // for a new one with Graph's claims and calls once more; after a revocation the tenant answers
+    // "sign in again" (the error handler). A second refusal is Graph's failure.
+    let calls = 0
+    const me = await request.withAccessToken(graphScopes, (accessToken) => graph.getMe(accessToken, request.id).catch((error: unknown) => {
+      calls += 1
+      if (error instanceof GraphError && error.claims && calls === 1) throw new ClaimsChallengeError(error.claims, 'cae')
       throw error instanceof GraphError ? fromGraph(error) : error
-    }
-    const me = await graph.getMe(accessToken, request.id).catch(async (error) => {
-      if (!(error instanceof GraphError) || !error.claims) return asGraphFailure(error)
-      // CAE: Graph refuses a token issued before a critical event. msal asks the tenant for a new
-      // one with Graph's claims; after a revocation that answers "sign in again" (error handler).
-      const claims = error.claims
-      const renewed = await stepUp.renewAfterCae(() => token(request, graphScopes, claims))
-      return graph.getMe(renewed.accessToken, request.id).catch(asGraphFailure)
-    })
+    }))
     const profile = snapshotOf(me)
     // Only a change is written: an unchanged session is not saved again on every page view.
     if (!sameProfile(profile, request.session.profile)) request.session.profile = profile
@@ -121,14 +101,14 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
    * (after step-up, a failure or sign-in again the save still sends only what the user changed).
    */
   function openEditor(request: FastifyRequest, profile: ProfileSnapshot): Partial<ProfileDraft> {
-    const { session } = request
+    const draft = request.draft('profile')
     const opened = editableValues(profile)
     // Only a change is written: an editor opened again on the same values does not save the session.
-    if (!session.editorBase || (!session.draft && !sameValues(session.editorBase, opened))) session.editorBase = opened
-    return { ...profile, ...session.draft }
+    if (!draft?.base || (!draft.values && !sameValues(draft.base, opened))) request.keepDraft('profile', { ...draft, base: opened })
+    return { ...profile, ...draft?.values }
   }
 
-  app.get<{ Querystring: Type.Static<typeof profileQuery> }>('/profile', { preHandler: signedIn, schema: { querystring: profileQuery } }, async (request, reply) => {
+  app.get<{ Querystring: Type.Static<typeof profileQuery> }>('/profile', { config: signedIn, schema: { querystring: profileQuery } }, async (request, reply) => {
     reply.header('vary', 'HX-Request')
     const { t } = textsFor(request)
     const notice = request.session.notice ? t(request.session.notice) : undefined
@@ -150,22 +130,22 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     }
     if (!editing) return renderPage(request, reply, 'profile', { profile, notice })
     try {
-      await token(request, serviceScopes)
+      await request.accessToken(serviceScopes)
     } catch (error) {
       if (!(error instanceof ClaimsChallengeError)) throw error
-      stepUp.challenged(request.session, error)
+      request.rememberStepUp(error, serviceStepUp)
       return renderPage(request, reply, 'profile', { profile, notice, stepUp: true })
     }
     return renderPage(request, reply, 'profile', { profile, notice, editing: true, fields: editorFields(t, openEditor(request, profile), {}, true) })
   })
 
-  app.get('/profile/editor', { preHandler: signedIn }, async (request, reply) => {
+  app.get('/profile/editor', { config: signedIn }, async (request, reply) => {
     reply.header('vary', 'HX-Request')
-    if (!isHtmx(request)) return reply.redirect('/profile?edit=1', 302)
+    if (!isHtmx(request)) return reply.redirect(editorAddress, 302)
     try {
-      await token(request, serviceScopes)
+      await request.accessToken(serviceScopes)
     } catch (error) {
-      if (error instanceof ClaimsChallengeError) return askForStepUp(request, reply, error)
+      if (error instanceof ClaimsChallengeError) return reply.stepUp(error, serviceStepUp)
       throw error
     }
     const profile = request.session.profile ?? (await loadProfile(request))
@@ -173,9 +153,8 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
   })
 
   // Cancel drops the draft: a POST with the CSRF token, so no cross-site link can discard it.
-  app.post('/profile/cancel', { preHandler: signedIn, preValidation: app.csrfProtection }, async (request, reply) => {
-    request.session.draft = undefined
-    request.session.editorBase = undefined
+  app.post('/profile/cancel', { config: signedIn, preValidation: app.csrfProtection }, async (request, reply) => {
+    request.dropDraft('profile')
     if (!isHtmx(request)) return reply.redirect('/profile', 303)
     const profile = request.session.profile ?? (await loadProfile(request))
     // The editor is closed: the address says so (no ?edit=1 left from a step-up landing), and
@@ -198,30 +177,25 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
 
   async function save(request: FastifyRequest<{ Body: SaveBody | undefined }>, reply: FastifyReply) {
     const { session } = request
-    const base = session.editorBase ?? editableValues(session.profile ?? (await loadProfile(request)))
+    const base = request.draft('profile')?.base ?? editableValues(session.profile ?? (await loadProfile(request)))
     const { values, problems } = typedValues(request.body ?? {}, base)
-    // The draft and its base are kept server-side until saved: they survive step-up and failures.
-    session.draft = values
-    session.editorBase = base
+    // The draft and its base are kept server-side until saved: they survive step-up, sign-in
+    // again and failures, and bring the user back to the editor.
+    request.keepDraft('profile', { values, base }, { returnTo: editorAddress })
     const shown = { ...base, ...values }
     if (Object.keys(problems).length > 0) return editor(request, reply, 422, shown, { errors: problemMessages(textsFor(request).t, problems) })
     if (changedFields(values, base).length === 0) return saved(request, reply, session.profile ?? (await loadProfile(request)))
 
     const patch = patchFor(values, base)
-    const saveWith = (accessToken: string) => editProfile.save(accessToken, request.id, patch)
     let outcome: SaveOutcome
     try {
-      outcome = await saveWith((await token(request, serviceScopes)).accessToken).catch(async (error) => {
-        if (!(error instanceof ClaimsChallengeError) || error.needsUser) throw error
-        // CAE relayed by the service (Graph or on-behalf-of refused a token older than a
-        // revocation): one silent try with its claims, then the save once more.
-        const renewed = await stepUp.renewAfterCae(() => token(request, serviceScopes, error.claims))
-        return saveWith(renewed.accessToken)
-      })
+      // CAE relayed by the service (Graph or on-behalf-of refused a token older than a
+      // revocation): fastify-entra-bff tries once silently with its claims, then saves once more.
+      outcome = await request.withAccessToken(serviceScopes, (accessToken) => editProfile.save(accessToken, request.id, patch))
     } catch (error) {
       // Step-up (the tenant's or the service's challenge) or no service token (a failure);
       // sign-in-again goes to the error handler.
-      if (error instanceof ClaimsChallengeError) return askForStepUp(request, reply, error, values)
+      if (error instanceof ClaimsChallengeError) return reply.stepUp(error, serviceStepUp)
       if (!(error instanceof DependencyFailure)) throw error
       request.log.warn({ failure: error.failure }, 'token for the edit profile service failed')
       const { status, problem } = failureProblem(request, reply, error, 'error.valuesKept')
@@ -241,7 +215,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
           base[name] = elsewhere[name]
           if (session.profile) session.profile = { ...session.profile, [name]: elsewhere[name] }
         }
-        session.editorBase = base
+        request.keepDraft('profile', { values, base })
         return editor(request, reply, 409, shown, { conflicts: elsewhere })
       }
       case 'invalid':
@@ -259,8 +233,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
 
   /** Saved (or nothing to change): the draft and its base are done; the card says so. */
   function saved(request: FastifyRequest, reply: FastifyReply, profile: ProfileSnapshot) {
-    request.session.draft = undefined
-    request.session.editorBase = undefined
+    request.dropDraft('profile')
     request.session.profile = profile
     if (!isHtmx(request)) {
       request.session.notice = 'notice.saved'
@@ -269,7 +242,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { i
     return renderFragment(replaceUrl(reply, '/profile'), 'profile-card', { profile, notice: textsFor(request).t('notice.saved') })
   }
 
-  const saveRoute = { preHandler: signedIn, preValidation: app.csrfProtection, schema: { body: saveBody } }
+  const saveRoute = { config: signedIn, preValidation: app.csrfProtection, schema: { body: saveBody } }
   app.patch<{ Body: SaveBody | undefined }>('/profile', saveRoute, save)
   app.post<{ Body: SaveBody | undefined }>('/profile', saveRoute, save)
 }

@@ -37,7 +37,8 @@ function stepUpWithFakeTenant() {
   const forgotten: string[] = []
   const pending: PendingAuthorization = { state: 's', nonce: 'n', codeVerifier: 'v', purpose: 'step-up', returnTo: '/profile?edit=1', scopes: ['api://service/.default'], claims: mfaClaims, expiresAt: Date.now() + 60_000 }
   const stepUp = createStepUp({
-    serviceScopes: ['api://service/EditProfileService.ReadWrite'],
+    defaultScopes: ['User.Read'],
+    defaultReturnTo: '/',
     identity: {
       async authorizationUrl(options) {
         asked.push(options)
@@ -54,18 +55,22 @@ function stepUpWithFakeTenant() {
 const redeemed = (homeAccountId: string, idTokenClaims: Record<string, unknown> = {}) =>
   ({ account: { ...account, homeAccountId }, idTokenClaims }) as unknown as AuthenticationResult
 
-t.test('a challenge keeps its claims, its source and the draft in the session, and is counted by source', async (t) => {
+t.test('a challenge keeps its claims, its source, the scopes and the return address in the session, and is counted by source', async (t) => {
   const counted = countStepUps(t)
   const { stepUp } = stepUpWithFakeTenant()
   const session = signedInSession()
-  stepUp.challenged(session, new ClaimsChallengeError(mfaClaims, 'token-endpoint-ca'), { displayName: 'Typed' })
+  stepUp.challenged(session, new ClaimsChallengeError(mfaClaims, 'token-endpoint-ca', ['api://service/EditProfileService.ReadWrite']), { returnTo: '/profile?edit=1' })
   t.equal(session.stepUpClaims, mfaClaims)
   t.equal(session.stepUpSource, 'token-endpoint-ca')
-  t.same(session.draft, { displayName: 'Typed' })
-  stepUp.challenged(session, ClaimsChallengeError.fromResource('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'))
+  t.same(session.stepUpScopes, ['api://service/EditProfileService.ReadWrite'], 'the refused token\'s scopes')
+  t.equal(session.stepUpReturnTo, '/profile?edit=1')
+  stepUp.challenged(session, ClaimsChallengeError.fromResource('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'), { scopes: ['api://other/.default'] })
   t.equal(session.stepUpSource, 'api-claims-challenge')
-  t.same(session.draft, { displayName: 'Typed' }, 'a challenge without a draft keeps the one waiting')
-  t.same(await counted(), { 'challenged/token-endpoint-ca': 1, 'challenged/api-claims-challenge': 1 })
+  t.same(session.stepUpScopes, ['api://other/.default'], 'the route names the scopes of a resource\'s challenge')
+  t.equal(session.stepUpReturnTo, '/', 'without a return address: the plugin\'s afterStepUp')
+  stepUp.challenged(session, ClaimsChallengeError.fromResource('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'))
+  t.same(session.stepUpScopes, ['User.Read'], 'no scopes named anywhere: the sign-in scopes')
+  t.same(await counted(), { 'challenged/token-endpoint-ca': 1, 'challenged/api-claims-challenge': 2 })
 })
 
 t.test('a resource\'s challenge asking for a token newer than a revocation is CAE, which needs no user', async (t) => {
@@ -78,7 +83,7 @@ t.test('a resource\'s challenge asking for a token newer than a revocation is CA
 t.test('begin asks the tenant with the stored claims, the service scope and the user as login hint, and keeps the pending authorization with its source', async (t) => {
   const counted = countStepUps(t)
   const { stepUp, asked } = stepUpWithFakeTenant()
-  const session = signedInSession({ stepUpClaims: mfaClaims, stepUpSource: 'api-claims-challenge' })
+  const session = signedInSession({ stepUpClaims: mfaClaims, stepUpSource: 'api-claims-challenge', stepUpScopes: ['api://service/EditProfileService.ReadWrite'], stepUpReturnTo: '/profile?edit=1' })
   t.equal(await stepUp.begin(session, 'de'), 'https://tenant.test/authorize?state=s')
   t.same(asked, [{ purpose: 'step-up', returnTo: '/profile?edit=1', scopes: ['api://service/EditProfileService.ReadWrite'], claims: mfaClaims, loginHint: 'demo@contoso.test', uiLocales: 'de' }])
   t.equal(session.pendingAuthorization?.stepUpSource, 'api-claims-challenge')
@@ -94,12 +99,10 @@ t.test('a step-up begun with no challenge recorded is counted with an unknown so
   t.same(await counted(), { 'started/unknown': 1 })
 })
 
-t.test('a step-up cancelled at the tenant leaves a notice and is counted', async (t) => {
+t.test('a step-up cancelled at the tenant is counted', async (t) => {
   const counted = countStepUps(t)
   const { stepUp, pending } = stepUpWithFakeTenant()
-  const session = signedInSession()
-  stepUp.cancelled(session, { ...pending, stepUpSource: 'token-endpoint-ca' })
-  t.equal(session.notice, 'notice.stepUpCancelled')
+  stepUp.cancelled({ ...pending, stepUpSource: 'token-endpoint-ca' })
   t.same(await counted(), { 'cancelled/token-endpoint-ca': 1 })
 })
 
@@ -109,9 +112,9 @@ t.test('a redemption answered with a new challenge is refused and keeps the new 
   const session = signedInSession({ stepUpClaims: mfaClaims })
   const fromService = { ...pending, stepUpSource: 'api-claims-challenge' as const }
   const newer = '{"access_token":{"capolids":{"essential":true,"values":["fresh-mfa"]}}}'
-  t.same(stepUp.notRedeemed(session, fromService, new ClaimsChallengeError(newer, 'token-endpoint-ca')), { status: 403, messageId: 'signIn.stillNeedsSecondFactor' })
+  t.same(stepUp.notRedeemed(session, fromService, new ClaimsChallengeError(newer, 'token-endpoint-ca')), { status: 403, reason: 'still-needs-second-factor' })
   t.equal(session.stepUpClaims, newer)
-  t.same(stepUp.notRedeemed(session, fromService, new Error('invalid_grant')), { status: 400, messageId: 'signIn.notCompleted' })
+  t.same(stepUp.notRedeemed(session, fromService, new Error('invalid_grant')), { status: 400, reason: 'not-completed' })
   t.equal(session.stepUpClaims, newer, 'a plain failure leaves the claims')
   t.same(await counted(), { 'refused/api-claims-challenge': 1, 'failed/api-claims-challenge': 1 })
 })
@@ -121,7 +124,7 @@ t.test('a step-up completed by another account is refused and ends the session w
   const { stepUp, pending, forgotten } = stepUpWithFakeTenant()
   const session = signedInSession()
   const refusal = await stepUp.verify(session, { ...pending, stepUpSource: 'token-endpoint-ca' }, redeemed('someone-else.tenant', { amr: ['pwd', 'mfa'] }), 'cache-1')
-  t.same(refusal, { status: 403, messageId: 'signIn.differentAccount' })
+  t.same(refusal, { status: 403, reason: 'different-account' })
   t.same(forgotten, ['cache-1'])
   t.ok(session.destroyed)
   t.same(await counted(), { 'refused/token-endpoint-ca': 1 })
@@ -131,8 +134,8 @@ t.test('a step-up without evidence of MFA is refused: no challenge was asked, or
   const counted = countStepUps(t)
   const { stepUp, pending } = stepUpWithFakeTenant()
   const source = { stepUpSource: 'token-endpoint-ca' as const }
-  t.same(await stepUp.verify(signedInSession(), { ...pending, ...source, claims: undefined }, redeemed(account.homeAccountId), 'cache-1'), { status: 403, messageId: 'signIn.noSecondFactor' })
-  t.same(await stepUp.verify(signedInSession(), { ...pending, ...source }, redeemed(account.homeAccountId, { amr: ['pwd'] }), 'cache-1'), { status: 403, messageId: 'signIn.noSecondFactor' })
+  t.same(await stepUp.verify(signedInSession(), { ...pending, ...source, claims: undefined }, redeemed(account.homeAccountId), 'cache-1'), { status: 403, reason: 'no-second-factor' })
+  t.same(await stepUp.verify(signedInSession(), { ...pending, ...source }, redeemed(account.homeAccountId, { amr: ['pwd'] }), 'cache-1'), { status: 403, reason: 'no-second-factor' })
   t.same(await counted(), { 'refused/token-endpoint-ca': 2 })
 })
 
@@ -145,7 +148,7 @@ t.test('the same account with the challenge answered is accepted, with or withou
   t.equal(await stepUp.verify(session, fromCa, redeemed(account.homeAccountId, { amr: ['pwd', 'mfa'] }), 'cache-1'), undefined, 'amr naming mfa')
   t.same(await counted(), {}, 'verifying alone counts nothing')
   stepUp.completed(session, fromCa)
-  t.equal(session.notice, 'notice.verified')
+  t.equal(session.stepUpClaims, undefined, 'the challenge is spent')
   t.notOk(session.destroyed)
   t.same(forgotten, [])
   t.same(await counted(), { 'completed/token-endpoint-ca': 1 })

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
-import type { BffConfig } from '../../../../src/config/types.ts'
-import type { TenantMetadataLoader } from '../tenant-metadata.ts'
+import type { EntraBffContext } from '../context.ts'
+import { csrfProtectedForm } from '../csrf-form.ts'
 import { fromTenantDiscovery } from '../failures.ts'
-import type { Identity } from '../identity.ts'
-import { csrfProtectedForm } from '../../../../src/bff/csrf-form.ts'
-import type { SessionEnding } from '../session-ending.ts'
 
 // Sessions ended from elsewhere: the tenant's front-channel logout (its logout page loads this in
 // a hidden iframe after the user signed out of any app), and "Sign out of every device".
@@ -15,21 +12,21 @@ const frontChannelQuery = Type.Object({ sid: Type.Optional(Type.String()), iss: 
 
 const signedOutPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>'
 
-export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, deps: { identity: Identity; metadata: TenantMetadataLoader; ending: SessionEnding }) {
-  const { identity, metadata, ending } = deps
-  const limited = { config: { rateLimit: { max: config.authRateLimitPerMinute ?? 60, timeWindow: '1 minute' } } }
+export function sessionLifecycleRoutes(app: FastifyInstance, context: EntraBffContext) {
+  const { identity, metadata, ending, paths, options } = context
+  const limited = { config: { rateLimit: { max: options.authRateLimitPerMinute, timeWindow: '1 minute' } } }
 
   // Entra sends `sid` only (not `iss`, unlike OpenID Connect Front-Channel Logout 1.0); an `iss`
   // that is present must be our tenant's. The iframe is cross-site, so no session cookie comes
   // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
   // GET only: Fastify would answer HEAD from this route and end the sessions too, yet a HEAD (a
   // link checker, a prefetching proxy) must change nothing. It gets 405 and ends nothing.
-  app.get<{ Querystring: Static<typeof frontChannelQuery> }>('/auth/front-channel-logout', { ...limited, exposeHeadRoute: false, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof frontChannelQuery> }>(paths.frontChannelLogout, { ...limited, exposeHeadRoute: false, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
     const { sid, iss } = request.query
     const tenant = await metadata.get().catch((error: unknown) => { throw fromTenantDiscovery(error) })
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]
     // Framable by the tenant's logout page only (helmet's X-Frame-Options would forbid it). The
-    // security plugin sets it on the reply (headers captured at boot) or on the raw response
+    // app's security headers may set it on the reply (headers captured at boot) or on the raw response
     // (helmet per request, while the tenant is not yet known): remove both.
     reply.removeHeader('x-frame-options').raw.removeHeader('x-frame-options')
     reply.header('content-security-policy', `default-src 'none'; frame-ancestors ${frameAncestors.join(' ')}`).header('cache-control', 'no-store').type('text/html; charset=utf-8')
@@ -41,10 +38,10 @@ export function sessionLifecycleRoutes(app: FastifyInstance, config: BffConfig, 
     return reply.send(signedOutPage)
   })
 
-  app.head('/auth/front-channel-logout', limited, async (_request, reply) => reply.code(405).header('allow', 'GET').header('cache-control', 'no-store').send())
+  app.head(paths.frontChannelLogout, limited, async (_request, reply) => reply.code(405).header('allow', 'GET').header('cache-control', 'no-store').send())
 
   // Every session of this user, on every device and replica, then the tenant's own sign-out.
-  app.post('/auth/sign-out-everywhere', { ...limited, ...csrfProtectedForm(app) }, async (request, reply) => {
+  app.post(paths.signOutEverywhere, { ...limited, ...csrfProtectedForm(app) }, async (request, reply) => {
     const { user, tokenCacheKey } = request.session
     if (user?.oid) {
       const ended = await ending.endAll('oid', user.oid)

@@ -1,23 +1,27 @@
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SessionStore } from '@fastify/session'
-import type { DependencyCheck } from '../../../../src/bff/routes/health.ts'
 import type { LiveSessions } from './live-sessions.ts'
 import type { SessionIndex } from './session-index.ts'
 import type { SessionLock, TokenCacheStore } from './token-cache-store.ts'
 
-// What the BFF keeps outside its process when it runs as several replicas (Redis with REDIS_URL,
-// redis-stores.ts); anything not given is kept in this process's memory.
+// What the plugin keeps outside the process when an app runs as several replicas (Redis:
+// `createRedisStores` from 'fastify-entra-bff/redis'); anything not given is kept in this
+// process's memory.
 
-export interface BffStores {
+/** A shared dependency's health: a problem in a few words, or nothing when it answers. */
+export type DependencyCheck = () => Promise<string | undefined>
+
+export interface EntraBffStores {
   sessionStore?: SessionStore
   tokenCaches?: TokenCacheStore
   locks?: SessionLock
-  /** Shared dependencies reported by /health/dependencies (never by readiness). */
+  /** Shared dependencies an app's health route may report (never its readiness). */
   dependencies?: Record<string, DependencyCheck>
-  /** Where /auth/* rate limits count (Redis with REDIS_URL); this process's memory otherwise. */
+  /** Where rate limits count (Redis), for an app's @fastify/rate-limit; this process's memory otherwise. */
   rateLimitStore?: FastifyRateLimitStoreCtor
-  /** Sessions by tenant session (sid) and user (oid), to end them from elsewhere (Redis with REDIS_URL). */
+  /** Sessions by tenant session (sid) and user (oid), to end them from elsewhere. */
   sessionIndex?: SessionIndex
   /** How many sessions `sessionStore` holds, for the active sessions gauge (given only while metrics are exported). */
   liveSessions?: LiveSessions
 }
+

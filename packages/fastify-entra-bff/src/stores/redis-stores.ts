@@ -1,10 +1,10 @@
 import type { Session } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
-import type { BffSessionConfig } from '../../../../src/config/types.ts'
+import type { BffSessionConfig } from '../types.ts'
 import { createRedisConnection } from './redis-connection.ts'
 import { createRedisLock, LockTimeoutError } from './redis-lock.ts'
 import { createTokenCacheCipher } from './token-cache-cipher.ts'
-import type { BffStores } from './bff-stores.ts'
+import type { EntraBffStores } from './bff-stores.ts'
 import { DependencyFailure } from '../failures.ts'
 import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
 import { redisRateLimitStore } from './rate-limit-store.ts'
@@ -30,7 +30,7 @@ function sessionTtlMs(config: BffSessionConfig) {
   }
 }
 
-export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number; countLiveSessions?: boolean } = {}): Promise<BffStores & { close(): Promise<void> }> {
+export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number; countLiveSessions?: boolean } = {}): Promise<EntraBffStores & { close(): Promise<void> }> {
   // The BFF builds these stores only when a Redis is configured (REDIS_URL, a Cluster or Sentinels).
   const redisConfig = config.redis ?? (config.redisUrl ? { topology: { kind: 'single' as const, url: config.redisUrl } } : undefined)
   if (!redisConfig) throw new Error('the Redis stores need a Redis (REDIS_URL, REDIS_CLUSTER_URLS or REDIS_SENTINEL_URLS)')

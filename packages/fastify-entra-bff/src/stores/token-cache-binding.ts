@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifySessionObject } from '@fastify/session'
+import { LRUCache } from 'lru-cache'
 
 /** What a binding reads of a session: its id, its user and its token cache. */
 type Session = Pick<FastifySessionObject, 'sessionId' | 'user' | 'tokenCacheKey' | 'tokenCacheBinding'>
@@ -34,4 +35,22 @@ export function tokenCacheIsBound(session: Session, secrets: string[]): boolean 
     const expected = mac(secret, session, tokenCacheKey)
     return given.length === expected.length && timingSafeEqual(given, expected)
   })
+}
+
+/**
+ * `tokenCacheIsBound`, remembering the bindings it verified: every request of a signed-in session
+ * otherwise computes an HMAC. A hit needs the exact id, user, key and binding a full check
+ * accepted before; anything else is checked in full. Bounded: the least recently used go first.
+ */
+export function rememberingBindingCheck(secrets: string[], remembered = 10_000): (session: Session) => boolean {
+  const verified = new LRUCache<string, true>({ max: remembered })
+  return (session) => {
+    const { tokenCacheKey, tokenCacheBinding } = session
+    if (!tokenCacheKey || typeof tokenCacheBinding !== 'string') return false
+    const tuple = `${session.sessionId}\n${session.user?.oid ?? ''}\n${session.user?.account.homeAccountId ?? ''}\n${tokenCacheKey}\n${tokenCacheBinding}`
+    if (verified.has(tuple)) return true
+    const bound = tokenCacheIsBound(session, secrets)
+    if (bound) verified.set(tuple, true)
+    return bound
+  }
 }
