@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { CryptoProvider, InteractionRequiredAuthError, ServerError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
-import type { ClientCredential, TenantEndpoints } from './types.ts'
+import type { ClientCredential, TenantEndpoints } from './config-types.ts'
 import { createMsalApp } from './msal-app.ts'
 import type { TenantMetadataLoader } from './tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'

@@ -6,10 +6,8 @@ import entraBff from './plugin.ts'
 export default entraBff
 export { entraBff }
 export type { EntraBffInstance, RouteAuth } from './plugin.ts'
-export type {
-  BffSessionConfig, ClientCredential, EntraBffHooks, EntraBffOptions, EntraBffSessionOptions,
-  RedisConnectionConfig, RedisEntraAuth, RedisTopology, SignInFailure, TenantEndpoints,
-} from './types.ts'
+export type { EntraBffHooks, EntraBffOptions, EntraBffSessionOptions, SignInFailure } from './types.ts'
+export type { BffSessionConfig, ClientCredential, RedisConnectionConfig, RedisEntraAuth, RedisTopology, TenantEndpoints } from './config-types.ts'
 export { EntraBffOptionsError } from './options.ts'
 export type { PendingAuthorization, SessionAccount, SignedInUser } from './session-data.ts'
 export type { StepUpRequest } from './step-up.ts'

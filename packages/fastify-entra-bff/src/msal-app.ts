@@ -1,6 +1,6 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration, type ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
-import type { ClientCredential, TenantEndpoints } from './types.ts'
+import type { ClientCredential, TenantEndpoints } from './config-types.ts'
 import { createMsalNetworkClient } from './msal-network-client.ts'
 
 export interface MsalAppOptions {

@@ -1,4 +1,5 @@
-import type { EntraBffHooks, EntraBffOptions, SessionSettings } from './types.ts'
+import type { SessionSettings } from './config-types.ts'
+import type { EntraBffHooks, EntraBffOptions } from './types.ts'
 import { safeReturnTo } from './return-to.ts'
 
 // The options checked at `register`: every problem at once, each naming its option, so a

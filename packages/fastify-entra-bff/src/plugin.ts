@@ -149,11 +149,10 @@ async function entraBff(app: FastifyInstance, given: EntraBffOptions) {
     return accessToken(this, scopes, tokenOptions.claims)
   })
   app.decorateRequest('withAccessToken', async function <T>(this: FastifyRequest, scopes: string[], call: (token: string) => Promise<T>): Promise<T> {
-    const request = this
-    return call(await accessToken(request, scopes)).catch(async (error: unknown) => {
+    return call(await accessToken(this, scopes)).catch(async (error: unknown) => {
       if (!(error instanceof ClaimsChallengeError) || error.needsUser) throw error
       // CAE: the resource refused a token older than a revocation. One silent try with its claims.
-      const renewed = await stepUp.renewAfterCae(() => accessToken(request, scopes, error.claims))
+      const renewed = await stepUp.renewAfterCae(() => accessToken(this, scopes, error.claims))
       return call(renewed)
     })
   })

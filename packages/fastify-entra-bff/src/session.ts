@@ -2,7 +2,7 @@ import cookie, { Signer } from '@fastify/cookie'
 import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
-import type { SessionSettings } from './types.ts'
+import type { SessionSettings } from './config-types.ts'
 import { SignInRequiredError } from './identity.ts'
 import { rememberingBindingCheck } from './stores/token-cache-binding.ts'
 

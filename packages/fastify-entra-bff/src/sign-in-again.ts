@@ -18,8 +18,12 @@ export function returnToAfterSignIn(request: FastifyRequest, currentUrl: string 
   }
 }
 
-/** Session keys every new session id takes along: the drafts, and what the app names (`session.keep`). */
-export const keptThroughSignIn = (appKeys: readonly string[]) => ['drafts', 'draftReturnTo', ...appKeys]
+/**
+ * Session keys every new session id takes along: the drafts, what a step-up waiting for the user
+ * was for and where it returns (never its claims: those were the old session's), and what the app
+ * names (`session.keep`).
+ */
+export const keptThroughSignIn = (appKeys: readonly string[]) => ['drafts', 'draftReturnTo', 'stepUpScopes', 'stepUpReturnTo', ...appKeys]
 
 /** Drops the user, the token cache and every claim of the session; keeps the drafts and the app's kept keys; new session id. */
 export async function endSignedInState(request: FastifyRequest, forgetTokens: (tokenCacheKey: string) => Promise<void>, returnTo: string, keep: string[]) {

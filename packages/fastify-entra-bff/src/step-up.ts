@@ -113,12 +113,12 @@ export function createStepUp({ identity, defaultScopes, defaultReturnTo }: StepU
       return undefined
     },
 
-    /** Accepted, under the new session id: counted; the challenge is spent. */
-    completed(session: Session, pending: PendingAuthorization) {
+    /**
+     * Accepted, under the new session id: counted. What it was for stays: a later step-up of this
+     * session (the route asked again, or after sign-in again) asks for the same token.
+     */
+    completed(pending: PendingAuthorization) {
       bffMetrics.stepUp('completed', pending.stepUpSource)
-      session.stepUpClaims = undefined
-      session.stepUpScopes = undefined
-      session.stepUpReturnTo = undefined
     },
   }
 }

@@ -62,7 +62,7 @@ t.test('the swap attack: a victim\'s user and token cache key copied into anothe
   const stolen = await stack.read(victim)
   // Even with the sealing key (the strongest attacker short of the session secret): the user,
   // the key and its binding, all copied.
-  await stack.write(attacker, { ...own, draft: { displayName: 'Typed By Attacker' }, createdAt: stolen.createdAt, user: stolen.user, tokenCacheKey: stolen.tokenCacheKey, tokenCacheBinding: stolen.tokenCacheBinding })
+  await stack.write(attacker, { ...own, drafts: { profile: { values: { displayName: 'Typed By Attacker' } } }, draftReturnTo: '/profile?edit=1', createdAt: stolen.createdAt, user: stolen.user, tokenCacheKey: stolen.tokenCacheKey, tokenCacheBinding: stolen.tokenCacheBinding })
 
   const page = await attacker.get('/profile')
   t.equal(page.status, 302, 'no profile for the attacker')
@@ -73,7 +73,7 @@ t.test('the swap attack: a victim\'s user and token cache key copied into anothe
   t.match(home.body, endedSentence, 'the clear sign-in-again sentence')
   t.equal(attribute(home.body, signInButton, 'href'), '/auth/sign-in?returnTo=%2Fprofile%3Fedit%3D1', 'Sign In returns to the editor, where the draft waits')
   t.match((await attacker.get('/profile/editor', htmx)).headers['hx-redirect'], /^\/auth\/sign-in\?returnTo=/, 'no token for htmx either')
-  t.same((await stack.read(attacker)).draft, { displayName: 'Typed By Attacker' }, 'the attacker session\'s draft is kept, as on every sign-in-again')
+  t.same((await stack.read(attacker)).drafts, { profile: { values: { displayName: 'Typed By Attacker' } } }, 'the attacker session\'s draft is kept, as on every sign-in-again')
 
   t.ok(await stack.redis.client.exists(`${stack.redis.prefix}tokens:${stolen.tokenCacheKey}`), 'the victim\'s token cache was not deleted by the refusal')
   const victimPage = await victim.get('/profile')

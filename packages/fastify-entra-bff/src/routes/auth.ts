@@ -105,7 +105,7 @@ export function authRoutes(app: FastifyInstance, context: EntraBffContext) {
     await sessionIndex.add('oid', oid, request.session.sessionId, lifetime)
     if (sid) await sessionIndex.add('sid', sid, request.session.sessionId, lifetime)
     if (pending.purpose === 'step-up') {
-      stepUp.completed(request.session, pending)
+      stepUp.completed(pending)
       return reply.redirect(hooks.stepUpEnded?.(request, { outcome: 'completed', returnTo: pending.returnTo }) ?? pending.returnTo, 302)
     }
     return reply.redirect(pending.returnTo, 302)

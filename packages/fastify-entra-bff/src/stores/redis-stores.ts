@@ -1,6 +1,6 @@
 import type { Session } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
-import type { BffSessionConfig } from '../types.ts'
+import type { BffSessionConfig } from '../config-types.ts'
 import { createRedisConnection } from './redis-connection.ts'
 import { createRedisLock, LockTimeoutError } from './redis-lock.ts'
 import { createTokenCacheCipher } from './token-cache-cipher.ts'
