@@ -16,7 +16,6 @@ const app = await buildApp({
   entra: {
     tenant: {
       authority: need('ENTRA_AUTHORITY'),
-      knownAuthority: new URL(need('ENTRA_AUTHORITY')).host,
       extraCaPem: process.env.ENTRA_CA_FILE ? [readFileSync(process.env.ENTRA_CA_FILE, 'utf8')] : [],
     },
     clientId: need('ENTRA_CLIENT_ID'),

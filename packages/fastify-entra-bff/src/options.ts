@@ -1,4 +1,4 @@
-import type { SessionSettings } from './config-types.ts'
+import type { SessionSettings, TenantEndpoints } from './config-types.ts'
 import type { EntraBffHooks, EntraBffOptions } from './types.ts'
 import { safeReturnTo } from './return-to.ts'
 
@@ -15,7 +15,7 @@ export class EntraBffOptionsError extends Error {
 }
 
 export interface ResolvedOptions {
-  tenant: EntraBffOptions['tenant']
+  tenant: TenantEndpoints
   clientId: string
   credential: EntraBffOptions['credential']
   publicOrigin: string
@@ -77,7 +77,7 @@ export function resolveOptions(options: EntraBffOptions): ResolvedOptions {
   if (!isObject(tenant) || !isHttpUrl(tenant.authority)) {
     problems.push('tenant.authority: the tenant\'s authority URL is needed, e.g. https://contoso.ciamlogin.com/<tenant id>')
   }
-  if (isObject(tenant) && !isText(tenant.knownAuthority)) problems.push('tenant.knownAuthority: the authority\'s host, e.g. contoso.ciamlogin.com')
+  if (isObject(tenant) && tenant.knownAuthority !== undefined && !isText(tenant.knownAuthority)) problems.push('tenant.knownAuthority: the authority\'s host, e.g. contoso.ciamlogin.com')
   if (isObject(tenant) && tenant.extraCaPem !== undefined && !Array.isArray(tenant.extraCaPem)) problems.push('tenant.extraCaPem: a list of PEM certificates')
   if (!isText(raw.clientId)) problems.push('clientId: the app registration\'s Application (client) ID is needed')
   const credential = credentialProblem(raw.credential)
@@ -120,7 +120,7 @@ export function resolveOptions(options: EntraBffOptions): ResolvedOptions {
   const redirectPath = options.redirectPath ?? `${prefix}/redirect`
   const sessionOptions = options.session
   return {
-    tenant: { ...options.tenant, extraCaPem: options.tenant.extraCaPem ?? [] },
+    tenant: { authority: options.tenant.authority, knownAuthority: options.tenant.knownAuthority ?? new URL(options.tenant.authority).host, extraCaPem: options.tenant.extraCaPem ?? [] },
     clientId: options.clientId,
     credential: options.credential,
     publicOrigin,

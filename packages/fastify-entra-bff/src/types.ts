@@ -56,8 +56,12 @@ export interface EntraBffSessionOptions {
 }
 
 export interface EntraBffOptions {
-  /** The tenant: authority, the host msal trusts without instance discovery, extra CAs. */
-  tenant: TenantEndpoints
+  /**
+   * The tenant: its authority (e.g. https://contoso.ciamlogin.com/<tenant id>); the host msal
+   * trusts without instance discovery (default: the authority's host); CAs to trust besides the
+   * system's (PEM; e.g. a local tenant's).
+   */
+  tenant: Pick<TenantEndpoints, 'authority'> & Partial<Omit<TenantEndpoints, 'authority'>>
   /** The web app's Application (client) ID. */
   clientId: string
   credential: ClientCredential

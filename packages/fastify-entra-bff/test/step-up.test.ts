@@ -2,10 +2,10 @@ import type { AuthenticationResult } from '@azure/msal-node'
 import type { SumMetricData } from '@opentelemetry/sdk-metrics'
 import type { FastifyRequest } from 'fastify'
 import t, { type Test } from 'tap'
-import { ClaimsChallengeError } from '../../../packages/fastify-entra-bff/src/claims-challenge-error.ts'
-import type { PendingAuthorization } from '../../../packages/fastify-entra-bff/src/session-data.ts'
-import { createStepUp } from '../../../packages/fastify-entra-bff/src/step-up.ts'
-import { globalMeterForTest } from '../../helpers/metric-reader.ts'
+import { ClaimsChallengeError } from '../src/claims-challenge-error.ts'
+import type { PendingAuthorization } from '../src/session-data.ts'
+import { createStepUp } from '../src/step-up.ts'
+import { globalMeterForTest } from '../../../test/helpers/metric-reader.ts'
 
 // The step-up module on its own: what each step keeps in the session, what it answers, and that
 // every outcome moves bff.step_ups with what asked for the step-up.

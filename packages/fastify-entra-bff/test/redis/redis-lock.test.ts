@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { createRedisLock, LockTimeoutError } from '../../packages/fastify-entra-bff/src/stores/redis-lock.ts'
-import { connectTestRedis } from '../helpers/redis.ts'
+import { createRedisLock, LockTimeoutError } from '../../src/stores/redis-lock.ts'
+import { connectTestRedis } from '../../../../test/helpers/redis.ts'
 
 type RedisClient = NonNullable<Awaited<ReturnType<typeof connectTestRedis>>>['client']
 

@@ -1,8 +1,8 @@
 import type { GaugeMetricData, MetricReader, SumMetricData } from '@opentelemetry/sdk-metrics'
 import t from 'tap'
-import { bffMetrics, observeActiveSessions } from '../../../packages/fastify-entra-bff/src/metrics.ts'
-import type { LiveSessions } from '../../../packages/fastify-entra-bff/src/stores/live-sessions.ts'
-import { globalMeterForTest } from '../../helpers/metric-reader.ts'
+import { bffMetrics, observeActiveSessions } from '../src/metrics.ts'
+import type { LiveSessions } from '../src/stores/live-sessions.ts'
+import { globalMeterForTest } from '../../../test/helpers/metric-reader.ts'
 
 // The BFF's counters: silent before telemetry starts, counted by their attributes after. The
 // active sessions gauge: what the store says at each collection, or nothing.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createMemorySessionIndex } from '../../../packages/fastify-entra-bff/src/stores/session-index.ts'
+import { createMemorySessionIndex } from '../src/stores/session-index.ts'
 
 // The in-memory index of sessions by tenant session (sid) and user (oid), used without Redis.
 

@@ -1,6 +1,6 @@
 import type { FastifySessionObject } from '@fastify/session'
 import t from 'tap'
-import { bindTokenCache, tokenCacheIsBound } from '../../../packages/fastify-entra-bff/src/stores/token-cache-binding.ts'
+import { bindTokenCache, tokenCacheIsBound } from '../src/stores/token-cache-binding.ts'
 
 // A session's token cache key opens tokens only in the session and for the user it was bound to.
 

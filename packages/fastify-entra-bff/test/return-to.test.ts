@@ -1,5 +1,5 @@
 import t from 'tap'
-import { safeReturnTo } from '../../../packages/fastify-entra-bff/src/return-to.ts'
+import { safeReturnTo } from '../src/return-to.ts'
 
 // After sign-in the user goes back to `returnTo`: only paths on this site may pass.
 

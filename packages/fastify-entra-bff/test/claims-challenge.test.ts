@@ -1,6 +1,6 @@
 import t from 'tap'
-import { asksForNewerToken, claimsFromChallenge, insufficientClaimsChallenge } from '../../packages/fastify-entra-bff/src/claims-challenge.ts'
-import { formatWwwAuthenticate } from '../../packages/fastify-entra-bff/src/www-authenticate.ts'
+import { asksForNewerToken, claimsFromChallenge, insufficientClaimsChallenge } from '../src/claims-challenge.ts'
+import { formatWwwAuthenticate } from '../src/www-authenticate.ts'
 
 t.test('the challenge Microsoft documents for a claims challenge yields its claims JSON', async (t) => {
   // From Microsoft's "Claims challenges, claims requests and client capabilities" page.

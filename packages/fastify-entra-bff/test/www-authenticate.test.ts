@@ -1,5 +1,5 @@
 import t from 'tap'
-import { formatWwwAuthenticate, parseWwwAuthenticate } from '../../packages/fastify-entra-bff/src/www-authenticate.ts'
+import { formatWwwAuthenticate, parseWwwAuthenticate } from '../src/www-authenticate.ts'
 
 t.test('a Bearer challenge with quoted and token parameters parses in any order', async (t) => {
   t.same(parseWwwAuthenticate('Bearer error="invalid_token", realm="", max_age=30'), [

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { createRedisClient } from '../../../packages/fastify-entra-bff/src/stores/redis-client.ts'
-import { createRedisLiveSessions } from '../../../packages/fastify-entra-bff/src/stores/redis-live-sessions.ts'
-import { testClock } from '../../helpers/clock.ts'
-import { timerMark } from '../../helpers/timer-mark.ts'
-import { connectTestRedis, startPrivateRedis } from '../../helpers/redis.ts'
+import { createRedisClient } from '../../src/stores/redis-client.ts'
+import { createRedisLiveSessions } from '../../src/stores/redis-live-sessions.ts'
+import { testClock } from '../../../../test/helpers/clock.ts'
+import { timerMark } from '../../../../test/helpers/timer-mark.ts'
+import { connectTestRedis, startPrivateRedis } from '../../../../test/helpers/redis.ts'
 
 // The shared store's count for the active sessions gauge, against a real Redis: what every
 // replica wrote, minus what ended or expired; and nothing, within its deadline, when Redis does

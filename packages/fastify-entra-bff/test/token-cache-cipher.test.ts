@@ -1,6 +1,6 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import t from 'tap'
-import { createTokenCacheCipher } from '../../packages/fastify-entra-bff/src/stores/token-cache-cipher.ts'
+import { createTokenCacheCipher } from '../src/stores/token-cache-cipher.ts'
 
 const newKey = () => randomBytes(32).toString('base64')
 const cache = JSON.stringify({ RefreshToken: { 'rt-key': { secret: 'refresh-token-value' } } })

@@ -1,7 +1,7 @@
 import type { Session } from 'fastify'
 import t from 'tap'
-import { memoryLiveSessions } from '../../../packages/fastify-entra-bff/src/stores/live-sessions.ts'
-import { testClock } from '../../helpers/clock.ts'
+import { memoryLiveSessions } from '../src/stores/live-sessions.ts'
+import { testClock } from '../../../test/helpers/clock.ts'
 
 // The in-memory store's count for the active sessions gauge: what @fastify/session and the session
 // plugin would still accept, not everything the map holds.

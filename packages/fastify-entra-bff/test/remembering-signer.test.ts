@@ -1,6 +1,6 @@
 import { Signer } from '@fastify/cookie'
 import t from 'tap'
-import { rememberingSigner } from '../../../packages/fastify-entra-bff/src/session.ts'
+import { rememberingSigner } from '../src/session.ts'
 
 // The session cookie's signer remembers what it signed and verified; it must answer exactly as
 // @fastify/cookie's own signer does, the first time and every time after.

@@ -3,10 +3,10 @@ import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import pino from 'pino'
 import t from 'tap'
-import { createMemorySessionStore } from '../../../packages/fastify-entra-bff/src/stores/memory-session-store.ts'
-import { createSealedSessionStore } from '../../../packages/fastify-entra-bff/src/stores/sealed-session-store.ts'
-import { createTokenCacheCipher } from '../../../packages/fastify-entra-bff/src/stores/token-cache-cipher.ts'
-import { connectTestRedis } from '../../helpers/redis.ts'
+import { createMemorySessionStore } from '../../src/stores/memory-session-store.ts'
+import { createSealedSessionStore } from '../../src/stores/sealed-session-store.ts'
+import { createTokenCacheCipher } from '../../src/stores/token-cache-cipher.ts'
+import { connectTestRedis } from '../../../../test/helpers/redis.ts'
 
 // The session stores' tombstone rule, at the store: a session destroyed while a request of it was
 // still in flight is not written back by that request's save (Redis, sealed; and in memory).

@@ -1,6 +1,6 @@
 import type { AuthenticationResult } from '@azure/msal-node'
 import t from 'tap'
-import { createHotTokenCache } from '../../../packages/fastify-entra-bff/src/hot-token-cache.ts'
+import { createHotTokenCache } from '../src/hot-token-cache.ts'
 
 // The tokens msal last returned, kept per session and scopes until they are due for renewal.
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createMemorySessionLock } from '../../../packages/fastify-entra-bff/src/stores/token-cache-store.ts'
+import { createMemorySessionLock } from '../src/stores/token-cache-store.ts'
 
 // The per-session lock around token work: one session's requests take turns (so a rotated
 // refresh token is written back before the next request reads the cache); sessions do not wait

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createMemoryTokenCacheStore } from '../../../packages/fastify-entra-bff/src/stores/token-cache-store.ts'
+import { createMemoryTokenCacheStore } from '../src/stores/token-cache-store.ts'
 
 // The in-memory store of each session's serialized msal token cache.
 
