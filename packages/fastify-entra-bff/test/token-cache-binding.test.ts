@@ -1,6 +1,6 @@
 import type { FastifySessionObject } from '@fastify/session'
 import t from 'tap'
-import { bindTokenCache, tokenCacheIsBound } from '../src/stores/token-cache-binding.ts'
+import { bindTokenCache, rememberingBindingCheck, tokenCacheIsBound } from '../src/stores/token-cache-binding.ts'
 
 // A session's token cache key opens tokens only in the session and for the user it was bound to.
 
@@ -37,4 +37,29 @@ t.test('a binding made with an older session secret still verifies while that se
   bindTokenCache(s, 'cache', ['old-secret-of-at-least-32-characters-long'])
   t.ok(tokenCacheIsBound(s, ['new-secret-of-at-least-32-characters-long', 'old-secret-of-at-least-32-characters-long']), 'rotated: new first, old still listed')
   t.notOk(tokenCacheIsBound(s, ['new-secret-of-at-least-32-characters-long']), 'the old secret removed')
+})
+
+t.test('the remembering check accepts from memory only the exact session, user, key and binding it verified; a copy is checked in full and refused', async (t) => {
+  const isBound = rememberingBindingCheck([secret], 2)
+  const victim = session('victim-session', 'victim')
+  bindTokenCache(victim, 'victim-cache', [secret])
+  t.ok(isBound(victim), 'verified once in full')
+  t.ok(isBound(victim), 'then from memory')
+
+  const copied = session('attacker-session', 'victim')
+  Object.assign(copied, { tokenCacheKey: victim.tokenCacheKey, tokenCacheBinding: victim.tokenCacheBinding })
+  t.notOk(isBound(copied), 'the victim\'s user, key and binding under another session id')
+  const otherUser = session('victim-session', 'attacker')
+  Object.assign(otherUser, { tokenCacheKey: victim.tokenCacheKey, tokenCacheBinding: victim.tokenCacheBinding })
+  t.notOk(isBound(otherUser), 'the same id with another user')
+  t.notOk(isBound(session('victim-session', 'victim')), 'no key: nothing to open')
+
+  const rotated = rememberingBindingCheck(['another-secret-of-at-least-32-characters'])
+  t.notOk(rotated(victim), 'a check that never knew the secret refuses, whatever another one remembered')
+  for (const id of ['a', 'b', 'c']) {
+    const other = session(id, id)
+    bindTokenCache(other, `${id}-cache`, [secret])
+    t.ok(isBound(other))
+  }
+  t.ok(isBound(victim), 'forgotten (bounded memory), verified again in full')
 })
