@@ -49,13 +49,13 @@ export async function buildApp({ entra, apiScope }: MinimalAppOptions) {
   // factor: the challenge keeps the typed note and steps up; the user lands on /notes with it.
   app.post<{ Body: { text?: string } }>('/notes', { config: { auth: 'required' }, preValidation: app.csrfProtection }, async (request, reply) => {
     const text = String(request.body?.text ?? '').slice(0, 500)
-    request.keepDraft('note', { text }, { returnTo: '/notes' })
     try {
       await request.accessToken([apiScope])
     } catch (error) {
-      if (error instanceof ClaimsChallengeError) return reply.stepUp(error, { scopes: [apiScope], returnTo: '/notes' })
+      if (error instanceof ClaimsChallengeError) return reply.stepUp(error, { scopes: [apiScope], returnTo: '/notes', keep: { note: { text } } })
       throw error
     }
+    request.keepDraft('note', { text })
     return reply.redirect('/notes', 303)
   })
 

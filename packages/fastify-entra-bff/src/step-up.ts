@@ -1,5 +1,5 @@
 import type { AuthenticationResult } from '@azure/msal-node'
-import type { FastifyRequest } from 'fastify'
+import type { EntraBffDrafts, FastifyRequest } from 'fastify'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
 import type { Identity } from './identity.ts'
 import { bffMetrics } from './metrics.ts'
@@ -22,6 +22,8 @@ export interface StepUpRequest {
   scopes?: string[]
   /** Where the user lands after the step-up (default: the plugin's `afterStepUp`). */
   returnTo?: string
+  /** What the user typed, kept as drafts (by name) until the route hands them back (`request.draft`). */
+  keep?: Partial<EntraBffDrafts>
 }
 
 export interface StepUpDeps {
@@ -39,6 +41,10 @@ export function createStepUp({ identity, defaultScopes, defaultReturnTo }: StepU
       session.stepUpSource = challenge.source
       session.stepUpScopes = request.scopes ?? challenge.scopes ?? defaultScopes
       session.stepUpReturnTo = request.returnTo ?? defaultReturnTo
+      if (request.keep) {
+        session.drafts = { ...session.drafts, ...request.keep }
+        session.draftReturnTo = session.stepUpReturnTo
+      }
       bffMetrics.stepUp('challenged', challenge.source)
     },
 

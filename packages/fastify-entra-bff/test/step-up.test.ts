@@ -10,6 +10,12 @@ import { globalMeterForTest } from '../../../test/helpers/metric-reader.ts'
 // The step-up module on its own: what each step keeps in the session, what it answers, and that
 // every outcome moves bff.step_ups with what asked for the step-up.
 
+declare module 'fastify' {
+  interface EntraBffDrafts {
+    note: { text: string }
+  }
+}
+
 type Session = FastifyRequest['session']
 
 /** Counts bff.step_ups from here on, as "outcome/source" → count. */
@@ -68,8 +74,10 @@ t.test('a challenge keeps its claims, its source, the scopes and the return addr
   t.equal(session.stepUpSource, 'api-claims-challenge')
   t.same(session.stepUpScopes, ['api://other/.default'], 'the route names the scopes of a resource\'s challenge')
   t.equal(session.stepUpReturnTo, '/', 'without a return address: the plugin\'s afterStepUp')
-  stepUp.challenged(session, ClaimsChallengeError.fromResource('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'))
+  stepUp.challenged(session, ClaimsChallengeError.fromResource('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'), { returnTo: '/notes', keep: { note: { text: 'Typed' } } })
   t.same(session.stepUpScopes, ['User.Read'], 'no scopes named anywhere: the sign-in scopes')
+  t.same(session.drafts, { note: { text: 'Typed' } }, 'what the route keeps waits as a draft')
+  t.equal(session.draftReturnTo, '/notes', 'shown again where the step-up returns')
   t.same(await counted(), { 'challenged/token-endpoint-ca': 1, 'challenged/api-claims-challenge': 2 })
 })
 
