@@ -43,7 +43,7 @@ t.test('the proxy certificate is issued by the local tenant CA for the names ask
 t.test('the proxy certificate CLI without host names prints its usage and exits 2', async (t) => {
   const failure = await run(process.execPath, [cli, '/nonexistent']).then(() => undefined, (error: { code: number; stderr: string }) => error)
   t.equal(failure?.code, 2)
-  t.match(failure?.stderr, /usage: node src\/local-tenant\/proxy-certificate\.ts OUT_DIR HOSTNAME/)
+  t.match(failure?.stderr, /usage: node packages\/entra-local-tenant\/src\/proxy-certificate\.ts OUT_DIR HOSTNAME/)
 })
 
 t.test('the proxy certificate CLI reports a folder it cannot create and exits 1', async (t) => {
