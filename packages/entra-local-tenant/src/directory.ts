@@ -78,6 +78,14 @@ export class Directory {
     return user
   }
 
+  /** An admin's password reset: the old password stops working. */
+  setPassword(id: string, password: string): void {
+    const user = this.#users.get(id)
+    if (!user) throw new Error(`no user ${id}`)
+    user.passwordHash = hashPassword(password)
+    this.#save()
+  }
+
   update(id: string, changes: Partial<Record<WritableUserProperty, string | null>>): DirectoryUser {
     const user = this.#users.get(id)
     if (!user) throw new Error(`no user ${id}`)

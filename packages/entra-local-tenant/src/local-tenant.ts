@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import formbody from '@fastify/formbody'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { watchAdminRequests } from './admin-requests.ts'
@@ -9,6 +10,7 @@ import type { LocalTenantConfig } from './config.ts'
 import { createConditionalAccess } from './conditional-access.ts'
 import type { TenantContext } from './context.ts'
 import { Directory } from './directory.ts'
+import { applyFaults, createFaultTable } from './faults.ts'
 import { defaultLoggerOptions } from './logging.ts'
 import { notFoundHandlers } from './not-found.ts'
 import { discoveryRoutes } from './routes/discovery.ts'
@@ -20,6 +22,7 @@ import { withServerTimeouts } from './server-timeouts.ts'
 import { loadSigningKeys } from './signing-keys.ts'
 import { createTenantState } from './state.ts'
 import { readTenantFile } from './tenant-file.ts'
+import { testControlRoutes } from './test-control.ts'
 import { createTenantTesting, type TenantTesting } from './testing.ts'
 import { createTokenMinter } from './token-minter.ts'
 
@@ -48,6 +51,14 @@ export interface LocalTenant {
   knownAuthority: string
   graphBaseUrl: string
   caCertificatePem: string
+  /** The CA certificate's file in the data dir, for a trust store or NODE_EXTRA_CA_CERTS. */
+  caCertificateFile: string
+  /** Every registered app with its generated client secret, by its key in the tenant file. */
+  clients: { name: string; displayName: string; clientId: string; clientSecret: string }[]
+  /** The dev mailbox page: every one-time code the tenant mailed. */
+  mailboxUrl: string
+  /** The test-control API (loopback only), when the tenant runs with testControl. */
+  testControlUrl?: string
   apps: {
     bff: { clientId: string; clientSecret: string; redirectUris: string[]; postLogoutRedirectUris: string[] }
     profileService: { clientId: string; clientSecret: string; scope: string }
@@ -119,11 +130,17 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   await config.instrument?.(front)
   const back = Fastify(withServerTimeouts({ https: { key: tls.privateKeyPem, cert: tls.certificatePem }, logger, bodyLimit: 64 * 1024, genReqId: requestIds('back-channel') }, config.timeouts))
   await config.instrument?.(back)
+  const testing = createTenantTesting(context, () => directory.reseed(tenant.users))
+  const faults = createFaultTable()
   const bothOrigins = async (app: FastifyInstance) => {
     app.setErrorHandler(errorHandler)
     notFoundHandlers(app)
     await app.register(formbody)
     app.addHook('preHandler', tenantCheck)
+    if (config.testControl) {
+      applyFaults(app, faults)
+      testControlRoutes(app, testing, faults)
+    }
     await browserEndpoints(app, context)
   }
   await bothOrigins(front)
@@ -174,6 +191,12 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     knownAuthority: new URL(origins.https).host,
     graphBaseUrl: `${origins.https}/v1.0`,
     caCertificatePem: tls.caCertificatePem,
+    caCertificateFile: resolve(config.dataDir, 'ca.crt'),
+    clients: Object.entries(tenant.apps).map(([name, registration]) => ({
+      name, displayName: registration.displayName, clientId: registration.clientId, clientSecret: secretOf(registration.clientId),
+    })),
+    mailboxUrl: `${origins.browser}/mailbox`,
+    ...(config.testControl ? { testControlUrl: `${origins.http}/_test` } : {}),
     apps: {
       bff: { clientId: bff.clientId, clientSecret: secretOf(bff.clientId), redirectUris: bff.redirectUris, postLogoutRedirectUris: bff.postLogoutRedirectUris },
       profileService: {
@@ -182,7 +205,7 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
       },
     },
     demoUser: { email: demo.email, password: demo.password, displayName: demo.displayName },
-    testing: createTenantTesting(context, () => directory.reseed(tenant.users)),
+    testing,
     async close() {
       await Promise.all([front.close(), back.close()])
     },

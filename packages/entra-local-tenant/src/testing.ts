@@ -1,7 +1,9 @@
 import type { TenantContext } from './context.ts'
+import type { MailboxEntry } from './state.ts'
 import { nextSecond, revokeUserSessions } from './revocation.ts'
 
-// Test-only operations, on only when the tenant is started with `testApi: true`.
+// Test-only operations, on only when the tenant is started with `testApi` (in-process) or
+// `testControl` (the same operations over HTTP, test-control.ts).
 
 export interface TenantTesting {
   registerRedirectUris(clientId: string, uris: { redirectUris?: string[]; postLogoutRedirectUris?: string[]; frontChannelLogoutUrl?: string }): void
@@ -19,6 +21,10 @@ export interface TenantTesting {
   revokeSessions(email: string): Promise<void>
   /** As an admin's "Block sign in": refresh tokens answer AADSTS50057, and CAE-capable tokens get a claims challenge. */
   disableUser(email: string): Promise<void>
+  /** As an admin's password reset: the new password signs in, the old does not, and the user's sessions are revoked (a CAE critical event). */
+  resetPassword(email: string, newPassword: string): Promise<void>
+  /** Every one-time code the tenant mailed, newest first (what the /mailbox page shows). */
+  mailbox(): MailboxEntry[]
   rotateSigningKey(): Promise<string>
   /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
   advanceClock(seconds: number): void
@@ -29,7 +35,7 @@ export interface TenantTesting {
 
 export function createTenantTesting(context: TenantContext, reseed: () => void): TenantTesting {
   const guard = () => {
-    if (!context.config.testApi) throw new Error('the local tenant test API is off (start it with testApi: true)')
+    if (!context.config.testApi && !context.config.testControl) throw new Error('the local tenant test API is off (start it with testApi: true)')
   }
   const userId = (email: string) => {
     const user = context.directory.byEmail(email)
@@ -66,6 +72,16 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
       const id = userId(email)
       context.state.disabledUsers.add(id)
       context.state.caeNotBefore.set(id, await nextSecond())
+    },
+    async resetPassword(email, newPassword) {
+      guard()
+      const id = userId(email)
+      context.directory.setPassword(id, newPassword)
+      revokeUserSessions(context.state, id, await nextSecond())
+    },
+    mailbox() {
+      guard()
+      return context.state.mailbox.map((message) => ({ ...message }))
     },
     async rotateSigningKey() {
       guard()

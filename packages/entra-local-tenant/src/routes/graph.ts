@@ -32,7 +32,9 @@ export function graphRoutes(app: FastifyInstance, context: TenantContext) {
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
     let payload: JWTPayload
     try {
-      ({ payload } = await jwtVerify(token, createLocalJWKSet(context.keys.jwks()), { issuer: `https://sts.windows.net/${tid}/`, algorithms: ['RS256'] }))
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(context.keys.jwks()), {
+        issuer: `https://sts.windows.net/${tid}/`, algorithms: ['RS256'], currentDate: new Date(context.state.now() * 1000),
+      }))
     } catch (error) {
       const code = (error as { code?: string }).code
       throw new GraphError(401, 'InvalidAuthenticationToken', code === 'ERR_JWT_EXPIRED' ? 'Lifetime validation failed, the token is expired.' : 'Access token validation failure.')

@@ -203,6 +203,8 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     try {
       ({ payload } = await jwtVerify(body.assertion, createLocalJWKSet(context.keys.jwks()), {
         issuer: context.issuer(), audience: client.clientId, algorithms: ['RS256'],
+        // The tenant's clock: a test that moves it forward sees the assertion expire.
+        currentDate: new Date(context.state.now() * 1000),
       }))
     } catch (error) {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
