@@ -1,5 +1,5 @@
 import { request } from 'undici'
-import type { LocalTenant } from '../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import { cookieHeader, keepCookies } from './cookie-jar.ts'
 import { csrfTokenOf } from './html.ts'
 import { followAuthorize, type TenantCookieJar } from './tenant-pages.ts'

@@ -1,7 +1,7 @@
 import { ConfidentialClientApplication, CryptoProvider, type Configuration } from '@azure/msal-node'
 import { createHttpAgent } from 'fastify-entra-bff'
 import { createMsalNetworkClient } from '../packages/fastify-entra-bff/src/msal-network-client.ts'
-import type { LocalTenant } from '../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import { followAuthorize, type PageUser, type TenantCookieJar } from './tenant-pages.ts'
 
 /** A real msal-node confidential client for an app of the local tenant, trusting its CA. */

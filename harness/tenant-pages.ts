@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici'
-import type { LocalTenant } from '../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
 import { postForm, text } from './html.ts'
 

@@ -5,7 +5,7 @@ import {
   localBffConfig, localProfileServiceConfig, localTenantConfig,
   readLocalTenantConnection, writeLocalTenantConnection, type LocalTenantConnection,
 } from './config/local-profile.ts'
-import type { LocalTenant } from './local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import type { Role } from './roles.ts'
 
 export interface RunningRoles {
@@ -36,7 +36,7 @@ export async function startRoles(roles: Role[], env: Env): Promise<RunningRoles>
     let tenant: LocalTenant | undefined
     if (roles.includes('local-tenant')) {
       const config = localTenantConfig(env)
-      const { startLocalTenant } = await import('./local-tenant/local-tenant.ts')
+      const { startLocalTenant } = await import('entra-local-tenant')
       const started = await startLocalTenant(config)
       tenant = started
       closers.push(() => started.close())

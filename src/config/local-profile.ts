@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { LocalTenantConfig } from 'entra-local-tenant'
+import { loggerOptions } from '../lib/logger.ts'
+import { requestIds } from '../lib/telemetry/request-id.ts'
+import { instrumentRole } from '../lib/telemetry/telemetry.ts'
 import { type BffEnv, bffConfig } from './bff-config.ts'
 import type { Env } from './env-schema.ts'
 import { profileServiceConfig } from './profile-service-config.ts'
 import { serverTimeouts } from './timeouts.ts'
-import type { BffConfig, LocalTenantConfig, ProfileServiceConfig, RoleTenant } from './types.ts'
+import type { BffConfig, LogLevel, ProfileServiceConfig, RoleTenant } from './types.ts'
 
 // The `local` profile: zero setup. The local tenant's app registrations, generated secrets and CA
 // configure the BFF and the edit profile service. A tenant started by this process is used
@@ -25,8 +29,18 @@ export interface LocalTenantConnection {
 
 const connectionFile = 'connection.json'
 
+/** The tenant as one of this app's roles: the app's logger, request ids (trace ids with telemetry) and telemetry. */
+export function localTenantAsRole(logLevel: LogLevel): Pick<LocalTenantConfig, 'logger' | 'requestIds' | 'instrument'> {
+  return {
+    logger: loggerOptions(logLevel, 'local-tenant'),
+    requestIds: (origin) => requestIds({ acceptClientRequestId: origin === 'back-channel', acceptTraceContext: origin === 'back-channel' }),
+    instrument: (app) => instrumentRole(app, 'local-tenant'),
+  }
+}
+
 export function localTenantConfig(env: Env): LocalTenantConfig {
   return {
+    ...localTenantAsRole(env.LOG_LEVEL),
     dataDir: env.LOCAL_TENANT_DATA_DIR,
     tenantFile: env.LOCAL_TENANT_FILE,
     hostname: env.LOCAL_TENANT_HOSTNAME,

@@ -11,31 +11,6 @@ import type { TrustProxy } from './trust-proxy.ts'
 
 export type LogLevel = Env['LOG_LEVEL']
 
-export interface LocalTenantConfig {
-  /** Folder for keys, CA, generated client secrets, users and profile edits (git-ignored). */
-  dataDir: string
-  /** Tenant JSON that overrides the shipped default (src/local-tenant/tenant.default.json). */
-  tenantFile?: string
-  /** Host name the back channel certificate names and URLs use (e.g. contoso.ciamlogin.com). */
-  hostname: string
-  /** Additional names for the certificate (e.g. graph.microsoft.com when mapped by /etc/hosts). */
-  extraHostnames?: string[]
-  bindAddress: string
-  /** Browser-facing pages (authorize, sign-in UI, logout, mailbox) on plain http. 0 = any free port. */
-  httpPort: number
-  /** Everything (discovery, token, keys, Graph, and the browser pages) on https with the local CA. 0 = any free port. */
-  httpsPort: number
-  /** The https port URLs name when it differs from the bound one (a port mapping; tests bind 0 and name 443). */
-  publicHttpsPort?: number
-  /** Discovery sends browsers to the https origin. Default: only when the host name is {sub}.ciamlogin.com. */
-  pagesOnHttps?: boolean
-  /** Test-only hooks (reset, read codes, stale MFA, expire tokens). Never on by default. */
-  testApi: boolean
-  logLevel: LogLevel
-  /** Request, header and keep-alive timeouts of both origins (defaults in server-timeouts.ts). */
-  timeouts?: ServerTimeouts
-}
-
 
 /**
  * A tenant as one role (BFF or edit profile service) sees it: what a profile supplies, from the

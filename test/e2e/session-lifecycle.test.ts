@@ -6,7 +6,7 @@ import { launchBrowser } from '../helpers/browser.ts'
 import { startTestTenant } from '../helpers/local-tenant.ts'
 import { startTestProfileService } from '../helpers/profile-service.ts'
 import { connectTestRedis, testRedisUrl } from '../helpers/redis.ts'
-import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 
 // Sessions ended from elsewhere, in headless Chromium with the tenant's real pages: its logout
 // page's front-channel iframe (cross-site: the BFF runs on 127.0.0.1, the tenant on localhost,

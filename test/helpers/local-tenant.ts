@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
-import type { LocalTenantConfig } from '../../src/config/types.ts'
-import { startLocalTenant, type LocalTenant } from '../../src/local-tenant/local-tenant.ts'
-import { readTenantFile, type TenantFile } from '../../src/local-tenant/tenant-file.ts'
+import { localTenantAsRole } from '../../src/config/local-profile.ts'
+import { readTenantFile, startLocalTenant, type LocalTenant, type LocalTenantConfig, type TenantFile } from 'entra-local-tenant'
 
 export interface TestTenantOptions extends Partial<LocalTenantConfig> {
   /** Changes to the shipped tenant file (e.g. an extra policy), applied to a copy. */
@@ -27,7 +26,7 @@ export async function startTestTenant(t: Test, options: TestTenantOptions = {}):
   await writeFile(tenantPath, JSON.stringify(tenantFile))
   const tenant = await startLocalTenant({
     dataDir, tenantFile: tenantPath, hostname: 'localhost', bindAddress: '127.0.0.1', httpPort: 0, httpsPort: 0,
-    testApi: true, logLevel: 'silent', ...overrides,
+    testApi: true, logLevel: 'silent', ...localTenantAsRole(overrides.logLevel ?? 'silent'), ...overrides,
   })
   t.teardown(async () => {
     await tenant.close()

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import type { ProfileServiceConfig } from '../../src/config/types.ts'
-import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import { buildProfileService } from '../../src/profile-service/app.ts'
 import { msalClientFor, signInWithCode } from '../../harness/msal-client.ts'
 import type { TenantCookieJar } from '../../harness/tenant-pages.ts'

@@ -7,7 +7,7 @@ import { createClient } from 'redis'
 import { createHttpAgent } from '../../packages/fastify-entra-bff/src/http-agent.ts'
 import { createMsalApp } from '../../packages/fastify-entra-bff/src/msal-app.ts'
 import { fetchTenantMetadata } from '../../packages/fastify-entra-bff/src/tenant-metadata.ts'
-import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import { freePort } from '../../harness/ports.ts'
 import { answersPing, hasRedisServer, startRedisProcess } from './redis-process.ts'
 

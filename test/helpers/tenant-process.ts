@@ -4,14 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Test } from 'tap'
-import type { LocalTenant } from '../../src/local-tenant/local-tenant.ts'
-import { readTenantFile, type TenantFile } from '../../src/local-tenant/tenant-file.ts'
+import { readTenantFile, type LocalTenant, type TenantFile } from 'entra-local-tenant'
 
 // The local tenant in a process of its own, so a test can freeze it (SIGSTOP) the way a stalled
 // identity provider looks from the BFF: connections accepted, no answer. Only what the BFF and a
 // password sign-in need crosses over (no in-process test API: no MFA codes).
-
-const tenantModule = new URL('../../src/local-tenant/local-tenant.ts', import.meta.url).pathname
 
 export type TenantInProcess = Pick<LocalTenant, 'authority' | 'knownAuthority' | 'caCertificatePem' | 'graphBaseUrl' | 'httpOrigin' | 'apps' | 'demoUser'> & {
   testing: Pick<LocalTenant['testing'], 'lastCode' | 'registerRedirectUris'>
@@ -26,7 +23,7 @@ export async function startTenantProcess(t: Test, options: { redirectUris: strin
   options.editTenant?.(tenantFile)
   await writeFile(join(dataDir, 'tenant.json'), JSON.stringify(tenantFile))
   const child = spawn(process.execPath, ['--input-type=module', '-e', `
-    const { startLocalTenant } = await import(${JSON.stringify(tenantModule)})
+    const { startLocalTenant } = await import('entra-local-tenant')
     const options = JSON.parse(process.env.TENANT_OPTIONS)
     const tenant = await startLocalTenant({ dataDir: options.dataDir, tenantFile: options.tenantFile, hostname: 'localhost', bindAddress: '127.0.0.1', httpPort: 0, httpsPort: 0, testApi: true, logLevel: 'silent' })
     tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: options.redirectUris, postLogoutRedirectUris: options.postLogoutRedirectUris })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Pool } from 'undici'
 import { createMemorySessionStore } from '../../packages/fastify-entra-bff/src/stores/memory-session-store.ts'
-import { stateLimits } from '../../src/local-tenant/state.ts'
+import { stateLimits } from 'entra-local-tenant'
 import { startTestBff, type FastifyInstance } from '../helpers/bff.ts'
 import { startTestTenant } from '../helpers/local-tenant.ts'
 import { connectTestRedis } from '../helpers/redis.ts'

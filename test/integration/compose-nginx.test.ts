@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { writeProxyCertificate } from '../../src/local-tenant/proxy-certificate.ts'
+import { writeProxyCertificate } from 'entra-local-tenant'
 import { hasPrerequisites } from '../helpers/prerequisites.ts'
 
 // The nginx configuration compose.yaml and compose.entra.yaml mount, loaded by a real nginx

@@ -12,7 +12,7 @@ import { sameProfile, snapshotOf } from '../../src/bff/profile-snapshot.ts'
 import { createGraphClient } from '../../src/lib/graph-client.ts'
 import { editableFields, profileFieldNames, profileFields, type EditableField, type Profile } from '../../src/lib/profile.ts'
 import { profilePatchSchema, validateProfile } from '../../src/lib/profile-rules.ts'
-import { readOnlyUserProperties, writableUserProperties } from '../../src/local-tenant/graph-user.ts'
+import { readOnlyUserProperties, writableUserProperties } from 'entra-local-tenant'
 
 // The profile table is the one place a field is declared: every layer must carry every row, so a
 // row added here is read from Graph, answered by the service, kept, edited and shown, or a test

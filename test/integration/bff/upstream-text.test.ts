@@ -6,7 +6,7 @@ import { BffBrowser, startTestBff } from '../../helpers/bff.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { documentLanguage, text } from '../../../harness/html.ts'
-import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 
 // Text from upstreams never reaches a page: when Graph refuses a change, or the service reports a
 // field problem in its English, the editor shows only the BFF's own sentences, in the user's

@@ -16,7 +16,7 @@ async function modulesLoaded(env: Record<string, string>): Promise<string[]> {
     registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); loaded.push(result.url); return result } })
     await import('./src/bff/app.ts')
     await import('./src/profile-service/app.ts')
-    await import('./src/local-tenant/local-tenant.ts')
+    await import('entra-local-tenant')
     const { startTelemetry } = await import('./src/lib/telemetry/telemetry.ts')
     const telemetry = await startTelemetry(process.env, ['bff'])
     await telemetry.shutdown()

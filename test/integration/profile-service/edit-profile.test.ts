@@ -8,7 +8,7 @@ import { claimsFromChallenge } from '../../../packages/fastify-entra-bff/src/cla
 import { parseWwwAuthenticate } from '../../../packages/fastify-entra-bff/src/www-authenticate.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService, userTokenForService } from '../../helpers/profile-service.ts'
-import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 
 interface CallOptions { token?: string; authorization?: string; body?: unknown; headers?: Record<string, string>; path?: string }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { decodeJwt, importJWK, SignJWT, type JWTPayload } from 'jose'
 import t from 'tap'
 import { request } from 'undici'
-import type { LocalTenant } from '../../../src/local-tenant/local-tenant.ts'
+import type { LocalTenant } from 'entra-local-tenant'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService, userTokenForService } from '../../helpers/profile-service.ts'
 

@@ -1,0 +1,77 @@
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { request } from 'undici'
+import { createHttpAgent } from '../helpers/http.ts'
+import { freePort } from '../../../../harness/ports.ts'
+
+// Issue 25 "done when": the packed tarball, installed in an empty folder outside the repo, runs
+// with Node alone (no TypeScript tooling, no workspace): --help, and a start with default flags
+// (on free ports) that serves discovery with and without /v2.0.
+
+const run = promisify(execFile)
+const packageDir = new URL('../../', import.meta.url).pathname
+// The bin's `#!/usr/bin/env node` must find this Node (24), not whatever else is on PATH.
+const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` }
+/** npm and npx without the test runner's loaders, which tap puts in every child's NODE_OPTIONS (tsc fails under them). */
+const clean = (command: string, args: string[]) => ['env', ['-u', 'NODE_OPTIONS', command, ...args]] as const
+
+t.test('the packed tarball installs in an empty folder and serves discovery with default flags', async (t) => {
+  const work = await mkdtemp(join(tmpdir(), 'entra-local-tenant-pack-'))
+  t.teardown(() => rm(work, { recursive: true, force: true }))
+  await run(...clean('npm', ['pack', '--pack-destination', work, '--silent']), { cwd: packageDir, env, timeout: 60_000 })
+  const [tarball] = (await readdir(work)).filter((name) => name.endsWith('.tgz'))
+  t.match(tarball, /^entra-local-tenant-\d+\.\d+\.\d+\.tgz$/)
+
+  const project = join(work, 'project')
+  await run('mkdir', [project])
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'uses-the-tenant', private: true, type: 'module' }))
+  await run(...clean('npm', ['install', join(work, tarball), '--no-audit', '--no-fund', '--prefer-offline', '--silent']), { cwd: project, env, timeout: 120_000 })
+  const installed = JSON.parse(await readFile(join(project, 'node_modules', 'entra-local-tenant', 'package.json'), 'utf8'))
+  t.notOk((await readdir(join(project, 'node_modules', 'entra-local-tenant'))).includes('src'), 'JavaScript only: no TypeScript sources shipped')
+  t.equal(installed.bin['entra-local-tenant'], './dist/cli.js')
+
+  const help = await run(...clean('npx', ['--no-install', 'entra-local-tenant', '--help']), { cwd: project, env, timeout: 30_000 })
+  for (const flag of ['--port', '--pages-port', '--hostname', '--data-dir', '--tenant-file', '--test-control']) t.match(help.stdout, flag, `--help lists ${flag}`)
+
+  const [port, pagesPort] = [await freePort(), await freePort()]
+  const tenant = spawn(...clean('npx', ['--no-install', 'entra-local-tenant', '--port', String(port), '--pages-port', String(pagesPort)]), {
+    cwd: project, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true,
+  })
+  t.teardown(() => {
+    // npx runs the CLI in a child of its own: end the whole process group.
+    if (tenant.pid && tenant.exitCode === null) process.kill(-tenant.pid, 'SIGTERM')
+  })
+  const lines: string[] = []
+  await new Promise<void>((resolve, reject) => {
+    tenant.once('exit', (code) => reject(new Error(`the tenant exited (${code}): ${lines.join('\n')}`)))
+    createInterface({ input: tenant.stdout }).on('line', (line) => {
+      lines.push(line)
+      if (line.includes('Chromium:')) resolve()
+    })
+  })
+  const printed = lines.join('\n')
+  const authority = /Authority\s+(\S+)/.exec(printed)?.[1] ?? ''
+  t.match(authority, new RegExp(`^https://localhost:${port}/[0-9a-f-]{36}$`), 'the authority')
+  t.match(printed, new RegExp(`Mailbox\\s+http://localhost:${pagesPort}/mailbox`), 'the mailbox URL')
+  t.match(printed, /client id [0-9a-f-]{36}\n\s+secret\s+\S{20,}/, 'client ids and their secrets')
+  const caFile = /Trust its CA\s+(\S+)/.exec(printed)?.[1] ?? ''
+  t.equal(caFile, join(project, '.data', 'local-tenant', 'ca.crt'), 'the CA to trust, in the default data dir')
+
+  const agent = createHttpAgent({ extraCaPem: [await readFile(caFile, 'utf8')] })
+  t.teardown(() => agent.close())
+  const discovery = async (path: string) => {
+    const answer = await request(`${authority}${path}`, { dispatcher: agent })
+    t.equal(answer.statusCode, 200, path)
+    return (await answer.body.json()) as Record<string, unknown>
+  }
+  const v2 = await discovery('/v2.0/.well-known/openid-configuration')
+  t.equal(v2.issuer, `${authority}/v2.0`)
+  t.equal(v2.token_endpoint, `${authority}/oauth2/v2.0/token`)
+  const v1 = await discovery('/.well-known/openid-configuration')
+  t.equal(v1.end_session_endpoint, `http://localhost:${pagesPort}/${authority.split('/').pop()}/oauth2/logout`, 'without /v2.0: the document that names the sign-out page')
+})
