@@ -51,7 +51,7 @@ export async function followAuthorize(
     const action = new URL(form.action, authorizeUrl).toString()
     if (form.action === '/login/email') page = await visit(action, jar, { ...form.fields, email: user.email }, dispatcher)
     else if (form.action === '/login/password') page = await visit(action, jar, { ...form.fields, password: user.password }, dispatcher)
-    else if (form.action === '/login/mfa') page = await visit(action, jar, { ...form.fields, code: tenant.testing.lastCode(user.email) ?? '' }, dispatcher)
+    else if (form.action === '/login/mfa') page = await visit(action, jar, { ...form.fields, code: (await tenant.testing.lastCode(user.email)) ?? '' }, dispatcher)
     else throw new TenantPageError(page.status, page.html)
   }
   throw new Error('sign-in did not finish within six pages')

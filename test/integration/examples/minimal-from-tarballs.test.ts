@@ -1,51 +1,83 @@
 import { execFile, spawn } from 'node:child_process'
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { load } from 'cheerio'
-import t from 'tap'
+import type { LocalTenant } from 'entra-local-tenant'
+import { TenantTestControl } from 'entra-local-tenant/testing'
+import t, { type Test } from 'tap'
 import { BffBrowser } from '../../../harness/bff-browser.ts'
 import { freePort } from '../../../harness/ports.ts'
-import { startTestTenant } from '../../helpers/local-tenant.ts'
 
 // fastify-entra-bff's second user, as someone outside this repo gets it: the workspaces packed
 // (`npm pack`), installed with fastify into an empty folder in the OS temp directory, and the
 // example's own code (examples/minimal) run there by Node 24 without TypeScript tooling and
 // without the in-repo `entra-source` condition, so the package's built JavaScript is what runs.
-// Against the local tenant: sign-in, the MFA route's step-up with the typed note kept, sign-out.
+// Against `npx entra-local-tenant` from its tarball: sign-in, the MFA route's step-up with the
+// typed note kept, sign-out.
 
 const run = promisify(execFile)
 const repo = new URL('../../../', import.meta.url).pathname
 const example = join(repo, 'examples/minimal')
+// npm, npx and the example without the test runner's loaders and the in-repo condition: what a
+// user outside this repository runs. tap puts its loaders into every child's NODE_OPTIONS, so
+// each runs under `env -u NODE_OPTIONS`. The bin's `#!/usr/bin/env node` finds this Node (24).
+const clean = (command: string, args: string[]) => ['env', ['-u', 'NODE_OPTIONS', command, ...args]] as const
+const outside = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}`, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
+const big = { env: outside, maxBuffer: 16 * 1024 * 1024 }
 
-t.test('the example installed from the packed tarballs signs in, steps up with the note kept, and signs out', async (t) => {
+/** `npx entra-local-tenant` with the test-control API on; resolves with what it printed once it is ready. */
+async function startTenantCli(t: Test, cwd: string, args: string[]) {
+  const tenant = spawn(...clean('npx', ['--no-install', 'entra-local-tenant', ...args]), { cwd, env: outside, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  // npx runs the CLI in a child of its own: end the whole process group.
+  t.teardown(() => { if (tenant.pid && tenant.exitCode === null) process.kill(-tenant.pid, 'SIGTERM') })
+  const lines: string[] = []
+  await new Promise<void>((resolve, reject) => {
+    tenant.once('exit', (code) => reject(new Error(`the tenant exited (${code}): ${lines.join('\n')}`)))
+    createInterface({ input: tenant.stdout }).on('line', (line) => {
+      lines.push(line)
+      if (line.includes('Chromium:')) resolve()
+    })
+  })
+  return lines.join('\n')
+}
+
+t.test('the example installed from the packed tarballs signs in against npx entra-local-tenant, steps up with the note kept, and signs out', async (t) => {
   t.setTimeout(600_000)
   const folder = await mkdtemp(join(tmpdir(), 'entra-bff-example-'))
   t.teardown(() => rm(folder, { recursive: true, force: true }))
   // `prepack` builds each package first (tsc): the tarballs hold dist/ and nothing of src/.
-  await run('npm', ['pack', '--workspaces', '--pack-destination', folder, '--silent'], { cwd: repo, maxBuffer: 16 * 1024 * 1024 })
-  const tarballs = (await readdir(folder)).filter((name) => name.endsWith('.tgz'))
-  t.match(tarballs.sort(), [/^entra-local-tenant-\d+\.\d+\.\d+\.tgz$/, /^fastify-entra-bff-\d+\.\d+\.\d+\.tgz$/], 'npm pack --workspaces makes both tarballs')
+  await run(...clean('npm', ['pack', '--workspaces', '--pack-destination', folder, '--silent']), { cwd: repo, ...big })
+  const tarballs = (await readdir(folder)).filter((name) => name.endsWith('.tgz')).sort()
+  t.match(tarballs, [/^entra-local-tenant-\d+\.\d+\.\d+\.tgz$/, /^fastify-entra-bff-\d+\.\d+\.\d+\.tgz$/], 'npm pack --workspaces makes both tarballs')
   const app = join(folder, 'app')
   await cp(example, app, { recursive: true, filter: (source) => !source.includes('node_modules') })
-  const env = { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
-  await run('npm', ['install', '--prefer-offline', '--no-package-lock', join(folder, tarballs.find((name) => name.startsWith('fastify-entra-bff'))!), 'fastify@5'], { cwd: app, env, maxBuffer: 16 * 1024 * 1024 })
-  const installed = await readdir(join(app, 'node_modules/fastify-entra-bff'))
-  t.notOk(installed.includes('src'), 'the installed package has no TypeScript sources')
+  await run(...clean('npm', ['install', '--prefer-offline', '--no-package-lock', ...tarballs.map((name) => join(folder, name)), 'fastify@5']), { cwd: app, ...big })
+  for (const name of ['fastify-entra-bff', 'entra-local-tenant']) {
+    t.notOk((await readdir(join(app, 'node_modules', name))).includes('src'), `${name} is installed without TypeScript sources`)
+  }
 
-  const port = await freePort()
+  // The tenant as its admin would set it: the shipped tenant file, with this app's addresses registered.
+  const [port, tenantPort, pagesPort] = [await freePort(), await freePort(), await freePort()]
   const origin = `http://localhost:${port}`
-  const tenant = await startTestTenant(t)
-  const { clientId, clientSecret } = tenant.apps.bff
-  tenant.testing.registerRedirectUris(clientId, { redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`] })
-  const caFile = join(folder, 'tenant-ca.pem')
-  await writeFile(caFile, tenant.caCertificatePem)
-  const server = spawn(process.execPath, ['server.ts'], {
+  const tenantFile = JSON.parse(await readFile(join(app, 'node_modules/entra-local-tenant/tenant.default.json'), 'utf8'))
+  tenantFile.apps.bff.redirectUris.push(`${origin}/auth/redirect`)
+  tenantFile.apps.bff.postLogoutRedirectUris.push(`${origin}/`)
+  await writeFile(join(folder, 'tenant.json'), JSON.stringify(tenantFile))
+  const printed = await startTenantCli(t, app, ['--port', String(tenantPort), '--pages-port', String(pagesPort), '--data-dir', join(folder, 'tenant-data'), '--tenant-file', join(folder, 'tenant.json'), '--test-control'])
+  const found = (pattern: RegExp) => pattern.exec(printed)?.[1] ?? ''
+  const authority = found(/Authority\s+(\S+)/)
+  const control = new TenantTestControl(found(/Test control\s+(\S+)/))
+  const [email, password] = [found(/Demo user\s+(\S+) \//), found(/Demo user\s+\S+ \/ (\S+)/)]
+
+  const server = spawn(...clean(process.execPath, ['server.ts']), {
     cwd: app,
     env: {
-      ...env, PORT: String(port), ENTRA_AUTHORITY: tenant.authority, ENTRA_CLIENT_ID: clientId, ENTRA_CLIENT_SECRET: clientSecret,
-      ENTRA_CA_FILE: caFile, API_SCOPE: tenant.apps.profileService.scope, SESSION_SECRET: 'an example session secret of 32 chars or more',
+      ...outside, PORT: String(port), ENTRA_AUTHORITY: authority, ENTRA_CLIENT_ID: found(/bff\s+client id (\S+)/), ENTRA_CLIENT_SECRET: found(/bff\s+client id \S+\n\s+secret\s+(\S+)/),
+      ENTRA_CA_FILE: found(/Trust its CA\s+(\S+)/), API_SCOPE: `${tenantFile.apps.profileService.identifierUri}/${tenantFile.apps.profileService.exposedScopes[0]}`,
+      SESSION_SECRET: 'an example session secret of 32 chars or more',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -55,26 +87,26 @@ t.test('the example installed from the packed tarballs signs in, steps up with t
     server.once('exit', (code) => reject(new Error(`the example exited with ${code}`)))
   })
 
+  // A browser without JavaScript; the tenant's one-time codes come from its mailbox (test control).
+  const tenant = { testing: { lastCode: (to: string) => control.lastCode(to, 'mfa') } } as unknown as LocalTenant
+  const user = { email, password, displayName: '' }
   const browser = new BffBrowser(origin, tenant)
-  const signedIn = await browser.authorize('/auth/sign-in?returnTo=%2F')
-  t.equal(signedIn.status, 302)
+  const signedIn = await browser.authorize('/auth/sign-in?returnTo=%2F', user)
   t.equal(signedIn.location, '/')
-  const home = await browser.get('/')
-  t.equal(load(home.body)('#user').text(), tenant.demoUser.displayName, 'the page shows the signed-in user')
+  t.match(load((await browser.get('/')).body)('#user').text(), /\S/, 'the page shows the signed-in user')
 
   const sent = await browser.send('POST', '/notes', { form: { text: 'Kept through MFA', _csrf: browser.lastCsrf! } })
   t.equal(sent.status, 303)
   t.equal(sent.location, '/auth/step-up', 'the API\'s MFA policy asks for a step-up')
-  const verified = await browser.authorize('/auth/step-up')
+  const verified = await browser.authorize('/auth/step-up', user)
   t.equal(verified.location, '/notes', 'back on the route that needed MFA')
   const notes = await browser.get('/notes')
   t.equal(notes.status, 200)
   t.equal(load(notes.body)('#note').text(), 'Kept through MFA', 'the note typed before the step-up is there')
 
-  const home2 = await browser.get('/')
-  const signedOut = await browser.send('POST', '/auth/sign-out', { form: { _csrf: load(home2.body)('input[name="_csrf"]').attr('value')! } })
+  const home = await browser.get('/')
+  const signedOut = await browser.send('POST', '/auth/sign-out', { form: { _csrf: load(home.body)('input[name="_csrf"]').attr('value')! } })
   t.equal(signedOut.status, 303)
-  t.match(signedOut.location, new RegExp(`^${tenant.httpOrigin}.*logout.*post_logout_redirect_uri=${encodeURIComponent(`${origin}/`)}`), 'on to the tenant\'s sign-out')
-  const after = await browser.get('/')
-  t.match(after.body, /Sign in/, 'signed out')
+  t.match(signedOut.location, `post_logout_redirect_uri=${encodeURIComponent(`${origin}/`)}`, 'on to the tenant\'s sign-out')
+  t.match((await browser.get('/')).body, /Sign in/, 'signed out')
 })
