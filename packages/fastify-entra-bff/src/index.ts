@@ -5,7 +5,8 @@ import entraBff from './plugin.ts'
 
 export default entraBff
 export { entraBff }
-export type { EntraBffInstance, RouteAuth } from './plugin.ts'
+export type { EntraBffInstance } from './plugin.ts'
+export type { RouteAuth } from './route-auth.ts'
 export type { EntraBffHooks, EntraBffOptions, EntraBffSessionOptions, SignInFailure } from './types.ts'
 export type { BffSessionConfig, ClientCredential, RedisConnectionConfig, RedisEntraAuth, RedisTopology, TenantEndpoints } from './config-types.ts'
 export { EntraBffOptionsError } from './options.ts'

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import csrf from '@fastify/csrf-protection'
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { defaultHooks } from './answers.ts'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
 import type { EntraBffContext } from './context.ts'
 import { createHttpAgent } from './http-agent.ts'
-import { isHtmx, navigate } from './htmx.ts'
 import { createIdentity, SignInRequiredError } from './identity.ts'
 import { observeActiveSessions } from './metrics.ts'
 import { resolveOptions } from './options.ts'
+import { decorateDrafts } from './drafts.ts'
+import { requireAuthOnRoutes, type RouteAuth } from './route-auth.ts'
 import { authRoutes } from './routes/auth.ts'
 import { sessionLifecycleRoutes } from './routes/session-lifecycle.ts'
 import { registerSession } from './session.ts'
 import { createSessionEnding } from './session-ending.ts'
-import { endSignedInState, keptThroughSignIn, returnToAfterSignIn } from './sign-in-again.ts'
+import { createSignInAgain, keptThroughSignIn } from './sign-in-again.ts'
 import { createStepUp, type StepUpRequest } from './step-up.ts'
 import { memoryLiveSessions } from './stores/live-sessions.ts'
 import { createMemorySessionStore } from './stores/memory-session-store.ts'
@@ -27,9 +28,6 @@ import type { EntraBffOptions } from './types.ts'
 // The plugin: sign-in and its routes, the session and its CSRF tokens, tokens kept server-side,
 // and MFA step-up with the user's drafts kept. Registered with fastify-plugin, so the session and
 // the decorators belong to the context that registers it (e.g. the pages, not the static files).
-
-/** A route's `config.auth`: signed in, or also holding a token for `scopes` (a challenge steps up first). */
-export type RouteAuth = 'required' | ({ scopes: string[] } & Omit<StepUpRequest, 'scopes'>)
 
 /** What the plugin shares with the app outside its context (health checks, the security headers). */
 export interface EntraBffInstance {
@@ -108,7 +106,9 @@ async function entraBff(app: FastifyInstance, given: EntraBffOptions) {
   const hooks = { ...defaultHooks, ...options.hooks }
   const context: EntraBffContext = {
     options, identity, metadata, sessionIndex,
-    stepUp: createStepUp({ identity, defaultScopes: options.signInScopes, defaultReturnTo: options.afterStepUp }),
+    stepUp: createStepUp({
+      identity, defaultScopes: options.signInScopes, defaultReturnTo: options.afterStepUp, stepUpPath: `${prefix}/step-up`, fragment: hooks.stepUpFragment,
+    }),
     ending: createSessionEnding({ store: sessionStore, index: sessionIndex, forgetTokens }),
     paths: {
       signIn: `${prefix}/sign-in`, signUp: `${prefix}/sign-up`, stepUp: `${prefix}/step-up`, signOut: `${prefix}/sign-out`,
@@ -120,6 +120,7 @@ async function entraBff(app: FastifyInstance, given: EntraBffOptions) {
   }
   const { stepUp, paths } = context
   const signInUrl = (returnTo: string) => `${paths.signIn}?returnTo=${encodeURIComponent(returnTo)}`
+  const signInAgain = createSignInAgain({ forgetTokens, kept: context.kept, signedOutLanding: options.signedOutLanding, signInUrl, fragment: hooks.signInAgainFragment })
 
   await registerSession(app, options.session, sessionStore, forgetTokens)
   // CSRF tokens live in the session: every form that changes something carries one (csrf-form.ts).
@@ -159,59 +160,16 @@ async function entraBff(app: FastifyInstance, given: EntraBffOptions) {
   app.decorateRequest('rememberStepUp', function (this: FastifyRequest, challenge: ClaimsChallengeError, stepUpRequest: StepUpRequest = {}) {
     stepUp.challenged(this.session, challenge, stepUpRequest)
   })
-  app.decorateRequest('draft', function (this: FastifyRequest, name: keyof import('fastify').EntraBffDrafts) {
-    return this.session.drafts?.[name]
-  })
-  app.decorateRequest('keepDraft', function (this: FastifyRequest, name: keyof import('fastify').EntraBffDrafts, value: import('fastify').EntraBffDrafts[typeof name], keepOptions: { returnTo?: string } = {}) {
-    this.session.drafts = { ...this.session.drafts, [name]: value }
-    if (keepOptions.returnTo) this.session.draftReturnTo = keepOptions.returnTo
-  })
-  app.decorateRequest('dropDraft', function (this: FastifyRequest, name: keyof import('fastify').EntraBffDrafts) {
-    if (!this.session.drafts || !(name in this.session.drafts)) return
-    const { [name]: _dropped, ...rest } = this.session.drafts
-    this.session.drafts = Object.keys(rest).length > 0 ? rest : undefined
-    if (!this.session.drafts) this.session.draftReturnTo = undefined
-  })
+  decorateDrafts(app)
 
   app.decorateReply('stepUp', function (this: FastifyReply, challenge: ClaimsChallengeError, stepUpRequest: StepUpRequest = {}) {
-    const { request } = this
-    stepUp.challenged(request.session, challenge, stepUpRequest)
-    if (!isHtmx(request)) return this.redirect(paths.stepUp, 303)
-    hooks.stepUpFragment(request, this.code(401), { stepUpUrl: paths.stepUp })
-    return this
+    return stepUp.ask(this, challenge, stepUpRequest)
   })
-  app.decorateReply('signInAgain', async function (this: FastifyReply, reason = 'the session can no longer get tokens') {
-    const { request } = this
-    request.log.info({ reason }, 'session needs a new sign-in: signed out')
-    const current = isHtmx(request) ? String(request.headers['hx-current-url'] ?? '') : request.method === 'GET' ? request.url : undefined
-    const returnTo = returnToAfterSignIn(request, current || undefined, options.signedOutLanding)
-    await endSignedInState(request, forgetTokens, returnTo, context.kept)
-    // htmx goes straight to sign-in (the fragment is for a client that ignores HX-Redirect); a
-    // page goes to the signed-out landing, which may say why (session.sessionEnded) and offer Sign In.
-    if (isHtmx(request)) {
-      hooks.signInAgainFragment(request, this.code(401).header('HX-Redirect', signInUrl(returnTo)), { signInUrl: signInUrl(returnTo), returnTo })
-      return this
-    }
-    return navigate(request, this, options.signedOutLanding)
+  app.decorateReply('signInAgain', function (this: FastifyReply, reason = 'the session can no longer get tokens') {
+    return signInAgain(this, reason)
   })
 
-  // `config: { auth }` on a route: signed in first, then the token it names (or the step-up).
-  app.addHook('onRoute', (route: RouteOptions) => {
-    const auth = route.config?.auth
-    if (!auth) return
-    const required = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.session.user) return navigate(request, reply, signInUrl(request.url))
-      if (auth === 'required') return
-      try {
-        await accessToken(request, auth.scopes)
-      } catch (error) {
-        if (error instanceof ClaimsChallengeError) return reply.stepUp(error, { scopes: auth.scopes, returnTo: auth.returnTo })
-        throw error
-      }
-    }
-    const existing = route.preHandler
-    route.preHandler = [required, ...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing])]
-  })
+  requireAuthOnRoutes(app, { signInUrl, accessToken })
 
   authRoutes(app, context)
   sessionLifecycleRoutes(app, context)

@@ -1,6 +1,7 @@
 import type { AuthenticationResult } from '@azure/msal-node'
-import type { EntraBffDrafts, FastifyRequest } from 'fastify'
+import type { EntraBffDrafts, FastifyReply, FastifyRequest } from 'fastify'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
+import { isHtmx } from './htmx.ts'
 import type { Identity } from './identity.ts'
 import { bffMetrics } from './metrics.ts'
 import type { PendingAuthorization } from './session-data.ts'
@@ -31,10 +32,13 @@ export interface StepUpDeps {
   /** Used when neither the challenge nor the route names scopes. */
   defaultScopes: string[]
   defaultReturnTo: string
+  /** The plugin's step-up route, and the app's fragment offering it to htmx (hooks.stepUpFragment). */
+  stepUpPath?: string
+  fragment?(request: FastifyRequest, reply: FastifyReply, context: { stepUpUrl: string }): unknown
 }
 
-export function createStepUp({ identity, defaultScopes, defaultReturnTo }: StepUpDeps) {
-  return {
+export function createStepUp({ identity, defaultScopes, defaultReturnTo, stepUpPath = '/auth/step-up', fragment }: StepUpDeps) {
+  const stepUp = {
     /** A challenge that needs the user: its claims, scopes, source and return address wait in the session. */
     challenged(session: Session, challenge: ClaimsChallengeError, request: StepUpRequest = {}) {
       session.stepUpClaims = challenge.claims
@@ -46,6 +50,17 @@ export function createStepUp({ identity, defaultScopes, defaultReturnTo }: StepU
         session.draftReturnTo = session.stepUpReturnTo
       }
       bffMetrics.stepUp('challenged', challenge.source)
+    },
+
+    /**
+     * Asks the user (reply.stepUp): the challenge waits in the session, and htmx gets the 401
+     * fragment that offers the step-up, a browser a redirect to the step-up route.
+     */
+    ask(reply: FastifyReply, challenge: ClaimsChallengeError, request: StepUpRequest = {}): FastifyReply {
+      stepUp.challenged(reply.request.session, challenge, request)
+      if (!isHtmx(reply.request) || !fragment) return reply.redirect(stepUpPath, 303)
+      fragment(reply.request, reply.code(401), { stepUpUrl: stepUpPath })
+      return reply
     },
 
     /**
@@ -127,6 +142,7 @@ export function createStepUp({ identity, defaultScopes, defaultReturnTo }: StepU
       bffMetrics.stepUp('completed', pending.stepUpSource)
     },
   }
+  return stepUp
 }
 
 export type StepUp = ReturnType<typeof createStepUp>
