@@ -57,7 +57,7 @@ export async function buildBff(config: BffConfig, given: EntraBffStores = {}): P
 
   let entra: EntraBffInstance | undefined
   await app.register(async function withSession(pages) {
-    await registerRequestGuards(pages, stores.rateLimitStore)
+    await registerRequestGuards(pages, redis?.rateLimitStore)
     await pages.register(entraBff, {
       tenant: config.tenant, clientId: config.clientId, credential: config.credential, publicOrigin: config.publicOrigin,
       redirectPath: new URL(config.redirectUri).pathname, postLogoutRedirect: config.postLogoutRedirectUri,

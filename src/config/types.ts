@@ -1,8 +1,10 @@
-import type { BffSessionConfig, ClientCredential, TenantEndpoints } from 'fastify-entra-bff'
+import type { ClientCredential, TenantEndpoints } from 'fastify-entra-bff'
+import type { BffSessionConfig } from 'fastify-entra-bff/redis'
 import type { ServerTimeouts } from '../lib/server-timeouts.ts'
 import type { Env } from './env-schema.ts'
 
-export type { BffSessionConfig, ClientCredential, RedisConnectionConfig, RedisEntraAuth, RedisTopology, TenantEndpoints } from 'fastify-entra-bff'
+export type { ClientCredential, TenantEndpoints } from 'fastify-entra-bff'
+export type { BffSessionConfig, RedisConnectionConfig, RedisEntraAuth, RedisTopology } from 'fastify-entra-bff/redis'
 import type { TrustProxy } from './trust-proxy.ts'
 
 // Typed configuration of each role. Built from the environment by bff-config.ts and

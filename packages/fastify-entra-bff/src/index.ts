@@ -1,3 +1,5 @@
+/// <reference types="@fastify/session" preserve="true" />
+/// <reference types="@fastify/csrf-protection" preserve="true" />
 // fastify-entra-bff: Microsoft Entra (External ID) sign-in, tokens kept server-side and MFA
 // step-up for a Fastify backend-for-frontend. README.md describes each export.
 
@@ -8,7 +10,7 @@ export { entraBff }
 export type { EntraBffInstance } from './plugin.ts'
 export type { RouteAuth } from './route-auth.ts'
 export type { EntraBffHooks, EntraBffOptions, EntraBffSessionOptions, SignInFailure } from './types.ts'
-export type { BffSessionConfig, ClientCredential, RedisConnectionConfig, RedisEntraAuth, RedisTopology, TenantEndpoints } from './config-types.ts'
+export type { ClientCredential, TenantEndpoints } from './config-types.ts'
 export { EntraBffOptionsError } from './options.ts'
 export type { PendingAuthorization, SessionAccount, SignedInUser } from './session-data.ts'
 export type { StepUpRequest } from './step-up.ts'

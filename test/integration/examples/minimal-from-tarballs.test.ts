@@ -58,6 +58,14 @@ t.test('the example installed from the packed tarballs signs in against npx entr
   for (const name of ['fastify-entra-bff', 'entra-local-tenant']) {
     t.notOk((await readdir(join(app, 'node_modules', name))).includes('src'), `${name} is installed without TypeScript sources`)
   }
+  // The declarations are usable as installed: the example type-checks against them, library
+  // checks on, without the optional Redis peers (TypeScript itself is not installed there: the repo's compiler).
+  await writeFile(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'es2024', module: 'nodenext', strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: false, typeRoots: [join(repo, 'node_modules/@types')], types: ['node'] },
+    files: ['app.ts', 'server.ts'],
+  }))
+  await run(...clean(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', app]), big)
+  t.pass('the example type-checks against the installed declarations')
 
   // The tenant as its admin would set it: the shipped tenant file, with this app's addresses registered.
   const [port, tenantPort, pagesPort] = [await freePort(), await freePort(), await freePort()]

@@ -1,4 +1,3 @@
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { SessionStore } from '@fastify/session'
 import type { LiveSessions } from './live-sessions.ts'
 import type { SessionIndex } from './session-index.ts'
@@ -17,8 +16,6 @@ export interface EntraBffStores {
   locks?: SessionLock
   /** Shared dependencies an app's health route may report (never its readiness). */
   dependencies?: Record<string, DependencyCheck>
-  /** Where rate limits count (Redis), for an app's @fastify/rate-limit; this process's memory otherwise. */
-  rateLimitStore?: FastifyRateLimitStoreCtor
   /** Sessions by tenant session (sid) and user (oid), to end them from elsewhere. */
   sessionIndex?: SessionIndex
   /** How many sessions `sessionStore` holds, for the active sessions gauge (given only while metrics are exported). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createClient, createCluster, createSentinel } from 'redis'
-import type { RedisConnectionConfig } from '../config-types.ts'
+import type { RedisConnectionConfig } from '../redis-config-types.ts'
 
 // The one place that knows which Redis the BFF talks to: one node, a Cluster or a Sentinel-watched
 // primary, with TLS, a password or Microsoft Entra tokens. The stores take the `client` it returns

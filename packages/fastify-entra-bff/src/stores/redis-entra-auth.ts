@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity'
 import { EntraIdCredentialsProviderFactory } from '@redis/entraid'
-import type { RedisEntraAuth } from '../config-types.ts'
+import type { RedisEntraAuth } from '../redis-config-types.ts'
 
 // Microsoft Entra tokens as Redis credentials (Azure Managed Redis): user = the identity's object
 // ID (the token's `oid`), password = the access token. @redis/entraid's provider holds one token

@@ -1,14 +1,15 @@
 import type { Session } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
-import type { BffSessionConfig } from '../config-types.ts'
+import type { BffSessionConfig } from '../redis-config-types.ts'
 import { createRedisConnection } from './redis-connection.ts'
 import { createRedisLock, LockTimeoutError } from './redis-lock.ts'
 import { createTokenCacheCipher } from './token-cache-cipher.ts'
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { EntraBffStores } from './bff-stores.ts'
 import { DependencyFailure } from '../failures.ts'
 import { createStoreGuard, type StoreGuardOptions } from './store-guard.ts'
 import { redisRateLimitStore } from './rate-limit-store.ts'
-import { createRedisSessionIndex } from './session-index.ts'
+import { createRedisSessionIndex } from './redis-session-index.ts'
 import { createRedisLiveSessions } from './redis-live-sessions.ts'
 import { createSealedSessionStore } from './sealed-session-store.ts'
 import { endedKeys } from './ended-keys.ts'
@@ -30,7 +31,13 @@ function sessionTtlMs(config: BffSessionConfig) {
   }
 }
 
-export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number; countLiveSessions?: boolean } = {}): Promise<EntraBffStores & { close(): Promise<void> }> {
+/** The plugin's stores in Redis, the store an app's @fastify/rate-limit counts in, and how to close the connection. */
+export interface RedisStores extends EntraBffStores {
+  rateLimitStore: FastifyRateLimitStoreCtor
+  close(): Promise<void>
+}
+
+export async function createRedisStores(config: BffSessionConfig, log: FastifyBaseLogger, options: StoreGuardOptions & { lockWaitMs?: number; countLiveSessions?: boolean } = {}): Promise<RedisStores> {
   // The BFF builds these stores only when a Redis is configured (REDIS_URL, a Cluster or Sentinels).
   const redisConfig = config.redis ?? (config.redisUrl ? { topology: { kind: 'single' as const, url: config.redisUrl } } : undefined)
   if (!redisConfig) throw new Error('the Redis stores need a Redis (REDIS_URL, REDIS_CLUSTER_URLS or REDIS_SENTINEL_URLS)')
