@@ -54,7 +54,7 @@ function port(name: string, value: string): number {
 }
 
 function connectionText(tenant: LocalTenant): string {
-  const clients = tenant.clients.map((client) => `    ${client.name.padEnd(16)} client id ${client.clientId}\n${' '.repeat(21)}secret    ${client.clientSecret}`)
+  const clients = tenant.clients.map((client) => `    ${client.name.padEnd(16)} client id ${client.clientId}\n${' '.repeat(21)}${client.clientSecret ? `secret    ${client.clientSecret}` : 'public client: no secret (isFallbackPublicClient)'}`)
   return [
     `Local tenant ${tenant.subdomain} (tenant id ${tenant.tenantId}) is running.`,
     '',

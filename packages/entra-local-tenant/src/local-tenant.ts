@@ -53,8 +53,8 @@ export interface LocalTenant {
   caCertificatePem: string
   /** The CA certificate's file in the data dir, for a trust store or NODE_EXTRA_CA_CERTS. */
   caCertificateFile: string
-  /** Every registered app with its generated client secret, by its key in the tenant file. */
-  clients: { name: string; displayName: string; clientId: string; clientSecret: string }[]
+  /** Every registered app by its key in the tenant file, with its generated client secret unless it is a public client. */
+  clients: { name: string; displayName: string; clientId: string; publicClient: boolean; clientSecret?: string }[]
   /** The dev mailbox page: every one-time code the tenant mailed. */
   mailboxUrl: string
   /** The test-control API (loopback only), when the tenant runs with testControl. */
@@ -193,7 +193,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     caCertificatePem: tls.caCertificatePem,
     caCertificateFile: resolve(config.dataDir, 'ca.crt'),
     clients: Object.entries(tenant.apps).map(([name, registration]) => ({
-      name, displayName: registration.displayName, clientId: registration.clientId, clientSecret: secretOf(registration.clientId),
+      name, displayName: registration.displayName, clientId: registration.clientId, publicClient: registration.isFallbackPublicClient === true,
+      ...(registration.isFallbackPublicClient ? {} : { clientSecret: secretOf(registration.clientId) }),
     })),
     mailboxUrl: `${origins.browser}/mailbox`,
     ...(config.testControl ? { testControlUrl: `${origins.http}/_test` } : {}),

@@ -16,6 +16,12 @@ export interface AppRegistration {
   /** Entra's "Front-channel logout URL": the tenant's logout page loads it in a hidden iframe with `?sid=`. */
   frontChannelLogoutUrl?: string
   requirePkce: boolean
+  /**
+   * Entra's `isFallbackPublicClient` ("Allow public client flows"): a desktop or mobile app that
+   * has no credential. Its token requests carry none (AADSTS700025 if they do), and it gets
+   * tokens only for a user (authorization code, refresh token).
+   */
+  isFallbackPublicClient?: boolean
   /** Delegated permissions: Graph scope names, or full API scope URIs. */
   permissions: string[]
   /**
