@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import t, { type Test } from 'tap'
 import { request } from 'undici'
 import { readTenantFile, type LocalTenant } from '../../src/index.ts'
+import { createHttpAgent } from '../helpers/http.ts'
 import { startTestTenant } from '../helpers/tenant.ts'
 import { followAuthorize } from '../../../../harness/tenant-pages.ts'
 
@@ -68,13 +69,35 @@ t.test('msal-node public client: interactive sign-in with a loopback redirect, G
   t.equal(printed.refreshed, true, 'a new access token from the refresh token')
 })
 
+t.test('openid-client: discovery from the v2 issuer, code with PKCE on a loopback redirect, userinfo and a refresh', async (t) => {
+  // openid-client refuses a plain-http authorization endpoint: the pages on https, as in Entra.
+  const tenant = await startTestTenant(t, { pagesOnHttps: true })
+  const browser = createHttpAgent({ extraCaPem: [tenant.caCertificatePem] })
+  t.teardown(() => browser.close())
+  const desktop = tenant.clients.find((client) => client.name === 'desktop')
+  let signedIn: Promise<unknown> = Promise.resolve()
+  const printed = await runRecipe(t, tenant, 'openid-client.mjs', { CLIENT_ID: desktop?.clientId ?? '' }, (line) => {
+    const url = /^Sign in at (\S+)$/.exec(line)?.[1]
+    if (!url) return
+    signedIn = followAuthorize(tenant, url, tenant.demoUser, new Map(), browser).then(async ({ redirectUrl }) => {
+      const answer = await request(redirectUrl)
+      t.match(await answer.body.text(), 'Signed in')
+    })
+  })
+  await signedIn
+  t.equal(printed.issuer, tenant.issuer)
+  t.equal(printed.name, tenant.demoUser.displayName)
+  t.match(printed.userinfo, { sub: String, email: tenant.demoUser.email })
+  t.equal(printed.refreshed, true)
+})
+
 t.test('a public client that sends a secret is refused with AADSTS700025, and gets no app-only token', async (t) => {
   const tenant = await startTestTenant(t)
   const desktop = tenant.clients.find((client) => client.name === 'desktop')
   const token = async (form: Record<string, string>) => {
     const answer = await request(`${tenant.httpsOrigin}/${tenant.tenantId}/oauth2/v2.0/token`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(),
-      dispatcher: new (await import('undici')).Agent({ connect: { ca: tenant.caCertificatePem } }),
+      dispatcher: createHttpAgent({ extraCaPem: [tenant.caCertificatePem] }),
     })
     return (await answer.body.json()) as { error: string; error_codes: number[] }
   }
