@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
+import { Ajv, type ValidateFunction } from 'ajv'
 
-// The tenant as configured: one JSON file (the shipped default or LOCAL_TENANT_FILE).
+// The tenant as configured: one JSON file (the shipped default or LOCAL_TENANT_FILE), checked
+// against tenant.schema.json (which editors validate with too).
 
 export const graphAppId = '00000003-0000-0000-c000-000000000000'
 export const graphResource = 'https://graph.microsoft.com'
@@ -98,12 +100,24 @@ export const defaultSettings: TenantFile['settings'] = {
   strictRefreshTokenReuseDetection: false,
 }
 
+let validateTenantFile: ValidateFunction | undefined
+
+async function tenantFileProblem(tenant: unknown): Promise<string | undefined> {
+  validateTenantFile ??= new Ajv({ allErrors: false }).compile(JSON.parse(await readFile(new URL('../tenant.schema.json', import.meta.url), 'utf8')))
+  if (validateTenantFile(tenant)) return undefined
+  const [error] = validateTenantFile.errors ?? []
+  const where = error?.instancePath || '(the file)'
+  const detail = error?.keyword === 'additionalProperties' ? `has "${String(error.params.additionalProperty)}", which a tenant file does not know` : error?.message
+  return `${where} ${detail}`
+}
+
 export async function readTenantFile(path?: string): Promise<TenantFile> {
   const file = path ?? new URL('../tenant.default.json', import.meta.url).pathname
   const tenant = JSON.parse(await readFile(file, 'utf8')) as TenantFile
-  if (!tenant.apps?.bff || !tenant.apps?.profileService) {
-    throw new Error(`${file}: the tenant needs app registrations "bff" and "profileService"`)
-  }
+  const problem = await tenantFileProblem(tenant)
+  if (problem) throw new Error(`${file}: ${problem} (see tenant.schema.json)`)
+  tenant.policies ??= []
+  tenant.authenticationContexts ??= []
   tenant.settings = { ...defaultSettings, ...tenant.settings }
   return tenant
 }
