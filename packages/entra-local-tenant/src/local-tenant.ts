@@ -17,7 +17,7 @@ import { discoveryRoutes } from './routes/discovery.ts'
 import { graphRoutes } from './routes/graph.ts'
 import { tokenRoutes } from './routes/token.ts'
 import { defaultRequestIds } from './request-ids.ts'
-import { nextSecond, revokeUserSessions } from './revocation.ts'
+import { blockSignIn, nextSecond, revokeUserSessions } from './revocation.ts'
 import { withServerTimeouts } from './server-timeouts.ts'
 import { loadSigningKeys } from './signing-keys.ts'
 import { createTenantState } from './state.ts'
@@ -149,11 +149,15 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   tokenRoutes(back, context)
   graphRoutes(back, context)
 
-  // Admin actions (revoke sessions) come as files in the data folder, never over HTTP.
+  // Admin actions (revoke sessions, block sign-in) come as files in the data folder, never over HTTP.
   const stopAdmin = await watchAdminRequests(config.dataDir, async (request) => {
-    if (request.action !== 'revoke-sessions') throw new Error(`Unknown admin action "${String(request.action)}".`)
+    if (request.action !== 'revoke-sessions' && request.action !== 'disable-user') throw new Error(`Unknown admin action "${String(request.action)}".`)
     const user = directory.byEmail(String(request.email))
     if (!user) throw new Error(`No user ${String(request.email)} in this tenant.`)
+    if (request.action === 'disable-user') {
+      blockSignIn(state, user.id, await nextSecond())
+      return `Blocked sign-in for ${user.email}: refresh tokens are refused, CAE-capable apps are challenged.`
+    }
     revokeUserSessions(state, user.id, await nextSecond())
     return `Revoked the sessions of ${user.email}: refresh tokens issued until now are refused, CAE-capable apps are challenged.`
   }, front.log)

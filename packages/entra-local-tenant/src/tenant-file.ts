@@ -102,7 +102,8 @@ export const defaultSettings: TenantFile['settings'] = {
 
 let validateTenantFile: ValidateFunction | undefined
 
-async function tenantFileProblem(tenant: unknown): Promise<string | undefined> {
+/** Where and how a tenant file breaks tenant.schema.json, or undefined when it does not. */
+export async function tenantFileProblem(tenant: unknown): Promise<string | undefined> {
   validateTenantFile ??= new Ajv({ allErrors: false }).compile(JSON.parse(await readFile(new URL('../tenant.schema.json', import.meta.url), 'utf8')))
   if (validateTenantFile(tenant)) return undefined
   const [error] = validateTenantFile.errors ?? []
@@ -111,8 +112,11 @@ async function tenantFileProblem(tenant: unknown): Promise<string | undefined> {
   return `${where} ${detail}`
 }
 
+/** The tenant file shipped with the package. */
+export const shippedTenantFile = new URL('../tenant.default.json', import.meta.url).pathname
+
 export async function readTenantFile(path?: string): Promise<TenantFile> {
-  const file = path ?? new URL('../tenant.default.json', import.meta.url).pathname
+  const file = path ?? shippedTenantFile
   const tenant = JSON.parse(await readFile(file, 'utf8')) as TenantFile
   const problem = await tenantFileProblem(tenant)
   if (problem) throw new Error(`${file}: ${problem} (see tenant.schema.json)`)
