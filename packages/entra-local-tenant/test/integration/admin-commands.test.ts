@@ -76,7 +76,7 @@ t.test('a change that would break the tenant file is refused, and nothing is wri
 
 t.test('a command the CLI does not know prints the admin usage and exits 2', async (t) => {
   const unknown = await promisify(execFile)(process.execPath, [cli, 'apps', 'remove', 'web']).catch((error: { code: number; stderr: string }) => error)
-  t.match(unknown, { code: 2, stderr: /Unknown command "apps remove web"[^]*entra-local-tenant apps add NAME/ })
+  t.match(unknown, { code: 2, stderr: /Unknown command "apps remove web"[\s\S]*entra-local-tenant apps add NAME/ })
   t.match(await admin('apps', 'add', 'x', '--no-such-flag'), { code: 2, err: /Unknown option '--no-such-flag'/ })
   t.equal((await admin('ca', 'add-policy', 'x', '--app', 'nothing', '--tenant-file', join(await workFolder(t), 'f.json'))).code, 2)
 })
