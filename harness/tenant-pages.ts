@@ -37,17 +37,20 @@ async function visit(url: string, jar: TenantCookieJar, form?: Record<string, st
 
 /**
  * Signs the user in on the tenant's pages (email, password, and the emailed code when MFA is
- * asked for) and returns the redirect back to the app, not followed.
+ * asked for) and returns the redirect back to the app, not followed; with response_mode=form_post,
+ * the app's URL and the fields the page would post there.
  */
 export async function followAuthorize(
   tenant: LocalTenant, authorizeUrl: string, user: PageUser, jar: TenantCookieJar = new Map(), dispatcher?: Dispatcher,
-): Promise<{ redirectUrl: string; jar: TenantCookieJar }> {
+): Promise<{ redirectUrl: string; jar: TenantCookieJar; formPost?: Record<string, string> }> {
   let page = await visit(authorizeUrl, jar, undefined, dispatcher)
   for (let step = 0; step < 6; step++) {
     if (page.status === 302 && page.location) return { redirectUrl: page.location, jar }
     const form = postForm(page.html)
     if (page.status !== 200 || !form) throw new TenantPageError(page.status, page.html)
     // Forms post to the origin the sign-in runs on (plain http, or https as Entra).
+    // The tenant's own forms post to its paths; the form_post page to the app's redirect URI.
+    if (/^https?:\/\//.test(form.action)) return { redirectUrl: form.action, jar, formPost: form.fields }
     const action = new URL(form.action, authorizeUrl).toString()
     if (form.action === '/login/email') page = await visit(action, jar, { ...form.fields, email: user.email }, dispatcher)
     else if (form.action === '/login/password') page = await visit(action, jar, { ...form.fields, password: user.password }, dispatcher)

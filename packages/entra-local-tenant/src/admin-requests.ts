@@ -1,15 +1,16 @@
 import { watch } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 
-// Admin actions for a running local tenant without an HTTP route: `npm run tenant-admin --
-// revoke-sessions EMAIL` drops a request file into the tenant's data folder (mode 0700, the
+// Admin actions for a running local tenant without an HTTP route: `entra-local-tenant users
+// revoke-sessions|disable EMAIL` (or `npm run tenant-admin -- revoke-sessions EMAIL`) drops a request file into the tenant's data folder (mode 0700, the
 // tenant's own), the tenant applies it and answers with a result file next to it.
 
 export const adminFolder = 'admin'
 
-export interface AdminRequest { action: 'revoke-sessions'; email: string }
+export interface AdminRequest { action: 'revoke-sessions' | 'disable-user'; email: string }
 export interface AdminResult { ok: boolean; message: string }
 
 /** Written under a temporary name, then renamed: a reader never sees half a file. */
@@ -42,4 +43,25 @@ export async function watchAdminRequests(dataDir: string, apply: (request: Admin
   const watcher = watch(folder, handleAll)
   handleAll()
   return () => watcher.close()
+}
+
+/** Hands a request to the tenant running on `dataDir` and waits (5 s at most) for its answer. */
+export async function sendAdminRequest(dataDir: string, request: AdminRequest): Promise<AdminResult> {
+  const folder = join(dataDir, adminFolder)
+  const id = randomUUID()
+  try {
+    await writeAtomically(join(folder, `${id}.request.json`), JSON.stringify(request))
+  } catch {
+    return { ok: false, message: `No local tenant data folder at ${folder}: start the tenant first.` }
+  }
+  const resultFile = join(folder, `${id}.result.json`)
+  for (let waited = 0; waited < 5_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const text = await readFile(resultFile, 'utf8').catch(() => undefined)
+    if (!text) continue
+    await rm(resultFile, { force: true })
+    return JSON.parse(text) as AdminResult
+  }
+  await rm(join(folder, `${id}.request.json`), { force: true })
+  return { ok: false, message: `The local tenant did not answer: is it running with the data dir ${dataDir}?` }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
+import { adminUsage, runAdminCommand } from './admin-commands.ts'
 import type { LogLevel } from './config.ts'
 import { startLocalTenant, type LocalTenant } from './local-tenant.ts'
 
@@ -42,7 +43,8 @@ Options (each falls back to the variable named, then to the default):
   -h, --help           this text
 
 Port 0 picks a free port. Stop with Ctrl+C.
-`
+
+${adminUsage}`
 
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -54,7 +56,7 @@ function port(name: string, value: string): number {
 }
 
 function connectionText(tenant: LocalTenant): string {
-  const clients = tenant.clients.map((client) => `    ${client.name.padEnd(16)} client id ${client.clientId}\n${' '.repeat(21)}secret    ${client.clientSecret}`)
+  const clients = tenant.clients.map((client) => `    ${client.name.padEnd(16)} client id ${client.clientId}\n${' '.repeat(21)}${client.clientSecret ? `secret    ${client.clientSecret}` : 'public client: no secret (isFallbackPublicClient)'}`)
   return [
     `Local tenant ${tenant.subdomain} (tenant id ${tenant.tenantId}) is running.`,
     '',
@@ -87,6 +89,8 @@ function connectionJson(tenant: LocalTenant): string {
 const parse = () => parseArgs({ options, strict: true, allowPositionals: false }).values
 
 async function main(): Promise<number> {
+  const args = process.argv.slice(2)
+  if (['apps', 'users', 'ca'].includes(args[0])) return runAdminCommand(args, process.stdout, process.stderr)
   let values: ReturnType<typeof parse>
   try {
     values = parse()

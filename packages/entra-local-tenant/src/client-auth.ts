@@ -55,13 +55,19 @@ async function verifyAssertion(context: TenantContext, clientId: string, asserti
   }
 }
 
-/** The authenticated confidential client, or an OAuth error. */
+/** The authenticated confidential client, a public client (which has nothing to prove), or an OAuth error. */
 export async function authenticateClient(context: TenantContext, body: ClientAuthInput, authorization: string | undefined, tokenEndpoint: string): Promise<AppRegistration> {
   const basic = basicCredentials(authorization)
   const clientId = basic?.id ?? body.client_id
   if (!clientId) throw invalidRequest(900144, "The request body must contain the following parameter: 'client_id'.")
   const app = context.app(clientId)
   if (!app) throw new OAuthError('unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${context.tenant.tenant.subdomain}'.`)
+  if (app.isFallbackPublicClient) {
+    if (basic || body.client_secret || body.client_assertion) {
+      throw invalidClient(700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.")
+    }
+    return app
+  }
   if (body.client_assertion_type === assertionType && body.client_assertion) {
     await verifyAssertion(context, clientId, body.client_assertion, tokenEndpoint)
     return app

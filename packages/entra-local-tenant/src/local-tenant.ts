@@ -17,7 +17,7 @@ import { discoveryRoutes } from './routes/discovery.ts'
 import { graphRoutes } from './routes/graph.ts'
 import { tokenRoutes } from './routes/token.ts'
 import { defaultRequestIds } from './request-ids.ts'
-import { nextSecond, revokeUserSessions } from './revocation.ts'
+import { blockSignIn, nextSecond, revokeUserSessions } from './revocation.ts'
 import { withServerTimeouts } from './server-timeouts.ts'
 import { loadSigningKeys } from './signing-keys.ts'
 import { createTenantState } from './state.ts'
@@ -53,8 +53,8 @@ export interface LocalTenant {
   caCertificatePem: string
   /** The CA certificate's file in the data dir, for a trust store or NODE_EXTRA_CA_CERTS. */
   caCertificateFile: string
-  /** Every registered app with its generated client secret, by its key in the tenant file. */
-  clients: { name: string; displayName: string; clientId: string; clientSecret: string }[]
+  /** Every registered app by its key in the tenant file, with its generated client secret unless it is a public client. */
+  clients: { name: string; displayName: string; clientId: string; publicClient: boolean; clientSecret?: string }[]
   /** The dev mailbox page: every one-time code the tenant mailed. */
   mailboxUrl: string
   /** The test-control API (loopback only), when the tenant runs with testControl. */
@@ -149,11 +149,15 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
   tokenRoutes(back, context)
   graphRoutes(back, context)
 
-  // Admin actions (revoke sessions) come as files in the data folder, never over HTTP.
+  // Admin actions (revoke sessions, block sign-in) come as files in the data folder, never over HTTP.
   const stopAdmin = await watchAdminRequests(config.dataDir, async (request) => {
-    if (request.action !== 'revoke-sessions') throw new Error(`Unknown admin action "${String(request.action)}".`)
+    if (request.action !== 'revoke-sessions' && request.action !== 'disable-user') throw new Error(`Unknown admin action "${String(request.action)}".`)
     const user = directory.byEmail(String(request.email))
     if (!user) throw new Error(`No user ${String(request.email)} in this tenant.`)
+    if (request.action === 'disable-user') {
+      blockSignIn(state, user.id, await nextSecond())
+      return `Blocked sign-in for ${user.email}: refresh tokens are refused, CAE-capable apps are challenged.`
+    }
     revokeUserSessions(state, user.id, await nextSecond())
     return `Revoked the sessions of ${user.email}: refresh tokens issued until now are refused, CAE-capable apps are challenged.`
   }, front.log)
@@ -193,7 +197,8 @@ export async function startLocalTenant(config: LocalTenantConfig): Promise<Local
     caCertificatePem: tls.caCertificatePem,
     caCertificateFile: resolve(config.dataDir, 'ca.crt'),
     clients: Object.entries(tenant.apps).map(([name, registration]) => ({
-      name, displayName: registration.displayName, clientId: registration.clientId, clientSecret: secretOf(registration.clientId),
+      name, displayName: registration.displayName, clientId: registration.clientId, publicClient: registration.isFallbackPublicClient === true,
+      ...(registration.isFallbackPublicClient ? {} : { clientSecret: secretOf(registration.clientId) }),
     })),
     mailboxUrl: `${origins.browser}/mailbox`,
     ...(config.testControl ? { testControlUrl: `${origins.http}/_test` } : {}),

@@ -32,3 +32,9 @@ export function revocationClaims(state: TenantState, userId: string, token: { ia
   if (!capable || revokedAt === undefined || (token.iat ?? 0) >= revokedAt) return undefined
   return JSON.stringify({ access_token: { nbf: { essential: true, value: String(revokedAt) } } })
 }
+
+/** An admin's "Block sign in": refresh tokens are refused (AADSTS50057), and a CAE critical event. */
+export function blockSignIn(state: TenantState, userId: string, atSeconds: number) {
+  state.disabledUsers.add(userId)
+  state.caeNotBefore.set(userId, atSeconds)
+}

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
+import { Ajv, type ValidateFunction } from 'ajv'
 
-// The tenant as configured: one JSON file (the shipped default or LOCAL_TENANT_FILE).
+// The tenant as configured: one JSON file (the shipped default or LOCAL_TENANT_FILE), checked
+// against tenant.schema.json (which editors validate with too).
 
 export const graphAppId = '00000003-0000-0000-c000-000000000000'
 export const graphResource = 'https://graph.microsoft.com'
@@ -16,6 +18,12 @@ export interface AppRegistration {
   /** Entra's "Front-channel logout URL": the tenant's logout page loads it in a hidden iframe with `?sid=`. */
   frontChannelLogoutUrl?: string
   requirePkce: boolean
+  /**
+   * Entra's `isFallbackPublicClient` ("Allow public client flows"): a desktop or mobile app that
+   * has no credential. Its token requests carry none (AADSTS700025 if they do), and it gets
+   * tokens only for a user (authorization code, refresh token).
+   */
+  isFallbackPublicClient?: boolean
   /** Delegated permissions: Graph scope names, or full API scope URIs. */
   permissions: string[]
   /**
@@ -92,12 +100,28 @@ export const defaultSettings: TenantFile['settings'] = {
   strictRefreshTokenReuseDetection: false,
 }
 
+let validateTenantFile: ValidateFunction | undefined
+
+/** Where and how a tenant file breaks tenant.schema.json, or undefined when it does not. */
+export async function tenantFileProblem(tenant: unknown): Promise<string | undefined> {
+  validateTenantFile ??= new Ajv({ allErrors: false }).compile(JSON.parse(await readFile(new URL('../tenant.schema.json', import.meta.url), 'utf8')))
+  if (validateTenantFile(tenant)) return undefined
+  const [error] = validateTenantFile.errors ?? []
+  const where = error?.instancePath || '(the file)'
+  const detail = error?.keyword === 'additionalProperties' ? `has "${String(error.params.additionalProperty)}", which a tenant file does not know` : error?.message
+  return `${where} ${detail}`
+}
+
+/** The tenant file shipped with the package. */
+export const shippedTenantFile = new URL('../tenant.default.json', import.meta.url).pathname
+
 export async function readTenantFile(path?: string): Promise<TenantFile> {
-  const file = path ?? new URL('../tenant.default.json', import.meta.url).pathname
+  const file = path ?? shippedTenantFile
   const tenant = JSON.parse(await readFile(file, 'utf8')) as TenantFile
-  if (!tenant.apps?.bff || !tenant.apps?.profileService) {
-    throw new Error(`${file}: the tenant needs app registrations "bff" and "profileService"`)
-  }
+  const problem = await tenantFileProblem(tenant)
+  if (problem) throw new Error(`${file}: ${problem} (see tenant.schema.json)`)
+  tenant.policies ??= []
+  tenant.authenticationContexts ??= []
   tenant.settings = { ...defaultSettings, ...tenant.settings }
   return tenant
 }

@@ -1,6 +1,6 @@
 import type { TenantContext } from './context.ts'
 import type { MailboxEntry } from './state.ts'
-import { nextSecond, revokeUserSessions } from './revocation.ts'
+import { blockSignIn, nextSecond, revokeUserSessions } from './revocation.ts'
 
 // Test-only operations, on only when the tenant is started with `testApi` (in-process) or
 // `testControl` (the same operations over HTTP, test-control.ts).
@@ -69,9 +69,7 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
     },
     async disableUser(email) {
       guard()
-      const id = userId(email)
-      context.state.disabledUsers.add(id)
-      context.state.caeNotBefore.set(id, await nextSecond())
+      blockSignIn(context.state, userId(email), await nextSecond())
     },
     async resetPassword(email, newPassword) {
       guard()

@@ -271,6 +271,10 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
       if (!body.grant_type) throw invalidRequest(900144, "The request body must contain the following parameter: 'grant_type'.")
       if (!grant) throw new OAuthError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${body.grant_type}'.`)
       const client = await authenticateClient(context, body, request.headers.authorization, `${context.origins.https}${request.url.split('?')[0]}`)
+      // App-only and on-behalf-of tokens need a credential, which a public client does not have.
+      if (client.isFallbackPublicClient && (grant === clientCredentials || grant === onBehalfOf)) {
+        throw new OAuthError('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+      }
       const response = await grant(client, body)
       return reply.header('cache-control', 'no-store').send(response)
     } catch (error) {
