@@ -67,7 +67,7 @@ export interface RefreshRecord extends AuthEvidence {
   sessionId?: string
   authTime: number
   familyId: string
-  /** Redeemed once already (matters only with strictRefreshTokenReuseDetection). */
+  /** Redeemed once already (refused again only with strictRefreshTokenReuseDetection; counted always). */
   used: boolean
   issuedAt: number
   expiresAt: number
@@ -113,6 +113,8 @@ export function createTenantState() {
   // The tenant's own clock (lockouts, codes, sessions, refresh tokens); tests move it forward.
   let clockOffset = 0
   const now = () => seconds() + clockOffset
+  /** Refresh tokens presented again after their first redemption, refused or not. */
+  let refreshTokenReuses = 0
 
   return {
     sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, mailbox, passwordFailures, mfaNotBefore,
@@ -124,6 +126,10 @@ export function createTenantState() {
     advanceClock(bySeconds: number) {
       clockOffset += bySeconds
     },
+    noteRefreshTokenReuse() {
+      refreshTokenReuses += 1
+    },
+    refreshTokenReuses: () => refreshTokenReuses,
     /** Records a code mailed to the address; false when the address already had `perHour` in the last hour. */
     allowCodeTo(address: string, perHour: number): boolean {
       const recent = (codesMailed.get(address) ?? []).filter((sentAt) => sentAt > now() - hour)
@@ -143,6 +149,7 @@ export function createTenantState() {
       for (const store of [sessions, interactions, codes, refreshTokens, oneTimeCodes, codesMailed, passwordFailures, mfaNotBefore, refreshNotBefore, caeNotBefore, disabledUsers, issuedAccessTokens]) store.clear()
       mailbox.length = 0
       clockOffset = 0
+      refreshTokenReuses = 0
     },
   }
 }

@@ -31,6 +31,11 @@ export interface TenantTesting {
   reset(): Promise<void>
   /** How many entries each of the tenant's request-grown maps holds now (the bounded-state test reads them). */
   stateSizes(): Record<'sessions' | 'interactions' | 'codes' | 'refreshTokens' | 'oneTimeCodes', number>
+  /**
+   * How many times a refresh token was presented again after its first redemption (refused with
+   * AADSTS70043 under strictRefreshTokenReuseDetection, redeemed otherwise, as Entra does).
+   */
+  refreshTokenReuses(): number
 }
 
 export function createTenantTesting(context: TenantContext, reseed: () => void): TenantTesting {
@@ -98,6 +103,10 @@ export function createTenantTesting(context: TenantContext, reseed: () => void):
       guard()
       const { sessions, interactions, codes, refreshTokens, oneTimeCodes } = context.state
       return { sessions: sessions.size, interactions: interactions.size, codes: codes.size, refreshTokens: refreshTokens.size, oneTimeCodes: oneTimeCodes.size }
+    },
+    refreshTokenReuses() {
+      guard()
+      return context.state.refreshTokenReuses()
     },
   }
 }

@@ -5,32 +5,18 @@ import { BffBrowser, signInButton, startTestBff } from '../../helpers/bff.ts'
 import { text } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
-import { connectTestRedis, startPrivateRedis, testRedisUrl } from '../../helpers/redis.ts'
+import { startPrivateRedis } from '../../helpers/redis.ts'
+import { sharedRedisSession, twoReplicasOnTestRedis } from '../../helpers/replicas.ts'
 
 // Two BFF replicas share one Redis: any replica serves any request of a session.
 
 const htmx = { htmx: true }
 const jwtPattern = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/
 
-function sharedSession(redisUrl: string, redisKeyPrefix = `test:${randomBytes(6).toString('hex')}:`) {
-  return {
-    secrets: [randomBytes(32).toString('base64')], secureCookie: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000,
-    redisUrl, redisKeyPrefix, tokenCacheKeys: [randomBytes(32).toString('base64')],
-  }
-}
-
 t.test('sign in on A, step up on B, save on A, sign out on B: A sees it all', async (t) => {
-  const redis = await connectTestRedis(t)
-  if (!redis) return
-  const tenant = await startTestTenant(t)
-  const service = await startTestProfileService(t, tenant)
-  const session = sharedSession(testRedisUrl, redis.prefix)
-  const a = await startTestBff(t, tenant, service.url, { config: { session } })
-  const b = await startTestBff(t, tenant, service.url, { config: { session } })
-  const onA = new BffBrowser(a.url, tenant)
-  const onB = new BffBrowser(b.url, tenant)
-  onB.cookies = onA.cookies // one browser: localhost cookies go to every port
-  onB.tenantJar = onA.tenantJar
+  const stack = await twoReplicasOnTestRedis(t)
+  if (!stack) return
+  const { redis, session, onA, onB } = stack
 
   await onA.signIn()
   t.equal(text((await onB.get('/')).body, 'main h1'), 'Hi Demo User', 'B knows the session A created')
@@ -60,20 +46,13 @@ t.test('sign in on A, step up on B, save on A, sign out on B: A sees it all', as
 })
 
 t.test('20 parallel requests that all refresh keep the user signed in and keep MFA', async (t) => {
-  const redis = await connectTestRedis(t)
-  if (!redis) return
   // Tokens that live 200 s are "expired" for msal (it renews 300 s early): every request refreshes.
-  const tenant = await startTestTenant(t, { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) })
-  const service = await startTestProfileService(t, tenant)
-  const session = sharedSession(testRedisUrl, redis.prefix)
-  const a = await startTestBff(t, tenant, service.url, { config: { session } })
-  const b = await startTestBff(t, tenant, service.url, { config: { session } })
-  const onA = new BffBrowser(a.url, tenant)
+  const stack = await twoReplicasOnTestRedis(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+  if (!stack) return
+  const { onA, onB } = stack
   await onA.signIn()
   await onA.get('/profile/editor', htmx)
   await onA.authorize('/auth/step-up')
-  const onB = new BffBrowser(b.url, tenant)
-  onB.cookies = onA.cookies
   const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => {
     const browser = i % 2 ? onA : onB
     return i % 4 < 2 ? browser.get('/profile') : browser.get('/profile/editor', htmx)
@@ -87,7 +66,7 @@ t.test('Redis stopping mid-session gives a clear 503, and the session works agai
   if (!redis) return
   const tenant = await startTestTenant(t)
   const service = await startTestProfileService(t, tenant)
-  const bff = await startTestBff(t, tenant, service.url, { config: { session: sharedSession(redis.url) } })
+  const bff = await startTestBff(t, tenant, service.url, { config: { session: sharedRedisSession({ topology: { kind: 'single', url: redis.url } }) } })
   const browser = new BffBrowser(bff.url, tenant)
   await browser.signIn()
   await browser.get('/profile')

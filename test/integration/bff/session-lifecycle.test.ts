@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { request } from 'undici'
-import { BffBrowser, cardField, signInButton, startTestBff, startTestStack } from '../../helpers/bff.ts'
+import { BffBrowser, cardField, signInButton, startTestStack } from '../../helpers/bff.ts'
 import { cookieHeader, keepCookies } from '../../../harness/cookie-jar.ts'
 import { attribute, attributes, count, fieldValue, parseHtml, text } from '../../../harness/html.ts'
-import { startTestTenant } from '../../helpers/local-tenant.ts'
-import { startTestProfileService } from '../../helpers/profile-service.ts'
-import { connectTestRedis, testRedisUrl } from '../../helpers/redis.ts'
+import { twoReplicasOnTestRedis } from '../../helpers/replicas.ts'
 
 // Sessions that end from elsewhere: revoked refresh tokens, CAE revocation, the tenant's
 // front-channel logout and "Sign out of every device" — real msal, tenant, service and Redis.
@@ -36,13 +33,6 @@ function claimValue(html: string, name: string): string | undefined {
   const $ = parseHtml(html)
   const row = $('table.claims tbody tr').filter((_, tr) => $(tr).find('th').text().trim() === name)
   return row.length ? row.find('td').text().trim() : undefined
-}
-
-function sharedSession(redisKeyPrefix: string) {
-  return {
-    secrets: [randomBytes(32).toString('base64')], secureCookie: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000,
-    redisUrl: testRedisUrl, redisKeyPrefix, tokenCacheKeys: [randomBytes(32).toString('base64')],
-  }
 }
 
 t.test('a revoked refresh token signs the session out: the next page shows Sign In and why, and the draft survives the new sign-in', async (t) => {
@@ -134,18 +124,10 @@ t.test('CAE on save: the service relays the revocation challenge, the save asks 
 })
 
 t.test('front-channel logout: the tenant\'s logout page frames the BFF with the sid, which ends the session on both replicas', async (t) => {
-  const redis = await connectTestRedis(t)
-  if (!redis) return
-  const tenant = await startTestTenant(t)
-  const service = await startTestProfileService(t, tenant)
-  const session = sharedSession(redis.prefix)
-  const a = await startTestBff(t, tenant, service.url, { config: { session } })
-  const b = await startTestBff(t, tenant, service.url, { config: { session } })
+  const stack = await twoReplicasOnTestRedis(t)
+  if (!stack) return
+  const { tenant, a, onA, onB } = stack
   tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { frontChannelLogoutUrl: `${a.url}/auth/front-channel-logout` })
-  const onA = new BffBrowser(a.url, tenant)
-  const onB = new BffBrowser(b.url, tenant)
-  onB.cookies = onA.cookies
-  onB.tenantJar = onA.tenantJar
   await onA.signIn()
   t.equal(text((await onB.get('/')).body, 'main h1'), 'Hi Demo User', 'B serves the session too')
 

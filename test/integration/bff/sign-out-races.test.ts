@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { request } from 'undici'
 import { BffBrowser, signInButton, startTestBff } from '../../helpers/bff.ts'
 import { cookieHeader } from '../../../harness/cookie-jar.ts'
@@ -7,7 +6,7 @@ import { parseHtml, text } from '../../../harness/html.ts'
 import type { TenantCookieJar } from '../../../harness/tenant-pages.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
-import { connectTestRedis, testRedisUrl } from '../../helpers/redis.ts'
+import { twoReplicasOnTestRedis } from '../../helpers/replicas.ts'
 
 // Sign-out means out, on every replica (issue 23, item 4). A thief holding a copy of the victim's
 // stepped-up session cookie hammers replica B with profile saves (each changes the session's
@@ -23,13 +22,6 @@ const workers = 4
 const maxRequestsPerWorker = 40
 /** Requests each worker sends after the sign-out answered, before the round is checked. */
 const requestsAfterSignOut = 3
-
-function sharedSession(redisKeyPrefix: string) {
-  return {
-    secrets: [randomBytes(32).toString('base64')], secureCookie: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000,
-    redisUrl: testRedisUrl, redisKeyPrefix, tokenCacheKeys: [randomBytes(32).toString('base64')],
-  }
-}
 
 /** The session id inside a signed session cookie value (`<id>.<signature>`, URL-encoded). */
 function sessionIdOf(cookies: Map<string, string>): string {
@@ -93,17 +85,6 @@ async function survivesOn(base: string, stolen: string): Promise<string | undefi
   return undefined
 }
 
-async function replicasOnRedis(t: Test) {
-  const redis = await connectTestRedis(t)
-  if (!redis) return undefined
-  const tenant = await startTestTenant(t)
-  const service = await startTestProfileService(t, tenant)
-  const session = sharedSession(redis.prefix)
-  const a = await startTestBff(t, tenant, service.url, { config: { session } })
-  const b = await startTestBff(t, tenant, service.url, { config: { session } })
-  return { redis, tenant, a, b }
-}
-
 /** Signs the victim in and steps up on `base` (the tenant session of earlier rounds is reused), with a CSRF token in hand. */
 async function victimOn(base: string, tenant: Awaited<ReturnType<typeof startTestTenant>>, tenantJar: TenantCookieJar) {
   const victim = new BffBrowser(base, tenant)
@@ -124,7 +105,7 @@ async function sidOf(victim: BffBrowser): Promise<string> {
 }
 
 t.test(`"Sign out of every device" on A ends a stolen session hammering B: 0 survivors in ${rounds} rounds`, async (t) => {
-  const stack = await replicasOnRedis(t)
+  const stack = await twoReplicasOnTestRedis(t)
   if (!stack) return
   const { redis, tenant, a, b } = stack
   const tenantJar: TenantCookieJar = new Map()
@@ -148,7 +129,7 @@ t.test(`"Sign out of every device" on A ends a stolen session hammering B: 0 sur
 })
 
 t.test(`front-channel logout on A ends a stolen session hammering B: 0 survivors in ${rounds} rounds`, async (t) => {
-  const stack = await replicasOnRedis(t)
+  const stack = await twoReplicasOnTestRedis(t)
   if (!stack) return
   const { redis, tenant, a, b } = stack
   const tenantJar: TenantCookieJar = new Map()
@@ -173,7 +154,7 @@ t.test(`front-channel logout on A ends a stolen session hammering B: 0 survivors
 })
 
 t.test('HEAD /auth/front-channel-logout answers 405 and ends no session', async (t) => {
-  const stack = await replicasOnRedis(t)
+  const stack = await twoReplicasOnTestRedis(t)
   if (!stack) return
   const { redis, tenant, a, b } = stack
   const victim = await victimOn(a.url, tenant, new Map())

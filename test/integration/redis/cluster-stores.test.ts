@@ -7,7 +7,7 @@ import t from 'tap'
 import { createRedisConnection } from '../../../packages/fastify-entra-bff/src/stores/redis-connection.ts'
 import { createRedisStores } from '../../../packages/fastify-entra-bff/src/stores/redis-stores.ts'
 import { startRedisCluster } from '../../helpers/redis-cluster.ts'
-import { redisSession } from '../../helpers/redis-journey.ts'
+import { sharedRedisSession } from '../../helpers/replicas.ts'
 
 // Each Redis store of the BFF on a real 6-node Cluster, through the same wiring the BFF uses
 // (createRedisStores with REDIS_CLUSTER_URLS' config): the tombstone scripts of sessions and token
@@ -31,7 +31,7 @@ t.test('every store works on a Redis Cluster', async (t) => {
   const cluster = await startRedisCluster(t)
   if (!cluster) return
   const redis = { topology: { kind: 'cluster' as const, urls: cluster.urls } }
-  const session = redisSession(redis)
+  const session = sharedRedisSession(redis)
   const stores = await createRedisStores(session, log, { countLiveSessions: true })
   t.teardown(() => stores.close())
   const inspector = await createRedisConnection(redis, { onError() {} })

@@ -8,7 +8,7 @@ import { BffBrowser, startTestBff } from '../../helpers/bff.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { localTenantCredential, startEntraRedis } from '../../helpers/redis-entra.ts'
-import { redisSession } from '../../helpers/redis-journey.ts'
+import { sharedRedisSession } from '../../helpers/replicas.ts'
 
 // Redis with Microsoft Entra authentication (REDIS_AUTH=entra, as Azure Managed Redis), offline:
 // the local tenant issues the tokens, a real redis-server's ACL accepts each until it expires.
@@ -23,7 +23,7 @@ t.test('the BFF re-authenticates before each token expires: renewed at least twi
   const tenant = await startTestTenant(t, shortTokens)
   const service = await startTestProfileService(t, tenant)
   const { credential, state } = await localTenantCredential(tenant, (token) => redis.allow(token))
-  const session = redisSession({ topology: { kind: 'single', url: redis.url }, entra: { tokenCredential: credential } })
+  const session = sharedRedisSession({ topology: { kind: 'single', url: redis.url }, entra: { tokenCredential: credential } })
   const bff = await startTestBff(t, tenant, service.url, { config: { session } })
   const browser = new BffBrowser(bff.url, tenant)
   await browser.signIn()
@@ -52,7 +52,7 @@ t.test('a token that cannot be renewed: one clear log line, then 503 (store unav
   const { credential, state } = await localTenantCredential(tenant, (token) => redis.allow(token))
   const lines: string[] = []
   const log = pino({ level: 'info' }, new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } }))
-  const stores = await createRedisStores(redisSession({ topology: { kind: 'single', url: redis.url }, entra: { tokenCredential: credential } }), log, { commandTimeoutMs: 2_000 })
+  const stores = await createRedisStores(sharedRedisSession({ topology: { kind: 'single', url: redis.url }, entra: { tokenCredential: credential } }), log, { commandTimeoutMs: 2_000 })
   t.teardown(() => stores.close())
   const tokenCaches = stores.tokenCaches!
   for (let attempt = 0; attempt < 100 && state.tokens === 0; attempt++) await sleep(100)

@@ -174,6 +174,8 @@ export function tokenRoutes(app: FastifyInstance, context: TenantContext) {
     if (record.expiresAt < state.now()) {
       throw invalidGrant(700082, `The refresh token has expired due to inactivity. The token was issued on ${new Date(record.issuedAt * 1000).toISOString()} and was inactive for ${Math.round((state.now() - record.issuedAt) / 86_400)} days.`, { suberror: 'bad_token' })
     }
+    // Counted whatever the setting, so a test can show a client never sent one refresh token twice.
+    if (record.used) state.noteRefreshTokenReuse()
     if (record.used && context.tenant.settings.strictRefreshTokenReuseDetection) {
       // Off by default: Entra does not revoke a refresh token when it is used (refresh-tokens.md).
       state.revokeFamily(record.familyId)

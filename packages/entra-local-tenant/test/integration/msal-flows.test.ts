@@ -59,8 +59,10 @@ t.test('a refresh token rotates, and the old one stays valid as in Entra', async
   const { client, firstRefreshToken, rotated, refreshed } = await signedInWithRefreshToken(tenant)
   t.ok(refreshed.accessToken)
   t.not(rotated, firstRefreshToken, 'the refresh answered a new refresh token')
+  t.equal(tenant.testing.refreshTokenReuses(), 0, 'one redemption per refresh token so far')
   const reused = await client.acquireTokenByRefreshToken({ refreshToken: firstRefreshToken, scopes: ['User.Read'] })
   t.ok(reused?.accessToken, 'the old refresh token still redeems')
+  t.equal(tenant.testing.refreshTokenReuses(), 1, 'and the tenant counts the reuse')
 })
 
 t.test('with strictRefreshTokenReuseDetection, a reused refresh token is rejected', async (t) => {
@@ -70,4 +72,5 @@ t.test('with strictRefreshTokenReuseDetection, a reused refresh token is rejecte
   t.type(replay, InteractionRequiredAuthError)
   t.equal(replay.errorCode, 'invalid_grant')
   t.equal(replay.subError, 'bad_token')
+  t.equal(tenant.testing.refreshTokenReuses(), 1, 'the refused reuse is counted')
 })
