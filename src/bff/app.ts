@@ -34,7 +34,7 @@ export async function buildBff(config: BffConfig, given: EntraBffStores = {}): P
   // With a Redis (REDIS_URL, a Cluster or Sentinels): sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
   const redis = (config.session.redisUrl || config.session.redis) && !given.sessionStore
-    ? await (await import('fastify-entra-bff/redis')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs, countLiveSessions: countSessions })
+    ? await (await import('fastify-entra-bff/redis')).createRedisStores(config.session, app.log, { lockWaitMs: config.deadlines?.lockWaitMs, commandTimeoutMs: config.deadlines?.storeCommandMs, countLiveSessions: countSessions })
     : undefined
   if (redis) app.addHook('onClose', () => redis.close())
   const stores: EntraBffStores = { ...redis, ...given, dependencies: { ...redis?.dependencies, ...given.dependencies } }

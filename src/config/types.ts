@@ -76,7 +76,8 @@ export interface BffConfig {
   /** @fastify/view template cache; on except while editing templates. */
   viewCache: boolean
   /** Deadlines of the BFF's own calls, shorter than the response deadline (defaults in app.ts). */
-  deadlines?: { graphMs?: number; profileServiceMs?: number; tokenWaitMs?: number; lockWaitMs?: number }
+  /** storeCommandMs: one Redis command (default 1 s); tests on a starved machine give the Cluster more. */
+  deadlines?: { graphMs?: number; profileServiceMs?: number; tokenWaitMs?: number; lockWaitMs?: number; storeCommandMs?: number }
   /** Requests per client address per minute on /auth/* (default 60). */
   authRateLimitPerMinute?: number
   logLevel: LogLevel

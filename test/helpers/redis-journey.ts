@@ -11,7 +11,7 @@ import { twoReplicas } from './replicas.ts'
 const htmx = { htmx: true }
 
 export async function journeyOnTwoReplicas(t: Test, redis: RedisConnectionConfig) {
-  const { onA, onB } = await twoReplicas(t, redis)
+  const { onA, onB } = await twoReplicas(t, redis, { storeCommandMs: 5_000 })
   await onA.signIn()
   t.equal(text((await onB.get('/')).body, 'main h1'), 'Hi Demo User', 'B knows the session A created')
   const profile = await onB.get('/profile')

@@ -24,6 +24,12 @@ export interface TwoReplicasOptions {
   /** The tenant's own settings (token lifetimes, more users). */
   tenant?: TestTenantOptions
   redisKeyPrefix?: string
+  /**
+   * The deadline of one Redis command (the BFF's default: 1 s). The topology journeys give 5 s:
+   * they are about which Redis answers, and Redis processes starved of CPU on a busy machine may
+   * take a second; the failover tests keep the default, whose bound they check.
+   */
+  storeCommandMs?: number
 }
 
 /**
@@ -34,8 +40,9 @@ export async function twoReplicas(t: Test, redis: RedisConnectionConfig, options
   const tenant = await startTestTenant(t, options.tenant)
   const service = await startTestProfileService(t, tenant)
   const session = sharedRedisSession(redis, options.redisKeyPrefix)
-  const a = await startTestBff(t, tenant, service.url, { config: { session } })
-  const b = await startTestBff(t, tenant, service.url, { config: { session } })
+  const config = { session, ...(options.storeCommandMs ? { deadlines: { storeCommandMs: options.storeCommandMs } } : {}) }
+  const a = await startTestBff(t, tenant, service.url, { config })
+  const b = await startTestBff(t, tenant, service.url, { config })
   const onA = new BffBrowser(a.url, tenant)
   const onB = new BffBrowser(b.url, tenant)
   onB.cookies = onA.cookies
