@@ -8,12 +8,13 @@ import { startChildRole, type ChildRole } from './child-role.ts'
 import { checkBudget, readBudget } from './check.ts'
 import { cpuOverDirectPerRound, measureInterleaved, ratioPerRound, type LoadOptions, type Scenario, type ScenarioRequest } from './load.ts'
 import { redisFootprint } from './redis-footprint.ts'
+import { parseMemorySize } from './memory-cgroup.ts'
 import { markdown, type BenchResults } from './report.ts'
 import type { SignedInSession } from './roles/upstreams.ts'
 import { buildApp, startUp, type StartUp, type StartUpRole } from './start-up.ts'
 
 // `npm run bench [-- --quick] [--users N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--cpu-prof] [--scenarios a,b] [--check] [--tracing] [--skip-start-to-ready]`
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C]`
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE]`
 // Tenant + edit profile service in one child process, the BFF in another, the baselines in a
 // third; autocannon here. Results go to bench/results/latest.{json,md}. `--check` compares them
 // with bench/budget.json and exits 1 when a budget is broken by more than the measured spread.
@@ -34,11 +35,13 @@ const { values: flags } = parseArgs({
     'rounds': { type: 'string' },
     'check': { type: 'boolean', default: false },
     'scenario': { type: 'string' },
+    'bff-memory-max': { type: 'string' },
   },
 })
 const quick = flags.quick
 const setting = (flag: string | undefined, envName: string, normal: number, quickValue: number) => Number(flag ?? process.env[envName] ?? (quick ? quickValue : normal))
 const mixed = flags.scenario === 'mixed'
+if (flags['bff-memory-max'] !== undefined && !mixed) throw new Error('--bff-memory-max applies to --scenario mixed')
 if (flags.scenario !== undefined && !mixed) throw new Error(`unknown --scenario ${flags.scenario}: the only one is "mixed" (use --scenarios for the others)`)
 // Quick: twice as many users as connections, so every save finds a session without one in flight.
 const users = setting(flags.users, 'BENCH_USERS', mixed ? 100 : 200, 10)
@@ -58,7 +61,7 @@ const roleOptions = (name: string) => ({ logFile: join(workDir, `${name}.log`), 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
 const started: ChildRole[] = []
-async function start(name: string, extra: { script?: string; env?: Record<string, string>; input?: unknown } = {}) {
+async function start(name: string, extra: { script?: string; env?: Record<string, string>; input?: unknown; cgroupProcs?: string } = {}) {
   const options = roleOptions(name)
   const role = await startChildRole(name, roleScript(extra.script ?? name), { ...options, ...extra, env: { ...options.env, ...extra.env } })
   started.push(role)
@@ -230,14 +233,16 @@ async function main(): Promise<BenchResults> {
 
 async function mainMixed() {
   const { runMixed, mixedMarkdown } = await import('./mixed.ts')
-  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel }, start, progress)
+  const bffMemoryMaxBytes = flags['bff-memory-max'] === undefined ? undefined : parseMemorySize(flags['bff-memory-max'])
+  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel, bffMemoryMaxBytes }, start, progress)
   mkdirSync(resultsDir, { recursive: true })
   const table = mixedMarkdown(results)
   writeFileSync(join(resultsDir, 'mixed.json'), `${JSON.stringify(results, null, 2)}\n`)
   writeFileSync(join(resultsDir, 'mixed.md'), table)
   process.stdout.write(table)
   const { non2xx, transport, timeouts, wrongAnswers, crossUser, lostUpdates } = results.errors
-  if (non2xx + transport + timeouts + wrongAnswers + crossUser + lostUpdates > 0) process.exitCode = 1
+  const oomKills = Object.values(results.memory ?? {}).reduce((total, memory) => total + memory.oomKills, 0)
+  if (non2xx + transport + timeouts + wrongAnswers + crossUser + lostUpdates + oomKills > 0) process.exitCode = 1
 }
 
 try {

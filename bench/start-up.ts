@@ -14,6 +14,8 @@ import { freePort } from '../harness/ports.ts'
 // figures comparable across machines (the role over the hello-world, in bytes and in time).
 
 const run = promisify(execFile)
+/** A command run with no inherited NODE_OPTIONS (a test runner's loader hooks must not be in what is measured or built). */
+const clean = (argv: string[]): [string, string[]] => ['/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$@"', 'sh', ...argv]]
 const root = new URL('../', import.meta.url).pathname
 const helloWorld = new URL('./hello-world.js', import.meta.url).pathname
 /** How long a process stands idle after its first /readyz 200 before its RSS is read. */
@@ -32,7 +34,7 @@ export interface BuiltApp {
 /** The app compiled as the image's build stage compiles it, in `workDir`. */
 export async function buildApp(workDir: string): Promise<BuiltApp> {
   const dir = join(workDir, 'app')
-  await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', dir], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } })
+  await run(...clean([join(root, 'node_modules/.bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', dir]), { cwd: root })
   // What tsc does not emit (the tenant's default JSON), as the Dockerfile copies it.
   const { stdout } = await run('find', ['src', 'packages', '-path', '*/src/*', '-type', 'f', '!', '-name', '*.ts'], { cwd: root })
   for (const file of stdout.split('\n').filter(Boolean)) {
@@ -66,9 +68,9 @@ export async function startUp(role: StartUpRole, app: BuiltApp, env: Record<stri
   const portVariable = role === 'profile-service' ? 'PROFILE_SERVICE_PORT' : role === 'bff' ? 'BFF_PORT' : 'PORT'
   const argv = role === 'hello-world' ? [helloWorld] : ['src/main.js', role]
   const started = performance.now()
-  const child = spawn(process.execPath, argv, {
+  const child = spawn(...clean([process.execPath, ...argv]), {
     cwd: app.dir,
-    env: { ...process.env, NODE_OPTIONS: '', ...env, NODE_COMPILE_CACHE: app.compileCache, [portVariable]: String(port), LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, NODE_COMPILE_CACHE: app.compileCache, [portVariable]: String(port), LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

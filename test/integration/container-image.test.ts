@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { validate } from 'dockerfile-utils'
 import t from 'tap'
+import { imageHeapFlag } from '../../bench/mixed.ts'
 import { freePort } from '../../harness/ports.ts'
 
 // The quick check that runs on any machine (image-boot.test.ts builds and boots the real image
@@ -45,7 +46,7 @@ t.test('the runtime stage runs as a non-root user on Node 24 with a health check
   t.match(stage[0], /^FROM node:24-[a-z]+-slim AS runtime$/)
   t.ok(stage.includes('USER node'))
   t.ok(stage.some((line) => line.startsWith('HEALTHCHECK ') && line.includes('src/healthcheck.js')))
-  t.ok(stage.includes('ENTRYPOINT ["node", "src/main.js"]'), 'the entrypoint is the built JavaScript')
+  t.ok(stage.includes(`ENTRYPOINT ["node", "${imageHeapFlag}", "src/main.js"]`), 'the entrypoint is the built JavaScript, with the heap flag the bench measured under a memory limit')
   t.ok(stage.some((line) => line.startsWith('NODE_COMPILE_CACHE=') || line.includes(' NODE_COMPILE_CACHE=')), 'the compile cache has a directory of the image')
   t.ok(dockerfile.includes('npm ci --omit=dev'))
 })
@@ -77,7 +78,7 @@ t.test('the image file set installs for production and boots every role to a gre
   await t.rejects(access(join(app, 'node_modules', 'tap')), 'dev dependencies stay out of the image')
 
   const [bff, service, tenantHttp, tenantHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
-  const child = spawn(process.execPath, ['src/main.js'], {
+  const child = spawn(process.execPath, [imageHeapFlag, 'src/main.js'], {
     cwd: app,
     env: {
       PATH: process.env.PATH,

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright-core'
 import t from 'tap'
+import { imageHeapFlag } from '../../bench/mixed.ts'
 import { signInEditAndSignOut } from '../helpers/browser-journey.ts'
 import { privateNetwork } from '../helpers/netns.ts'
 import { hasPrerequisites } from '../helpers/prerequisites.ts'
@@ -84,7 +85,7 @@ t.test('the image built from the Dockerfile boots as uid 1000 on a read-only roo
   const rootfs = mountPoint.trim()
   const userspec = await imageUser(rootfs, config.User)
   t.equal(userspec, '1000:1000', 'node is uid 1000, gid 1000')
-  t.same(config.Entrypoint, ['node', 'src/main.js'], 'the entrypoint is the built JavaScript')
+  t.same(config.Entrypoint, ['node', imageHeapFlag, 'src/main.js'], 'the entrypoint is the built JavaScript, its heap sized from the container limit')
   const typeScript = (await readdir(join(rootfs, config.WorkingDir), { recursive: true })).filter(
     (file) => !file.startsWith('node_modules/') && /\.[cm]?ts$/.test(file) && !file.endsWith('.d.ts'),
   )
