@@ -46,7 +46,11 @@ COPY --from=build /app/packages/entra-local-tenant/dist ./packages/entra-local-t
 COPY --from=build /app/dist ./
 COPY views ./views
 COPY public ./public
-# Fills the compile cache: every role of the local profile starts on free ports, then stops.
+# Fills the compile cache: every role of the local profile starts on free ports, then stops. As the
+# node user: Node keeps each user's cache in a directory named after its uid, so a cache made by
+# root is never read by uid 1000. Then root takes the directory back.
+RUN install -d -o node -g node "$NODE_COMPILE_CACHE"
+USER node
 RUN set -e; data=$(mktemp -d); \
     LOCAL_TENANT_DATA_DIR="$data" BFF_HOST=127.0.0.1 PROFILE_SERVICE_HOST=127.0.0.1 LOCAL_TENANT_BIND=127.0.0.1 \
     BFF_PORT=0 PROFILE_SERVICE_PORT=0 LOCAL_TENANT_HTTP_PORT=0 LOCAL_TENANT_HTTPS_PORT=0 LOG_LEVEL=warn \
@@ -56,6 +60,9 @@ RUN set -e; data=$(mktemp -d); \
     if ! grep -q 'Press Ctrl-C' "$data/boot.log"; then cat "$data/boot.log"; exit 1; fi; \
     kill -TERM "$pid"; wait "$pid"; rm -rf "$data"; \
     test -n "$(ls -A "$NODE_COMPILE_CACHE")"
+USER root
+# Node writes its entries readable by their owner only (0600): readable by every user, writable by root.
+RUN chown -R root:root "$NODE_COMPILE_CACHE" && chmod -R u=rwX,go=rX "$NODE_COMPILE_CACHE"
 USER node
 EXPOSE 3000 3001 3100 3101
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 CMD ["node", "src/healthcheck.js"]

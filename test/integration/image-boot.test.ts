@@ -96,6 +96,12 @@ t.test('the image built from the Dockerfile boots as uid 1000 on a read-only roo
   t.equal(cacheDir.uid, 0, 'the compile cache belongs to root: the image user reads it and cannot change it')
   const cached = await readdir(join(rootfs, compileCache ?? '/missing'), { recursive: true })
   t.ok(cached.length > 100, `the compile cache was filled at build time (${cached.length} entries)`)
+  // Node names each user's cache directory after its uid: only a cache made by uid 1000 is read.
+  const cacheUse = await run('chroot', [`--userspec=${userspec}`, rootfs, '/usr/bin/env', '-i', '-C', config.WorkingDir, ...config.Env, 'NODE_DEBUG_NATIVE=COMPILE_CACHE',
+    'node', '--input-type=module', '-e', "await import('fastify'); await import('./src/config/read-env.js')"])
+  const cacheLog = `${cacheUse.stdout}${cacheUse.stderr}`
+  t.match(cacheLog, /was accepted/, 'the image user reads the compile cache')
+  t.notMatch(cacheLog, /Cannot create cache directory|rejected/, 'and finds the directory made for its uid')
   await writeFile(join(rootfs, 'etc/hosts'), '127.0.0.1 localhost\n::1 localhost ip6-localhost\n')
   const network = await privateNetwork(t, `image-boot-${process.pid}`)
 
