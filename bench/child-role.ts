@@ -13,17 +13,38 @@ export interface ChildRole {
 
 interface Reply { id?: number; result?: unknown; error?: string; ready?: Record<string, unknown>; needsInput?: boolean }
 
-export async function startChildRole(name: string, script: URL, options: { env?: Record<string, string>; logFile: string; cpuProfDir?: string; input?: unknown }): Promise<ChildRole> {
+export interface ChildRoleOptions {
+  env?: Record<string, string>
+  logFile: string
+  cpuProfDir?: string
+  input?: unknown
+  /** A cgroup's cgroup.procs: the child moves itself in before Node starts, so all its memory is charged there. */
+  cgroupProcs?: string
+}
+
+/** Node, or a shell that first moves itself into the cgroup and then execs Node (the IPC channel passes through exec). */
+function launcher(nodeArgs: string[], cgroupProcs: string | undefined): { execPath: string; execArgv: string[] } {
+  if (!cgroupProcs) return { execPath: process.execPath, execArgv: nodeArgs }
+  const quoted = [process.execPath, ...nodeArgs].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
+  return { execPath: '/bin/sh', execArgv: ['-c', `echo $$ > '${cgroupProcs}' && exec ${quoted} "$@"`, 'sh'] }
+}
+
+export async function startChildRole(name: string, script: URL, options: ChildRoleOptions): Promise<ChildRole> {
   const log = openSync(options.logFile, 'a')
+  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []
   const child: ChildProcess = fork(script.pathname, [], {
-    execPath: process.execPath,
-    execArgv: options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+    ...launcher(nodeArgs, options.cgroupProcs),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', log, log, 'ipc'],
   })
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
   let nextId = 1
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A child that died (the OOM killer, a crash) answers nothing more: its questions fail.
+  child.once('exit', (code, signal) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`${name} exited (${signal ?? code})`))
+    pending.clear()
+  })
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready; see ${options.logFile}`)))
     child.on('message', (message: Reply) => {

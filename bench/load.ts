@@ -133,11 +133,12 @@ export async function measureInterleaved(scenarios: Scenario[], options: LoadOpt
 }
 
 /** A scenario's throughput per round divided by `direct`'s in the same round. */
-export function ratioPerRound(results: Record<string, ScenarioResult>, name: string): Spread {
+/** A scenario's throughput over a reference scenario's (`direct` unless named), per round. */
+export function ratioPerRound(results: Record<string, ScenarioResult>, name: string, over = 'direct'): Spread {
   const scenario = results[name]
-  const direct = results.direct
-  if (!scenario || !direct) return spread([])
-  return spread(scenario.rounds.map((round, index) => round.requestsPerSecond / Math.max(direct.rounds[index].requestsPerSecond, 1)))
+  const reference = results[over]
+  if (!scenario || !reference) return spread([])
+  return spread(scenario.rounds.map((round, index) => round.requestsPerSecond / Math.max(reference.rounds[index].requestsPerSecond, 1)))
 }
 
 /**

@@ -6,16 +6,29 @@ import { request } from 'undici'
 import { freePort } from '../harness/ports.ts'
 import type { ChildRole } from './child-role.ts'
 import { spread, type Spread } from './load.ts'
+import { createMemoryCgroup } from './memory-cgroup.ts'
 import type { SignedInSession } from './roles/upstreams.ts'
 
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C]`: the load test
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE]`: the load test
 // of issue 13 item 7. N users signed in with MFA, two BFF replicas on one Redis, 70 % profile
 // page / 20 % htmx editor / 10 % htmx save, half the connections on each replica. Every answer
 // is read: it must be a 200 showing only its own user's name and address (0 cross-user data),
 // and after the load each user's profile must be the last save acknowledged (0 lost updates).
 // At most one save per user is in flight, so "last acknowledged" is well defined.
 
-export interface MixedOptions { users: number; durationSeconds: number; connections: number; logLevel: string }
+export interface MixedOptions {
+  users: number
+  durationSeconds: number
+  connections: number
+  logLevel: string
+  /** `--bff-memory-max`: each BFF replica in a memory cgroup of its own with this limit, bytes. */
+  bffMemoryMaxBytes?: number
+}
+
+/** Node's heap sized from the container's limit, as the image's ENTRYPOINT starts Node. */
+export const imageHeapFlag = '--max-old-space-size-percentage=50'
+
+interface ReplicaMemory { limitBytes: number; peakBytes: number; oomKills: number; cgroupVersion: 1 | 2; nodeOptions: string }
 
 type Kind = 'page' | 'editor' | 'save'
 
@@ -34,6 +47,8 @@ export interface MixedResults {
   examples: string[]
   overTime: Window[]
   rssMb: Record<string, Spread>
+  /** With `--bff-memory-max`: each replica's cgroup, its peak charge and the OOM killer's count. */
+  memory?: Record<string, ReplicaMemory>
 }
 
 const htmx = { 'hx-request': 'true', 'hx-request-type': 'partial' }
@@ -51,13 +66,18 @@ function usersNamed(body: string): Set<number> {
   return named
 }
 
-export async function runMixed(options: MixedOptions, start: (name: string, extra?: { script?: string; env?: Record<string, string>; input?: unknown }) => Promise<ChildRole>, progress: (line: string) => void): Promise<MixedResults> {
+type Start = (name: string, extra?: { script?: string; env?: Record<string, string>; input?: unknown; cgroupProcs?: string }) => Promise<ChildRole>
+
+export async function runMixed(options: MixedOptions, start: Start, progress: (line: string) => void): Promise<MixedResults> {
   const loadAtStart = loadavg()
   const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
   const redis = createClient({ url: redisUrl, socket: { reconnectStrategy: false, connectTimeout: 2_000 } })
   redis.on('error', () => {})
   await redis.connect().catch(() => { throw new Error(`the mixed scenario needs Redis: none at ${redisUrl} (TEST_REDIS_URL)`) })
   const prefix = `bench-mixed-${process.pid}-${randomBytes(4).toString('hex')}:`
+  const replicaNames = ['bff-a', 'bff-b']
+  const cgroups = options.bffMemoryMaxBytes === undefined ? [] : replicaNames.map((name) => createMemoryCgroup(`bench-${process.pid}-${name}`, options.bffMemoryMaxBytes!))
+  const replicas: ChildRole[] = []
   try {
     progress(`starting the tenant (${options.users} users) and the edit profile service`)
     const upstreams = await start('upstreams')
@@ -66,12 +86,13 @@ export async function runMixed(options: MixedOptions, start: (name: string, extr
       BENCH_REDIS_URL: redisUrl, BENCH_REDIS_KEY_PREFIX: prefix, BENCH_SERVICE_URL: serviceUrl, BENCH_TENANT_DATA_DIR: dataDir,
       BENCH_SESSION_SECRETS: randomBytes(32).toString('base64url'), BENCH_TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     }
-    const replicas: ChildRole[] = []
-    for (const name of ['bff-a', 'bff-b']) {
+    const capped: Record<string, string> = cgroups.length > 0 ? { NODE_OPTIONS: imageHeapFlag } : {}
+    for (const [index, name] of replicaNames.entries()) {
       const port = await freePort()
       await upstreams.ask('registerBff', { redirectUri: `http://localhost:${port}/auth/redirect`, postLogoutRedirectUri: `http://localhost:${port}/` })
-      replicas.push(await start(name, { script: 'bff', env: { ...shared, BENCH_BFF_PORT: String(port) } }))
+      replicas.push(await start(name, { script: 'bff', env: { ...shared, ...capped, BENCH_BFF_PORT: String(port) }, cgroupProcs: cgroups[index]?.procs }))
     }
+    if (cgroups.length) progress(`each replica in a cgroup v${cgroups[0].version} of its own, limit ${options.bffMemoryMaxBytes} bytes, Node started with ${imageHeapFlag}`)
     const urls = replicas.map((replica) => replica.ready.url as string)
 
     progress(`signing in ${options.users} users with MFA step-up on replica a`)
@@ -142,7 +163,12 @@ export async function runMixed(options: MixedOptions, start: (name: string, extr
 
     const allRoles = [upstreams, ...replicas]
     const names = ['upstreams', 'bff-a', 'bff-b']
-    const rss = async () => Object.fromEntries(await Promise.all(allRoles.map(async (role, index) => [names[index], Math.round((await role.ask<NodeJS.MemoryUsage>('memoryUsage')).rss / 2 ** 20)] as const)))
+    // A replica the OOM killer took answers nothing: its RSS is missing from then on.
+    const rssOf = (role: ChildRole) => role.ask<NodeJS.MemoryUsage>('memoryUsage').then((usage) => Math.round(usage.rss / 2 ** 20), () => Number.NaN)
+    const rss = async () => {
+      for (const cgroup of cgroups) cgroup.peakBytes()
+      return Object.fromEntries(await Promise.all(allRoles.map(async (role, index) => [names[index], await rssOf(role)] as const)))
+    }
     const overTime: Window[] = []
     const loadStarted = performance.now()
     const windowSeconds = Math.max(1, Math.min(10, Math.round(options.durationSeconds / 12)))
@@ -206,12 +232,22 @@ export async function runMixed(options: MixedOptions, start: (name: string, extr
       examples,
       overTime,
       rssMb: Object.fromEntries(names.map((name) => [name, spread(overTime.map((window) => window.rssMb[name]))])),
+      ...(cgroups.length ? {
+        memory: Object.fromEntries(cgroups.map((cgroup, index) => [replicaNames[index], {
+          limitBytes: cgroup.limitBytes, peakBytes: cgroup.peakBytes(), oomKills: cgroup.oomKills(), cgroupVersion: cgroup.version, nodeOptions: imageHeapFlag,
+        }])),
+      } : {}),
     }
   } finally {
     for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys)
     await redis.close()
+    // A cgroup can be removed once nothing runs in it.
+    for (const replica of replicas) await replica.stop()
+    for (const cgroup of cgroups) cgroup.remove()
   }
 }
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1)
 
 export function mixedMarkdown(results: MixedResults): string {
   const { settings, errors } = results
@@ -229,6 +265,8 @@ export function mixedMarkdown(results: MixedResults): string {
     `- Non-2xx ${errors.non2xx}, transport errors ${errors.transport}, timeouts (30 s) ${errors.timeouts}, wrong answers ${errors.wrongAnswers}, answers naming another user ${errors.crossUser}, lost updates ${errors.lostUpdates} (last acknowledged save read back for ${results.updatesChecked} users).`,
     ...(results.examples.length ? [`- First problems: ${results.examples.join('; ')}`] : []),
     `- RSS MB over the run, median (min–max): ${Object.entries(results.rssMb).map(([name, value]) => `${name} ${value.median} (${value.min}–${value.max})`).join('; ')}`,
+    ...(results.memory ? [`- Memory cgroup per replica (${Object.values(results.memory)[0].nodeOptions}): ${Object.entries(results.memory).map(([name, memory]) =>
+      `${name} limit ${mib(memory.limitBytes)} MiB, peak ${mib(memory.peakBytes)} MiB, OOM kills ${memory.oomKills} (cgroup v${memory.cgroupVersion})`).join('; ')}`] : []),
     '',
     '| at s | answered | p50 ms | p99 ms | RSS MB upstreams / bff-a / bff-b |',
     '|---:|---:|---:|---:|---|',

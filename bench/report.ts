@@ -22,6 +22,8 @@ export interface BenchResults {
   scenarios: Record<string, ScenarioResult>
   /** Each floor's and BFF scenario's throughput over `direct`'s, per round. */
   ratios: Record<string, Spread>
+  /** Each BFF scenario's throughput over `session-floor`'s (the same session stack without the BFF's routes), per round. */
+  ratiosOverSessionFloor: Record<string, Spread>
   /**
    * Each floor's and BFF scenario's CPU per request in the process serving it (the baselines
    * for the floors, the BFF for the rest) over the baseline's CPU per `direct` request, per round.
@@ -31,7 +33,12 @@ export interface BenchResults {
     memory: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number }
     redis: { sessionBytes: number; tokenCacheBytes: number; totalBytes: number } | { unavailable: string }
   }
+  /** Spawn of the built JavaScript to the first /readyz 200, per start (bench/start-up.ts), with the hello-world's. */
   startToReadyMs: Record<string, number[]>
+  /** RSS after standing idle once ready, per start, bytes. */
+  idleRssBytes: Record<string, number[]>
+  /** Each start-to-ready over the hello-world's of the same run. */
+  startToReadyOverHelloWorld: Record<string, number[]>
   targets: { name: string; met: boolean; detail: string }[]
   budget?: BudgetVerdict[]
 }
@@ -62,8 +69,11 @@ export function markdown(results: BenchResults): string {
   const redisLine = 'unavailable' in redis
     ? `Redis: not measured (${redis.unavailable})`
     : `Redis: ${kb(redis.totalBytes)} (session ${redis.sessionBytes} B + sealed token cache ${redis.tokenCacheBytes} B, Redis MEMORY USAGE)`
-  const startLines = Object.entries(results.startToReadyMs).map(([role, runs]) => `${role} ${runs.join(' / ')} ms`)
+  const startLines = Object.entries(results.startToReadyMs).map(([role, runs]) =>
+    `${role} ${runs.join(' / ')} ms${role === 'hello-world' ? '' : ` (over the hello-world: ${results.startToReadyOverHelloWorld[role].join(' / ')})`}`)
+  const rssLines = Object.entries(results.idleRssBytes).map(([role, runs]) => `${role} ${runs.map((bytes) => (bytes / 2 ** 20).toFixed(1)).join(' / ')} MiB`)
   const ratioLines = Object.entries(results.ratios).map(([name, ratio]) => `${name} / direct **${showSpread(ratio)}**`)
+  const floorLines = Object.entries(results.ratiosOverSessionFloor).map(([name, ratio]) => `${name} / session-floor **${showSpread(ratio)}**`)
   const machineLines = Object.entries(results.scenarios).filter(([name]) => name !== 'ceiling').map(([name, r]) => `${name} ${showSpread(machineCpuPerRequest(r))}`)
   const cpuLines = Object.entries(results.cpuOverDirect).map(([name, ratio]) => `${name} ${showSpread(ratio)}`)
   return [
@@ -77,10 +87,12 @@ export function markdown(results: BenchResults): string {
     ...rows,
     '',
     `- Throughput ratios, per round: ${ratioLines.join('; ')}`,
+    `- BFF throughput over the same session stack without the BFF's routes, per round: ${floorLines.join('; ')}`,
     `- CPU ms per request of all processes together (tenant+service, BFF, baseline, load generator: what the two shared cores spend on one answer; with both cores busy, throughput goes as its inverse, unless one process fills a core on its own), per round: ${machineLines.join('; ')}`,
     `- CPU per request of the serving process (the BFF; the baseline for the floors) over the baseline's CPU per direct request (same Graph call and template), per round: ${cpuLines.join('; ')}`,
     `- One signed-in session: in memory ${kb(memory.totalBytes)} (session ${memory.sessionBytes} B + token cache ${memory.tokenCacheBytes} B); ${redisLine}`,
-    `- Start-to-ready (spawn → /readyz 200, \`node src/main.ts <role>\`): ${startLines.join('; ')}`,
+    `- Start-to-ready (spawn → /readyz 200 of the built JavaScript, \`node src/main.js <role>\` with the compile cache filled, and a plain Fastify hello-world): ${startLines.join('; ')}`,
+    `- Idle RSS (2 s after ready, first start after the compile cache was filled): ${rssLines.join('; ')}`,
     '',
     '| target | met | measured |',
     '|---|---|---|',

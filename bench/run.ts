@@ -8,12 +8,13 @@ import { startChildRole, type ChildRole } from './child-role.ts'
 import { checkBudget, readBudget } from './check.ts'
 import { cpuOverDirectPerRound, measureInterleaved, ratioPerRound, type LoadOptions, type Scenario, type ScenarioRequest } from './load.ts'
 import { redisFootprint } from './redis-footprint.ts'
+import { parseMemorySize } from './memory-cgroup.ts'
 import { markdown, type BenchResults } from './report.ts'
 import type { SignedInSession } from './roles/upstreams.ts'
-import { startToReadyMs } from './start-to-ready.ts'
+import { buildApp, startUp, type StartUp, type StartUpRole } from './start-up.ts'
 
 // `npm run bench [-- --quick] [--users N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--cpu-prof] [--scenarios a,b] [--check] [--tracing] [--skip-start-to-ready]`
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C]`
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE]`
 // Tenant + edit profile service in one child process, the BFF in another, the baselines in a
 // third; autocannon here. Results go to bench/results/latest.{json,md}. `--check` compares them
 // with bench/budget.json and exits 1 when a budget is broken by more than the measured spread.
@@ -34,11 +35,13 @@ const { values: flags } = parseArgs({
     'rounds': { type: 'string' },
     'check': { type: 'boolean', default: false },
     'scenario': { type: 'string' },
+    'bff-memory-max': { type: 'string' },
   },
 })
 const quick = flags.quick
 const setting = (flag: string | undefined, envName: string, normal: number, quickValue: number) => Number(flag ?? process.env[envName] ?? (quick ? quickValue : normal))
 const mixed = flags.scenario === 'mixed'
+if (flags['bff-memory-max'] !== undefined && !mixed) throw new Error('--bff-memory-max applies to --scenario mixed')
 if (flags.scenario !== undefined && !mixed) throw new Error(`unknown --scenario ${flags.scenario}: the only one is "mixed" (use --scenarios for the others)`)
 // Quick: twice as many users as connections, so every save finds a session without one in flight.
 const users = setting(flags.users, 'BENCH_USERS', mixed ? 100 : 200, 10)
@@ -58,7 +61,7 @@ const roleOptions = (name: string) => ({ logFile: join(workDir, `${name}.log`), 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
 const started: ChildRole[] = []
-async function start(name: string, extra: { script?: string; env?: Record<string, string>; input?: unknown } = {}) {
+async function start(name: string, extra: { script?: string; env?: Record<string, string>; input?: unknown; cgroupProcs?: string } = {}) {
   const options = roleOptions(name)
   const role = await startChildRole(name, roleScript(extra.script ?? name), { ...options, ...extra, env: { ...options.env, ...extra.env } })
   started.push(role)
@@ -183,10 +186,18 @@ async function main(): Promise<BenchResults> {
   const inRedis = await redisFootprint(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', weighed)
 
   const roleEnv = { LOCAL_TENANT_DATA_DIR: dataDir, PROFILE_SERVICE_URL: serviceUrl }
-  const startToReady: Record<string, number[]> = { 'bff': [], 'profile-service': [] }
-  for (let run = 0; run < (flags['skip-start-to-ready'] ? 0 : quick ? 1 : 3); run++) {
-    for (const role of ['bff', 'profile-service'] as const) startToReady[role].push(await startToReadyMs(role, roleEnv))
+  const startUps: Record<StartUpRole, StartUp[]> = { 'hello-world': [], 'bff': [], 'profile-service': [] }
+  const startUpRoles = Object.keys(startUps) as StartUpRole[]
+  if (!flags['skip-start-to-ready']) {
+    const app = await buildApp(workDir)
+    // The first start of each fills the compile cache, as the image's build does: not counted.
+    for (const role of startUpRoles) await startUp(role, app, roleEnv)
+    for (let run = 0; run < (quick ? 1 : 3); run++) {
+      for (const role of startUpRoles) startUps[role].push(await startUp(role, app, roleEnv))
+    }
   }
+  const perRole = (figure: (start: StartUp, run: number) => number) =>
+    Object.fromEntries(startUpRoles.map((role) => [role, startUps[role].map(figure)]))
 
   const memory = { sessionBytes: weighed.sessionBytes, tokenCacheBytes: weighed.tokenCacheBytes, totalBytes: weighed.sessionBytes + weighed.tokenCacheBytes }
   const redis = 'unavailable' in inRedis ? inRedis : { ...inRedis, totalBytes: inRedis.sessionBytes + inRedis.tokenCacheBytes }
@@ -194,6 +205,8 @@ async function main(): Promise<BenchResults> {
   // (the baselines for the floors, the BFF for the rest).
   const overDirect = selected.filter((scenario) => scenario.name !== 'ceiling' && scenario.name !== 'direct')
   const ratios = Object.fromEntries(overDirect.map(({ name }) => [name, ratioPerRound(results, name)]))
+  const bffScenarios = selected.filter((scenario) => scenario.url === bffUrl)
+  const ratiosOverSessionFloor = Object.fromEntries(bffScenarios.map(({ name }) => [name, ratioPerRound(results, name, 'session-floor')]))
   const cpuOverDirect = Object.fromEntries(overDirect.map(({ name, url }) => [name, cpuOverDirectPerRound(results, name, url === bffUrl ? bff.name : baselines.name)]))
   const failures = Object.entries(results).map(([name, r]) => [name, r.non2xx + r.errors + r.timeouts] as const)
   const cpu = cpus()
@@ -206,9 +219,12 @@ async function main(): Promise<BenchResults> {
     settings: { users, ...load, logLevel, tracing: flags.tracing },
     scenarios: results,
     ratios,
+    ratiosOverSessionFloor,
     cpuOverDirect,
     sessionFootprint: { memory, redis },
-    startToReadyMs: startToReady,
+    startToReadyMs: perRole((start) => start.readyMs),
+    idleRssBytes: perRole((start) => start.idleRssBytes),
+    startToReadyOverHelloWorld: perRole((start, run) => Math.round((start.readyMs / startUps['hello-world'][run].readyMs) * 100) / 100),
     targets: [
       { name: 'zero errors', met: failures.every(([, count]) => count === 0), detail: failures.map(([name, count]) => `${name} ${count}`).join(', ') },
     ],
@@ -217,14 +233,16 @@ async function main(): Promise<BenchResults> {
 
 async function mainMixed() {
   const { runMixed, mixedMarkdown } = await import('./mixed.ts')
-  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel }, start, progress)
+  const bffMemoryMaxBytes = flags['bff-memory-max'] === undefined ? undefined : parseMemorySize(flags['bff-memory-max'])
+  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel, bffMemoryMaxBytes }, start, progress)
   mkdirSync(resultsDir, { recursive: true })
   const table = mixedMarkdown(results)
   writeFileSync(join(resultsDir, 'mixed.json'), `${JSON.stringify(results, null, 2)}\n`)
   writeFileSync(join(resultsDir, 'mixed.md'), table)
   process.stdout.write(table)
   const { non2xx, transport, timeouts, wrongAnswers, crossUser, lostUpdates } = results.errors
-  if (non2xx + transport + timeouts + wrongAnswers + crossUser + lostUpdates > 0) process.exitCode = 1
+  const oomKills = Object.values(results.memory ?? {}).reduce((total, memory) => total + memory.oomKills, 0)
+  if (non2xx + transport + timeouts + wrongAnswers + crossUser + lostUpdates + oomKills > 0) process.exitCode = 1
 }
 
 try {

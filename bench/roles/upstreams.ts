@@ -34,7 +34,7 @@ await writeFile(tenantPath, JSON.stringify(tenantFile))
 const tenant = await startLocalTenant({
   dataDir, tenantFile: tenantPath, hostname: 'localhost', bindAddress: '127.0.0.1', httpPort: 0, httpsPort: 0, testApi: true, logLevel,
 })
-// Lets `node src/main.ts bff` (the start-to-ready measurement) find this tenant, as in development.
+// Lets `node src/main.js bff` (the start-up measurement, bench/start-up.ts) find this tenant, as in development.
 writeLocalTenantConnection(dataDir, tenant)
 
 // The service exactly as the `local` profile configures it, on a free port.

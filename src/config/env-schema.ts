@@ -1,7 +1,7 @@
 import type { XStatic } from 'typebox/schema'
 
 // The one schema every environment variable is checked against at boot (read-env.ts, with
-// env-schema's Ajv: defaults applied, numbers and booleans coerced from their text), and the type
+// env-check.ts: defaults applied, numbers and booleans coerced from their text), and the type
 // of what that returns. Names map to the Entra admin center in docs/configuration.md,
 // generated from this schema and variable-help.ts (npm run docs:config).
 //

@@ -1,10 +1,7 @@
-import { envSchema as validateEnv } from 'env-schema'
 import { ConfigurationError, type ConfigurationProblem } from './configuration-error.ts'
+import { applySchema, type PropertySchema, type SchemaError } from './env-check.ts'
 import { envSchema, type Env } from './env-schema.ts'
 import { type VariableName, variableHelp } from './variable-help.ts'
-
-/** The parts of an Ajv error read here (env-schema's Ajv; not imported: it is not our dependency). */
-interface SchemaError { instancePath: string; keyword: string; params: Record<string, unknown> }
 
 /** A schema error in words, for the variable it names; the value itself is never repeated. */
 function inWords(error: SchemaError): ConfigurationProblem {
@@ -25,9 +22,7 @@ function inWords(error: SchemaError): ConfigurationProblem {
   return { variable, problem: `is not valid: expected ${expected}` }
 }
 
-function validate(data: Record<string, string>): Env {
-  return validateEnv<Env>({ schema: envSchema, data, env: false, dotenv: false })
-}
+const properties: Record<string, PropertySchema> = envSchema.properties
 
 /**
  * Checks the environment against the schema once, applying defaults. Every invalid variable is a
@@ -39,16 +34,16 @@ export function checkEnv(source: Record<string, string | undefined>): { env: Env
   for (const [name, value] of Object.entries(source)) {
     if (value !== undefined && value !== '' && name in envSchema.properties) data[name] = value
   }
-  try {
-    return { env: validate({ ...data }), problems: [] }
-  } catch (error) {
-    const errors = (error as { errors?: SchemaError[] }).errors ?? []
-    const problems = errors.map(inWords)
-    // Ajv may report one variable twice (type and minimum): once is enough.
-    const unique = problems.filter((problem, index) => problems.findIndex((other) => other.variable === problem.variable) === index)
-    for (const { variable } of unique) if (variable) delete data[variable]
-    return { env: validate(data), problems: unique }
-  }
+  const checked: Record<string, unknown> = { ...data }
+  const errors = applySchema(properties, checked)
+  if (errors.length === 0) return { env: checked as Env, problems: [] }
+  const problems = errors.map(inWords)
+  // One variable may break two rules: once is enough.
+  const unique = problems.filter((problem, index) => problems.findIndex((other) => other.variable === problem.variable) === index)
+  for (const { variable } of unique) if (variable) delete data[variable]
+  const valid: Record<string, unknown> = { ...data }
+  applySchema(properties, valid)
+  return { env: valid as Env, problems: unique }
 }
 
 /** The environment, checked; throws a ConfigurationError naming every invalid variable. */

@@ -29,5 +29,9 @@ t.test('the quick benchmark produces every scenario, the footprint and start-to-
   }
   t.ok(results.sessionFootprint.memory.tokenCacheBytes > 0, 'the session footprint includes its token cache')
   t.equal(results.startToReadyMs.bff.length, 1)
+  t.equal(results.startToReadyMs['hello-world'].length, 1, 'the hello-world starts in the same run')
+  t.ok(results.idleRssBytes.bff[0] > results.idleRssBytes['hello-world'][0], 'idle RSS is read in bytes for the roles and the hello-world')
+  t.ok(results.startToReadyOverHelloWorld.bff[0] > 0, 'start-to-ready is compared with the hello-world of the same run')
+  t.ok(results.ratiosOverSessionFloor['profile-page'].median > 0, 'the BFF scenarios are compared with the session floor')
   t.match(await readFile(join(resultsDir, 'latest.md'), 'utf8'), /\| editor-fragment \|/)
 })

@@ -1,10 +1,11 @@
 import { execFile, spawn } from 'node:child_process'
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright-core'
 import t from 'tap'
+import { imageHeapFlag } from '../../bench/mixed.ts'
 import { signInEditAndSignOut } from '../helpers/browser-journey.ts'
 import { privateNetwork } from '../helpers/netns.ts'
 import { hasPrerequisites } from '../helpers/prerequisites.ts'
@@ -17,7 +18,8 @@ import { hasPrerequisites } from '../helpers/prerequisites.ts'
 
 const run = promisify(execFile)
 const root = new URL('../../', import.meta.url).pathname
-const tag = 'entra-edit-profile:ci'
+// IMAGE_TAG: a tag of one's own, so a run beside CI's does not replace the image CI is testing.
+const tag = process.env.IMAGE_TAG ?? 'entra-edit-profile:ci'
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // A cold build (base layer + npm ci) takes about two minutes, past the suite's default timeout.
 t.setTimeout(600_000)
@@ -83,6 +85,23 @@ t.test('the image built from the Dockerfile boots as uid 1000 on a read-only roo
   const rootfs = mountPoint.trim()
   const userspec = await imageUser(rootfs, config.User)
   t.equal(userspec, '1000:1000', 'node is uid 1000, gid 1000')
+  t.same(config.Entrypoint, ['node', imageHeapFlag, 'src/main.js'], 'the entrypoint is the built JavaScript, its heap sized from the container limit')
+  const typeScript = (await readdir(join(rootfs, config.WorkingDir), { recursive: true })).filter(
+    (file) => !file.startsWith('node_modules/') && /\.[cm]?ts$/.test(file) && !file.endsWith('.d.ts'),
+  )
+  t.same(typeScript, [], 'no TypeScript file to strip: the app and its packages are JavaScript in the image')
+  const compileCache = config.Env.find((variable) => variable.startsWith('NODE_COMPILE_CACHE='))?.split('=')[1]
+  t.ok(compileCache, 'NODE_COMPILE_CACHE names the compile cache')
+  const cacheDir = await stat(join(rootfs, compileCache ?? '/missing'))
+  t.equal(cacheDir.uid, 0, 'the compile cache belongs to root: the image user reads it and cannot change it')
+  const cached = await readdir(join(rootfs, compileCache ?? '/missing'), { recursive: true })
+  t.ok(cached.length > 100, `the compile cache was filled at build time (${cached.length} entries)`)
+  // Node names each user's cache directory after its uid: only a cache made by uid 1000 is read.
+  const cacheUse = await run('chroot', [`--userspec=${userspec}`, rootfs, '/usr/bin/env', '-i', '-C', config.WorkingDir, ...config.Env, 'NODE_DEBUG_NATIVE=COMPILE_CACHE',
+    'node', '--input-type=module', '-e', "await import('fastify'); await import('./src/config/read-env.js')"])
+  const cacheLog = `${cacheUse.stdout}${cacheUse.stderr}`
+  t.match(cacheLog, /was accepted/, 'the image user reads the compile cache')
+  t.notMatch(cacheLog, /Cannot create cache directory|rejected/, 'and finds the directory made for its uid')
   await writeFile(join(rootfs, 'etc/hosts'), '127.0.0.1 localhost\n::1 localhost ip6-localhost\n')
   const network = await privateNetwork(t, `image-boot-${process.pid}`)
 

@@ -167,7 +167,7 @@ t.test('compose.yaml runs the demo on the local tenant, whose ports stay on the 
   const tenantFile = JSON.parse(text('packages/entra-local-tenant/tenant.default.json')) as { apps: { bff: { redirectUris: string[]; postLogoutRedirectUris: string[] } } }
   t.ok(tenantFile.apps.bff.redirectUris.includes(`${origin}/auth/redirect`), 'the demo origin is a registered redirect URI')
   t.ok(tenantFile.apps.bff.postLogoutRedirectUris.includes(`${origin}/`), 'and a registered post-logout URI')
-  t.same(services['proxy-certificate'].entrypoint?.slice(0, 2), ['node', 'packages/entra-local-tenant/src/proxy-certificate.ts'], 'the proxy certificate comes from the tenant CA')
+  t.same(services['proxy-certificate'].entrypoint?.slice(0, 2), ['node', 'packages/entra-local-tenant/dist/proxy-certificate.js'], 'the proxy certificate comes from the tenant CA (the image holds built JavaScript)')
   for (const role of ['bff', 'profile-service', 'proxy']) {
     const volume = services[role].volumes?.find((entry) => typeof entry === 'object' && entry.source === 'tenant-data')
     t.equal(typeof volume === 'object' && volume.read_only, true, `${role} mounts the tenant data read-only`)
