@@ -58,8 +58,8 @@ t.test('the image file set installs for production and boots every role to a gre
   await cp(join(root, 'package-lock.json'), join(app, 'package-lock.json'))
   const copies = runtimeStage().filter((line) => line.startsWith('COPY ') && !line.includes('--from'))
   for (const copy of copies) {
-    const [source] = copy.split(/\s+/).slice(1)
-    await cp(join(root, source), join(app, source), { recursive: true })
+    // COPY <source>... <destination>: every source, at its own path (the stage's destinations mirror them).
+    for (const source of copy.split(/\s+/).slice(1, -1)) await cp(join(root, source), join(app, source), { recursive: true })
   }
   // The build stage's output (`npm run build`): each workspace's dist/ and the app's mirror.
   // tsc outside tap's process tracking, whose loader hooks would wrap the compiler's own modules.
@@ -78,7 +78,8 @@ t.test('the image file set installs for production and boots every role to a gre
   await t.rejects(access(join(app, 'node_modules', 'tap')), 'dev dependencies stay out of the image')
 
   const [bff, service, tenantHttp, tenantHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
-  const child = spawn(process.execPath, [imageHeapFlag, 'src/main.js'], {
+  // Without tap's NODE_OPTIONS (its loaders, and the in-repo `entra-source` condition): the image has neither.
+  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, imageHeapFlag, 'src/main.js'], {
     cwd: app,
     env: {
       PATH: process.env.PATH,
@@ -98,9 +99,9 @@ t.test('the image file set installs for production and boots every role to a gre
   t.teardown(() => child.kill('SIGKILL'))
 
   const deadline = Date.now() + 30_000
-  await waitForHealthy(`http://127.0.0.1:${bff}/healthz`, deadline)
+  await waitForHealthy(`http://127.0.0.1:${bff}/healthz`, deadline).catch((error: Error) => { throw new Error(`${error.message}\n${output}`) })
   await waitForHealthy(`http://127.0.0.1:${service}/healthz`, deadline)
-  const check = await run(process.execPath, ['src/healthcheck.js'], { cwd: app, env: { HEALTHCHECK_PORT: String(bff) } }).then(
+  const check = await run('env', ['-u', 'NODE_OPTIONS', process.execPath, 'src/healthcheck.js'], { cwd: app, env: { HEALTHCHECK_PORT: String(bff) } }).then(
     () => 0,
     (error: { code: number }) => error.code,
   )
