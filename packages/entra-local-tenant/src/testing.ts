@@ -26,7 +26,7 @@ export interface TenantTesting {
   /** Every one-time code the tenant mailed, newest first (what the /mailbox page shows). */
   mailbox(): MailboxEntry[]
   rotateSigningKey(): Promise<string>
-  /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; token times stay real. */
+  /** Moves the tenant's clock (lockouts, one-time codes, interactions, refresh tokens) forward; tokens keep real iat/exp, which its Graph and on-behalf-of judge by this clock. */
   advanceClock(seconds: number): void
   reset(): Promise<void>
   /** How many entries each of the tenant's request-grown maps holds now (the bounded-state test reads them). */
