@@ -1,15 +1,15 @@
 import { execFile, spawn } from 'node:child_process'
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { load } from 'cheerio'
 import type { LocalTenant } from 'entra-local-tenant'
 import { TenantTestControl } from 'entra-local-tenant/testing'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { BffBrowser } from '../../../harness/bff-browser.ts'
 import { freePort } from '../../../harness/ports.ts'
+import { outsideEnv, startTenantCli, withoutNodeOptions } from '../../../harness/tenant-cli.ts'
 
 // fastify-entra-bff's second user, as someone outside this repo gets it: the workspaces packed
 // (`npm pack`), installed with fastify into an empty folder in the OS temp directory, and the
@@ -21,28 +21,11 @@ import { freePort } from '../../../harness/ports.ts'
 const run = promisify(execFile)
 const repo = new URL('../../../', import.meta.url).pathname
 const example = join(repo, 'examples/minimal')
-// npm, npx and the example without the test runner's loaders and the in-repo condition: what a
-// user outside this repository runs. tap puts its loaders into every child's NODE_OPTIONS, so
-// each runs under `env -u NODE_OPTIONS`. The bin's `#!/usr/bin/env node` finds this Node (24).
-const clean = (command: string, args: string[]) => ['env', ['-u', 'NODE_OPTIONS', command, ...args]] as const
-const outside = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}`, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
+// npm, npx and the example as outside the repository: this Node (24) first on PATH, without the
+// test runner's loaders and the in-repo condition (harness/tenant-cli.ts).
+const clean = withoutNodeOptions
+const outside = outsideEnv()
 const big = { env: outside, maxBuffer: 16 * 1024 * 1024 }
-
-/** `npx entra-local-tenant` with the test-control API on; resolves with what it printed once it is ready. */
-async function startTenantCli(t: Test, cwd: string, args: string[]) {
-  const tenant = spawn(...clean('npx', ['--no-install', 'entra-local-tenant', ...args]), { cwd, env: outside, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
-  // npx runs the CLI in a child of its own: end the whole process group.
-  t.teardown(() => { if (tenant.pid && tenant.exitCode === null) process.kill(-tenant.pid, 'SIGTERM') })
-  const lines: string[] = []
-  await new Promise<void>((resolve, reject) => {
-    tenant.once('exit', (code) => reject(new Error(`the tenant exited (${code}): ${lines.join('\n')}`)))
-    createInterface({ input: tenant.stdout }).on('line', (line) => {
-      lines.push(line)
-      if (line.includes('Chromium:')) resolve()
-    })
-  })
-  return lines.join('\n')
-}
 
 t.test('the example installed from the packed tarballs signs in against npx entra-local-tenant, steps up with the note kept, and signs out', async (t) => {
   t.setTimeout(600_000)
@@ -74,7 +57,8 @@ t.test('the example installed from the packed tarballs signs in against npx entr
   tenantFile.apps.bff.redirectUris.push(`${origin}/auth/redirect`)
   tenantFile.apps.bff.postLogoutRedirectUris.push(`${origin}/`)
   await writeFile(join(folder, 'tenant.json'), JSON.stringify(tenantFile))
-  const printed = await startTenantCli(t, app, ['--port', String(tenantPort), '--pages-port', String(pagesPort), '--data-dir', join(folder, 'tenant-data'), '--tenant-file', join(folder, 'tenant.json'), '--test-control'])
+  const { printed, stop } = await startTenantCli(app, ['--port', String(tenantPort), '--pages-port', String(pagesPort), '--data-dir', join(folder, 'tenant-data'), '--tenant-file', join(folder, 'tenant.json'), '--test-control'])
+  t.teardown(stop)
   const found = (pattern: RegExp) => pattern.exec(printed)?.[1] ?? ''
   const authority = found(/Authority\s+(\S+)/)
   const control = new TenantTestControl(found(/Test control\s+(\S+)/))

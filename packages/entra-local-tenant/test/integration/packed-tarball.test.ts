@@ -1,13 +1,13 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { request } from 'undici'
 import { createHttpAgent } from '../helpers/http.ts'
 import { freePort } from '../../../../harness/ports.ts'
+import { outsideEnv, startTenantCli, withoutNodeOptions } from '../../../../harness/tenant-cli.ts'
 
 // Issue 25 "done when": the packed tarball, installed in an empty folder outside the repo, runs
 // with Node alone (no TypeScript tooling, no workspace): --help, and a start with default flags
@@ -15,10 +15,9 @@ import { freePort } from '../../../../harness/ports.ts'
 
 const run = promisify(execFile)
 const packageDir = new URL('../../', import.meta.url).pathname
-// The bin's `#!/usr/bin/env node` must find this Node (24), not whatever else is on PATH.
-const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` }
-/** npm and npx without the test runner's loaders, which tap puts in every child's NODE_OPTIONS (tsc fails under them). */
-const clean = (command: string, args: string[]) => ['env', ['-u', 'NODE_OPTIONS', command, ...args]] as const
+// npm and npx as outside the repository: this Node (24) first on PATH, no test runner's loaders.
+const env = outsideEnv()
+const clean = withoutNodeOptions
 
 t.test('the packed tarball installs in an empty folder and serves discovery with default flags', async (t) => {
   const work = await mkdtemp(join(tmpdir(), 'entra-local-tenant-pack-'))
@@ -39,22 +38,8 @@ t.test('the packed tarball installs in an empty folder and serves discovery with
   for (const flag of ['--port', '--pages-port', '--hostname', '--data-dir', '--tenant-file', '--test-control']) t.match(help.stdout, flag, `--help lists ${flag}`)
 
   const [port, pagesPort] = [await freePort(), await freePort()]
-  const tenant = spawn(...clean('npx', ['--no-install', 'entra-local-tenant', '--port', String(port), '--pages-port', String(pagesPort)]), {
-    cwd: project, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true,
-  })
-  t.teardown(() => {
-    // npx runs the CLI in a child of its own: end the whole process group.
-    if (tenant.pid && tenant.exitCode === null) process.kill(-tenant.pid, 'SIGTERM')
-  })
-  const lines: string[] = []
-  await new Promise<void>((resolve, reject) => {
-    tenant.once('exit', (code) => reject(new Error(`the tenant exited (${code}): ${lines.join('\n')}`)))
-    createInterface({ input: tenant.stdout }).on('line', (line) => {
-      lines.push(line)
-      if (line.includes('Chromium:')) resolve()
-    })
-  })
-  const printed = lines.join('\n')
+  const { printed, stop } = await startTenantCli(project, ['--port', String(port), '--pages-port', String(pagesPort)])
+  t.teardown(stop)
   const authority = /Authority\s+(\S+)/.exec(printed)?.[1] ?? ''
   t.match(authority, new RegExp(`^https://localhost:${port}/[0-9a-f-]{36}$`), 'the authority')
   t.match(printed, new RegExp(`Mailbox\\s+http://localhost:${pagesPort}/mailbox`), 'the mailbox URL')
