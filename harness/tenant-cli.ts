@@ -19,9 +19,17 @@ export const withoutNodeOptions = (command: string, args: string[]) => ['env', [
  */
 export async function startTenantCli(cwd: string, args: string[]): Promise<{ printed: string; stop(): void }> {
   const tenant = spawn(...withoutNodeOptions('npx', ['--no-install', 'entra-local-tenant', ...args]), { cwd, env: outsideEnv(), stdio: ['ignore', 'pipe', 'inherit'], detached: true })
-  // npx runs the CLI in a child of its own: the whole process group ends.
+  // npx runs the CLI in a child of its own: the whole process group ends, once (a second call, or a
+  // group already gone, does nothing).
+  let stopped = false
   const stop = () => {
-    if (tenant.pid && tenant.exitCode === null) process.kill(-tenant.pid, 'SIGTERM')
+    if (stopped || !tenant.pid || tenant.exitCode !== null) return
+    stopped = true
+    try {
+      process.kill(-tenant.pid, 'SIGTERM')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
   }
   const lines: string[] = []
   try {

@@ -1,5 +1,4 @@
 import { request, type Dispatcher } from 'undici'
-import type { LocalTenant } from 'entra-local-tenant'
 import { cookieHeader, keepCookies, type CookieJar } from './cookie-jar.ts'
 import { postForm, text } from './html.ts'
 
@@ -40,8 +39,11 @@ async function visit(url: string, jar: TenantCookieJar, form?: Record<string, st
  * asked for) and returns the redirect back to the app, not followed; with response_mode=form_post,
  * the app's URL and the fields the page would post there.
  */
+/** Where the one-time codes the tenant mails come from: its in-process test API, or its test-control API's mailbox. */
+export interface CodeSource { testing: { lastCode(email: string): string | undefined | Promise<string | undefined> } }
+
 export async function followAuthorize(
-  tenant: LocalTenant, authorizeUrl: string, user: PageUser, jar: TenantCookieJar = new Map(), dispatcher?: Dispatcher,
+  tenant: CodeSource, authorizeUrl: string, user: PageUser, jar: TenantCookieJar = new Map(), dispatcher?: Dispatcher,
 ): Promise<{ redirectUrl: string; jar: TenantCookieJar; formPost?: Record<string, string> }> {
   let page = await visit(authorizeUrl, jar, undefined, dispatcher)
   for (let step = 0; step < 6; step++) {

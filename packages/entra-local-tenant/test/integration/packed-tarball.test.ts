@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { request } from 'undici'
+import { TenantTestControl } from '../../src/testing-client.ts'
+import { checkEntraFidelity, type FidelityTenant } from '../helpers/fidelity.ts'
 import { createHttpAgent } from '../helpers/http.ts'
 import { freePort } from '../../../../harness/ports.ts'
 import { outsideEnv, startTenantCli, withoutNodeOptions } from '../../../../harness/tenant-cli.ts'
@@ -59,4 +61,32 @@ t.test('the packed tarball installs in an empty folder and serves discovery with
   t.equal(v2.token_endpoint, `${authority}/oauth2/v2.0/token`)
   const v1 = await discovery('/.well-known/openid-configuration')
   t.equal(v1.end_session_endpoint, `http://localhost:${pagesPort}/${authority.split('/').pop()}/oauth2/logout`, 'without /v2.0: the document that names the sign-out page')
+  stop()
+
+  // The fidelity checks every tenant goes through (helpers/fidelity.ts: scopes of two resources at
+  // authorize and refresh, typ JWT, an app-only Graph token its Graph takes, select_account keeping
+  // single sign-on, ...) against the tenant the tarball runs, its one-time codes from the test-control mailbox.
+  const [controlledPort, controlledPagesPort] = [await freePort(), await freePort()]
+  const controlled = await startTenantCli(project, ['--port', String(controlledPort), '--pages-port', String(controlledPagesPort), '--test-control'])
+  t.teardown(controlled.stop)
+  const tenantFile = JSON.parse(await readFile(join(project, 'node_modules', 'entra-local-tenant', 'tenant.default.json'), 'utf8'))
+  checkEntraFidelity(t, await printedTenant(controlled.printed, tenantFile))
 })
+
+/** The tenant a CLI start printed, as the fidelity checks see a tenant (its apps' scope and the demo user from its tenant file). */
+async function printedTenant(printed: string, tenantFile: { apps: { profileService: { identifierUri: string; exposedScopes: string[] } }; users: { email: string; password: string; displayName: string }[] }): Promise<FidelityTenant> {
+  const found = (pattern: RegExp) => pattern.exec(printed)?.[1] ?? ''
+  const authority = new URL(found(/Authority\s+(\S+)/))
+  const pages = found(/Sign-in pages\s+(\S+)/)
+  const control = new TenantTestControl(found(/Test control\s+(\S+)/))
+  const app = (name: string) => ({ clientId: found(new RegExp(`${name}\\s+client id (\\S+)`)), clientSecret: found(new RegExp(`${name}\\s+client id \\S+\\n\\s+secret\\s+(\\S+)`)) })
+  const { identifierUri, exposedScopes } = tenantFile.apps.profileService
+  const [demoUser] = tenantFile.users
+  return {
+    httpsOrigin: authority.origin, tenantId: authority.pathname.slice(1), httpOrigin: pages, browserOrigin: pages,
+    graphBaseUrl: found(/Graph\s+(\S+)/), caCertificatePem: await readFile(found(/Trust its CA\s+(\S+)/), 'utf8'),
+    demoUser: { email: demoUser.email, password: demoUser.password, displayName: demoUser.displayName },
+    apps: { bff: app('bff'), profileService: { ...app('profileService'), scope: `${identifierUri}/${exposedScopes[0]}` } },
+    testing: { lastCode: (email: string) => control.lastCode(email, 'mfa') },
+  } as unknown as FidelityTenant
+}
