@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
@@ -34,14 +34,27 @@ export interface BuiltApp {
 /** The app compiled as the image's build stage compiles it, in `workDir`. */
 export async function buildApp(workDir: string): Promise<BuiltApp> {
   const dir = join(workDir, 'app')
-  await run(...clean([join(root, 'node_modules/.bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', dir]), { cwd: root })
-  // What tsc does not emit (the tenant's default JSON), as the Dockerfile copies it.
-  const { stdout } = await run('find', ['src', 'packages', '-path', '*/src/*', '-type', 'f', '!', '-name', '*.ts'], { cwd: root })
-  for (const file of stdout.split('\n').filter(Boolean)) {
-    mkdirSync(join(dir, file, '..'), { recursive: true })
-    copyFileSync(join(root, file), join(dir, file))
+  const tsc = (...args: string[]) => run(...clean([join(root, 'node_modules/.bin/tsc'), ...args]), { cwd: root })
+  // Emit only (tsconfig.build.json: noCheck; `npm run typecheck` checks), as the image's build stage.
+  await tsc('-p', join(root, 'tsconfig.build.json'), '--outDir', dir)
+  // The workspace packages built into this folder, not the repository's (a test may be packing
+  // them at the same time), with what each ships besides dist/ (its package.json `files`).
+  const packageNames = ['fastify-entra-bff', 'entra-local-tenant']
+  for (const name of packageNames) {
+    const source = join(root, 'packages', name)
+    const target = join(dir, 'packages', name)
+    await tsc('-p', join(source, 'tsconfig.build.json'), '--outDir', join(target, 'dist'))
+    const { files } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as { files: string[] }
+    for (const shipped of ['package.json', ...files.filter((file) => file !== 'dist')]) {
+      if (existsSync(join(source, shipped))) symlinkSync(join(source, shipped), join(target, shipped))
+    }
   }
-  for (const shared of ['node_modules', 'views', 'public']) symlinkSync(join(root, shared), join(dir, shared))
+  // node_modules as the image has it: the repository's, but the workspace packages are these builds.
+  mkdirSync(join(dir, 'node_modules'))
+  for (const entry of readdirSync(join(root, 'node_modules'))) {
+    symlinkSync(packageNames.includes(entry) ? join(dir, 'packages', entry) : join(root, 'node_modules', entry), join(dir, 'node_modules', entry))
+  }
+  for (const shared of ['views', 'public']) symlinkSync(join(root, shared), join(dir, shared))
   copyFileSync(join(root, 'package.json'), join(dir, 'package.json'))
   return { dir, compileCache: join(workDir, 'compile-cache') }
 }

@@ -177,4 +177,24 @@ t.test('the image built from the Dockerfile boots as uid 1000 on a read-only roo
   const exit = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000))])
   const took = Date.now() - stopping
   t.same(exit, { code: 0, signal: null }, `exits 0 on SIGTERM within 15 s (took ${took} ms)${exit === 'timeout' || exit.code !== 0 ? `\n${output}` : ''}`)
+
+  // The local tenant alone, as `docker run IMAGE local-tenant` (the role argument) serves it to
+  // apps in any stack: its pages answer on 3100, and nothing else of the product runs.
+  const tenantOnly = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `${readOnlyRoot} && exec "$@"`, 'sh', ...inImage(['PROFILE=local', 'LOG_LEVEL=warn'], [...config.Entrypoint, 'local-tenant'])], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let tenantOutput = ''
+  tenantOnly.stdout!.on('data', (chunk) => (tenantOutput += chunk))
+  tenantOnly.stderr!.on('data', (chunk) => (tenantOutput += chunk))
+  const tenantExited = waitForExit(tenantOnly, 120_000)
+  t.teardown(() => { if (tenantOnly.exitCode === null) tenantOnly.kill('SIGKILL') })
+  const tenantStarted = Date.now()
+  let mailbox = 0
+  while (Date.now() - tenantStarted < 120_000 && mailbox !== 200) {
+    mailbox = await network.status('http://127.0.0.1:3100/mailbox')
+    if (mailbox !== 200) await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  t.equal(mailbox, 200, `docker run IMAGE local-tenant serves the tenant's pages${mailbox === 200 ? '' : `\n${tenantOutput}`}`)
+  t.match(tenantOutput, /local-tenant\s+http:\/\/localhost:3100/, 'and names it in its banner')
+  t.equal(await network.status('http://127.0.0.1:3000/readyz'), 0, 'the tenant alone: no BFF')
+  tenantOnly.kill('SIGTERM')
+  t.same(await tenantExited, { code: 0, signal: null }, 'the tenant stops on SIGTERM')
 })
