@@ -19,7 +19,7 @@ import { homeRoutes } from './routes/home.ts'
 import { languageRoutes } from './routes/language.ts'
 import { profileRoutes } from './routes/profile.ts'
 import { parseForm } from './form-body.ts'
-import './session-data.ts'
+import type {} from './session-data.ts'
 
 // The BFF: pages and htmx fragments for sign-in, the profile and its inline editor. Sign-in,
 // tokens, sessions and step-up are fastify-entra-bff's (packages/fastify-entra-bff): tokens stay
