@@ -42,12 +42,11 @@ export async function buildBff(config: BffConfig, given: EntraBffStores = {}): P
   const agent = createHttpAgent({ extraCaPem: config.tenant.extraCaPem })
   const metadata = tenantMetadataLoader(config.tenant.authority, agent)
   app.addHook('onClose', async () => agent.close())
-  metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   // The root context: what every response gets (headers, cache policy, deadline, templates, the
   // error handler). Its children, as Fastify's encapsulation intends: the pages in one with the
   // session (fastify-entra-bff, rate limits), static files and probes in one without it.
-  await registerSecurityHeaders(app, metadata)
+  const tenantBeforeFirstPage = registerSecurityHeaders(app, metadata)
   // Cookies are parsed for every response, error pages included: the language cookie picks their words.
   await app.register(cookie)
   registerCachePolicy(app)
@@ -57,6 +56,7 @@ export async function buildBff(config: BffConfig, given: EntraBffStores = {}): P
 
   let entra: EntraBffInstance | undefined
   await app.register(async function withSession(pages) {
+    pages.addHook('onRequest', tenantBeforeFirstPage)
     await registerRequestGuards(pages, redis?.rateLimitStore)
     await pages.register(entraBff, {
       tenant: config.tenant, clientId: config.clientId, credential: config.credential, publicOrigin: config.publicOrigin,

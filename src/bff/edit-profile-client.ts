@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from 'fastify-entra-bff'
 import { claimsFromChallenge } from 'fastify-entra-bff'
 import { isTimeout } from 'fastify-entra-bff'
 import { editableFields, type EditableField, type Profile } from '../lib/profile.ts'
@@ -51,7 +52,7 @@ export function createEditProfileClient(options: { baseUrl: string; dispatcher: 
       const timeoutMs = options.timeoutMs ?? 15_000
       let response: Dispatcher.ResponseData
       try {
-        response = await request(`${options.baseUrl}/me`, {
+        response = await loadUndici().request(`${options.baseUrl}/me`, {
           method: 'PATCH',
           dispatcher: options.dispatcher,
           headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'client-request-id': clientRequestId },

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from 'fastify-entra-bff'
 import { claimsFromChallenge } from 'fastify-entra-bff'
 import { graphChanges, graphSelect, profileFromGraph, type EditableField, type Profile } from './profile.ts'
 import { asClientRequestId } from './telemetry/request-id.ts'
@@ -36,7 +37,7 @@ async function call(options: GraphClientOptions, method: 'GET' | 'PATCH', path: 
   const timeoutMs = options.timeoutMs ?? 10_000
   let response: Dispatcher.ResponseData
   try {
-    response = await request(`${options.baseUrl}${path}`, {
+    response = await loadUndici().request(`${options.baseUrl}${path}`, {
       method,
       dispatcher: options.dispatcher,
       headers: {

@@ -1,4 +1,4 @@
-import Type, { type TSchema } from 'typebox'
+import type { XStatic } from 'typebox/schema'
 import { editableFields, profileFields, type EditableField, type ProfileDraft } from './profile.ts'
 
 // The content rules of an editable profile field (its limits are in the profile table), shared by
@@ -13,20 +13,25 @@ const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
 const invisibleOnly = /^[\p{Cf}\p{Z}\p{Mn}\u115f\u1160\u3164\uffa0]*$/u
 
 /** One field's value in the service's API: text sets it, null clears it (absent: unchanged). */
-const fieldValue = Type.Union([Type.String({ maxLength: 1024 }), Type.Null()])
-const perField = <T extends TSchema>(schema: T) => Object.fromEntries(editableFields.map((name) => [name, Type.Optional(schema)])) as Record<EditableField, Type.TOptional<T>>
+const fieldValue = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const
+const perField = <T>(schema: T) => Object.fromEntries(editableFields.map((name) => [name, schema])) as Record<EditableField, T>
 
 /**
  * The edit profile service's PATCH /me body. Structure only (types, known fields); lengths and
  * content are checked on trimmed values. `expected`: the value each changed field had when the
  * user's editor opened; the service answers 409 when Graph holds something else by now.
  */
-export const profilePatchSchema = Type.Object({
-  ...perField(fieldValue),
-  expected: Type.Optional(Type.Object(perField(fieldValue), { additionalProperties: false })),
-}, { additionalProperties: false, minProperties: 1 })
+export const profilePatchSchema = {
+  type: 'object',
+  properties: {
+    ...perField(fieldValue),
+    expected: { type: 'object', properties: perField(fieldValue), additionalProperties: false },
+  },
+  additionalProperties: false,
+  minProperties: 1,
+} as const
 
-export type ProfilePatch = Type.Static<typeof profilePatchSchema>
+export type ProfilePatch = XStatic<typeof profilePatchSchema>
 /** A change to the profile: a value to set, or null to clear an optional field. */
 export type ProfileChanges = Partial<Record<EditableField, string | null>>
 

@@ -58,7 +58,6 @@ export async function buildProfileService(config: ProfileServiceConfig): Promise
   app.addHook('onClose', async () => agent.close())
   // JSON only: Fastify's built-in text/plain parser would hand a string to the schema (a 422).
   app.removeContentTypeParser('text/plain')
-  metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
 
   // Profiles are personal data: no shared cache may keep them. The id lets a caller quote the failure.
   app.addHook('onRequest', async (request, reply) => {

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose'
-import { fetch, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from 'fastify-entra-bff'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { insufficientClaimsChallenge } from 'fastify-entra-bff'
 import type { TenantMetadataLoader } from 'fastify-entra-bff'
@@ -74,7 +75,7 @@ export function createBearerTokenValidator(config: ProfileServiceConfig, metadat
     jwks ??= createRemoteJWKSet(new URL(jwksUri), {
       cooldownDuration: config.jwksRefetchCooldownMs ?? 30_000,
       cacheMaxAge: 24 * 3600_000,
-      [customFetch]: (url: string, options: object) => fetch(url, { ...options, dispatcher }) as unknown as Promise<Response>,
+      [customFetch]: (url: string, options: object) => loadUndici().fetch(url, { ...options, dispatcher }) as unknown as Promise<Response>,
     })
     return jwks
   }

@@ -1,8 +1,8 @@
-import { AuthError, InteractionRequiredAuthError, type AuthenticationResult } from '@azure/msal-node'
+import type { AuthenticationResult } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { ProfileServiceConfig } from '../config/types.ts'
 import { insufficientClaimsChallenge } from 'fastify-entra-bff'
-import { createMsalApp } from 'fastify-entra-bff'
+import { createMsalApp, loadMsal } from 'fastify-entra-bff'
 import type { TenantMetadataLoader } from 'fastify-entra-bff'
 import { invalidToken } from './bearer-token.ts'
 import { createOboTokenCache } from './obo-token-cache.ts'
@@ -27,11 +27,12 @@ export function createOnBehalfOf(config: ProfileServiceConfig, metadata: TenantM
 
   async function exchange(assertion: string, correlationId: string): Promise<string> {
     const tenant = await metadata.get()
-    const msal = createMsalApp({ tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher, authorityMetadata: tenant.raw })
+    const msal = await createMsalApp({ tenant: config.tenant, clientId: config.clientId, credential: config.credential, dispatcher, authorityMetadata: tenant.raw })
     let result: AuthenticationResult | null
     try {
       result = await msal.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: graphScopes, correlationId })
     } catch (error) {
+      const { AuthError, InteractionRequiredAuthError } = await loadMsal()
       if (error instanceof InteractionRequiredAuthError && error.claims) {
         // Relayed as Microsoft documents for a middle tier: the caller steps up with these claims.
         throw new ServiceError(401, 'insufficient_claims', 'Microsoft Graph needs a stronger authentication for this user.', {

@@ -81,7 +81,7 @@ export async function startEntraRedis(t: Test): Promise<EntraRedis | undefined> 
 export async function localTenantCredential(tenant: LocalTenant, issued: (token: string) => Promise<void>) {
   const dispatcher = createHttpAgent({ extraCaPem: [tenant.caCertificatePem] })
   const metadata = await fetchTenantMetadata(tenant.authority, dispatcher)
-  const app = createMsalApp({
+  const app = await createMsalApp({
     tenant: { authority: tenant.authority, knownAuthority: tenant.knownAuthority, extraCaPem: [tenant.caCertificatePem] },
     clientId: tenant.apps.profileService.clientId,
     credential: { kind: 'secret', clientSecret: tenant.apps.profileService.clientSecret },

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { CryptoProvider, InteractionRequiredAuthError, ServerError, type AuthenticationResult, type ICachePlugin } from '@azure/msal-node'
+import type { AuthenticationResult, ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { ClientCredential, TenantEndpoints } from './config-types.ts'
-import { createMsalApp } from './msal-app.ts'
+import { createMsalApp, loadMsal, type MsalNode } from './msal-app.ts'
 import type { TenantMetadataLoader } from './tenant-metadata.ts'
 import type { PendingAuthorization, SessionAccount } from './session-data.ts'
 import { DependencyFailure, fromMsal, fromTenantDiscovery } from './failures.ts'
@@ -63,14 +63,14 @@ function waitAtMost<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Pr
  * more (MFA, an authentication context) the claims challenge the step-up module answers; the
  * rest passes through.
  */
-function mapMsalError(error: unknown, scopes?: string[]): unknown {
+function mapMsalError({ InteractionRequiredAuthError }: MsalNode, error: unknown, scopes?: string[]): unknown {
   if (error instanceof InteractionRequiredAuthError && error.claims) return new ClaimsChallengeError(error.claims, 'token-endpoint-ca', scopes)
   return fromMsal(error) ?? error
 }
 
 export function createIdentity(deps: IdentityDeps) {
   const { dispatcher, metadata, tokenCaches, locks } = deps
-  const crypto = new CryptoProvider()
+  let crypto: InstanceType<MsalNode['CryptoProvider']> | undefined
   const { cacheTtlMs } = deps
   const hotTokens = createHotTokenCache()
   /** The tenant's metadata, or the failure table's tenant row when it cannot be loaded (e.g. the BFF started alone). */
@@ -117,6 +117,7 @@ export function createIdentity(deps: IdentityDeps) {
   return {
     /** Starts an authorization: PKCE S256, state and nonce, all fresh; the caller keeps `pending` in the session. */
     async authorizationUrl(options: { purpose: PendingAuthorization['purpose']; returnTo: string; scopes: string[]; claims?: string; loginHint?: string; prompt?: 'create' | 'login'; uiLocales?: string }) {
+      crypto ??= new (await loadMsal()).CryptoProvider()
       const pkce = await crypto.generatePkceCodes()
       const pending: PendingAuthorization = {
         state: crypto.createNewGuid(), nonce: crypto.createNewGuid(), codeVerifier: pkce.verifier, purpose: options.purpose,
@@ -141,7 +142,7 @@ export function createIdentity(deps: IdentityDeps) {
         return msal.acquireTokenByCode(
           { code, scopes: pending.scopes, redirectUri: deps.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
           { code, state: pending.state },
-        ).catch((error) => { throw mapMsalError(error) })
+        ).catch(async (error) => { throw mapMsalError(await loadMsal(), error) })
       })
     },
 
@@ -168,6 +169,8 @@ export function createIdentity(deps: IdentityDeps) {
           bffMetrics.tokenAcquired(result.fromCache ? 'cache_hit' : 'refresh')
           return result
         } catch (error) {
+          const msalNode = await loadMsal()
+          const { InteractionRequiredAuthError, ServerError } = msalNode
           bffMetrics.tokenAcquired(error instanceof InteractionRequiredAuthError ? 'interaction_required' : 'error')
           if (error instanceof InteractionRequiredAuthError && !error.claims) {
             throw new SignInRequiredError(`the tenant asks the user to sign in again (${error.errorCode}${error.subError ? `/${error.subError}` : ''})`)
@@ -177,7 +180,7 @@ export function createIdentity(deps: IdentityDeps) {
           if (error instanceof ServerError && error.errorCode === 'invalid_grant') {
             throw new SignInRequiredError(`the tenant refused the session's grant (${error.errorCode})`)
           }
-          throw mapMsalError(error, scopes)
+          throw mapMsalError(msalNode, error, scopes)
         }
       })
     },

@@ -27,8 +27,9 @@ export { formatWwwAuthenticate, parseWwwAuthenticate, type AuthChallenge } from 
 
 // The pieces an app shares with the plugin (one agent, one metadata loader) or uses for its own API's on-behalf-of.
 export { createHttpAgent } from './http-agent.ts'
+export { loadUndici } from './undici.ts'
 export { fetchTenantMetadata, tenantMetadataLoader, type TenantMetadata, type TenantMetadataLoader } from './tenant-metadata.ts'
-export { createMsalApp, type MsalAppOptions } from './msal-app.ts'
+export { createMsalApp, loadMsal, type MsalAppOptions, type MsalNode } from './msal-app.ts'
 
 // htmx and redirects as the plugin answers them; a safe local return address.
 export { isHtmx, navigate } from './htmx.ts'

@@ -1,7 +1,21 @@
-import { ConfidentialClientApplication, LogLevel, type Configuration, type ICachePlugin } from '@azure/msal-node'
+import type { ConfidentialClientApplication, Configuration, ICachePlugin } from '@azure/msal-node'
 import type { Dispatcher } from 'undici'
 import type { ClientCredential, TenantEndpoints } from './config-types.ts'
 import { createMsalNetworkClient } from './msal-network-client.ts'
+
+export type MsalNode = typeof import('@azure/msal-node')
+
+let msalNode: Promise<MsalNode> | undefined
+
+/**
+ * msal-node, loaded at the first token call instead of at boot: it is about 12 MiB of a
+ * replica's idle memory and 0.4 s of its start (docs/benchmarks.md), and a replica that only
+ * serves signed-out pages and cached tokens never needs it.
+ */
+export function loadMsal(): Promise<MsalNode> {
+  msalNode ??= import('@azure/msal-node')
+  return msalNode
+}
 
 export interface MsalAppOptions {
   tenant: TenantEndpoints
@@ -26,7 +40,8 @@ function credentialOf(credential: ClientCredential): Partial<Configuration['auth
  * A confidential client. Cheap to make per request or per session: metadata is pre-supplied,
  * and the network client is our shared undici agent (keep-alive, timeouts, trusted CAs).
  */
-export function createMsalApp(options: MsalAppOptions): ConfidentialClientApplication {
+export async function createMsalApp(options: MsalAppOptions): Promise<ConfidentialClientApplication> {
+  const { ConfidentialClientApplication, LogLevel } = await loadMsal()
   return new ConfidentialClientApplication({
     auth: {
       clientId: options.clientId,

@@ -1,5 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from './undici.ts'
 
 /**
  * Token calls (POST) may take this long. Longer than a request waits for them (identity.ts):
@@ -13,7 +14,7 @@ const tokenCallTimeoutMs = 30_000
  */
 export function createMsalNetworkClient(dispatcher: Dispatcher): INetworkModule {
   async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions = {}, timeoutMs?: number): Promise<NetworkResponse<T>> {
-    const response = await request(url, {
+    const response = await loadUndici().request(url, {
       method,
       dispatcher,
       headers: options.headers,

@@ -79,7 +79,6 @@ async function entraBff(app: FastifyInstance, given: EntraBffOptions) {
   const dispatcher = given.dispatcher ?? createHttpAgent({ extraCaPem: options.tenant.extraCaPem })
   if (!given.dispatcher) app.addHook('onClose', async () => dispatcher.close())
   const metadata = given.tenantMetadata ?? tenantMetadataLoader(options.tenant.authority, dispatcher)
-  if (!given.tenantMetadata) metadata.get().catch((error) => app.log.warn({ err: error }, 'tenant metadata not loaded yet; will retry on demand'))
   const identity = createIdentity({
     tenant: options.tenant, clientId: options.clientId, credential: options.credential,
     redirectUri: options.redirectUri, postLogoutRedirectUri: options.postLogoutRedirectUri,

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { loadUndici } from './undici.ts'
 
 /** The tenant's OpenID configuration: fetched once, then given to msal and jose. */
 export interface TenantMetadata {
@@ -13,7 +14,7 @@ export interface TenantMetadata {
 
 export async function fetchTenantMetadata(authority: string, dispatcher: Dispatcher): Promise<TenantMetadata> {
   const url = `${authority.replace(/\/$/, '')}/v2.0/.well-known/openid-configuration`
-  const response = await request(url, { dispatcher, signal: AbortSignal.timeout(10_000) })
+  const response = await loadUndici().request(url, { dispatcher, signal: AbortSignal.timeout(10_000) })
   const raw = await response.body.text()
   if (response.statusCode !== 200) throw new Error(`tenant discovery at ${url} answered ${response.statusCode}`)
   const document = JSON.parse(raw) as Omit<TenantMetadata, 'raw'>

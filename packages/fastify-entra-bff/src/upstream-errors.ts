@@ -1,10 +1,10 @@
-import { errors } from 'undici'
+/** undici's timeouts, by their documented error codes (https://undici.nodejs.org/#/docs/api/Errors). */
+const undiciTimeouts = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
 /** A call that ran out of time: our own AbortSignal deadline or one of undici's timeouts. */
 export function isTimeout(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name
-  return error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError || name === 'TimeoutError' || name === 'AbortError'
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown }
+  return undiciTimeouts.has(String(code)) || name === 'TimeoutError' || name === 'AbortError'
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded; undefined if absent or unreadable. */

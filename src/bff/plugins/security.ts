@@ -1,6 +1,7 @@
 import helmet from 'helmet'
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TenantMetadata, TenantMetadataLoader } from 'fastify-entra-bff'
 
@@ -54,23 +55,28 @@ export function securityHeadersFor(metadata: TenantMetadata): [string, string][]
   return headersOf(securityMiddleware(tenantOrigins(metadata)))
 }
 
+/** How long the first page waits for the tenant's metadata before it answers without the tenant in form-action. */
+const firstLoadWaitMs = 3_000
+
 /**
  * Security headers for every response. They follow the tenant metadata the loader holds now:
  * while the tenant has not answered (a replica started during a tenant outage), each response
  * asks the loader to try again (one load at a time) and gets the headers without the tenant;
  * the first response after the tenant answers has the tenant in form-action, so sign-out can
- * leave for the tenant's end-session endpoint.
+ * leave for the tenant's end-session endpoint. Returns the hook of the pages' context that
+ * makes the first page wait for the tenant's first answer.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, metadata: TenantMetadataLoader) {
-  await metadata.get().catch(() => undefined)
+export function registerSecurityHeaders(app: FastifyInstance, metadata: TenantMetadataLoader): onRequestAsyncHookHandler {
   const withoutTenant = headersOf(securityMiddleware([]))
+  let firstLoad: Promise<unknown> | undefined
   let headersOfTenant: { metadata: TenantMetadata; headers: [string, string][] } | undefined
   let triedAt = 0
   const currentHeaders = () => {
     const loaded = metadata.current()
     if (!loaded) {
-      // At most one new try a second: a page's css and script requests need not each try.
-      if (Date.now() - triedAt >= 1_000) {
+      // At most one new try a second: a page's css and script requests need not each try. None
+      // before the first page asked: probes alone do not load the tenant (nor the HTTP client).
+      if (firstLoad && Date.now() - triedAt >= 1_000) {
         triedAt = Date.now()
         metadata.get().catch(() => undefined)
       }
@@ -83,6 +89,18 @@ export async function registerSecurityHeaders(app: FastifyInstance, metadata: Te
     for (const [name, value] of currentHeaders()) reply.header(name, value)
     done()
   })
+  // The boot does not wait for the tenant (nor load the HTTP client for it): the first page does,
+  // for at most firstLoadWaitMs, so that its form-action already names the tenant. Probes and
+  // static files never wait.
+  return async function tenantBeforeFirstPage(_request, reply) {
+    if (metadata.current()) return
+    if (!firstLoad) {
+      triedAt = Date.now()
+      firstLoad = Promise.race([metadata.get(), sleep(firstLoadWaitMs, undefined, { ref: false })]).catch(() => undefined)
+    }
+    await firstLoad
+    for (const [name, value] of currentHeaders()) reply.header(name, value)
+  }
 }
 
 /** Per-route rate limits, for the context of the pages: registered before the routes that opt in. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { type Static, Type } from 'typebox'
+import type { XStatic } from 'typebox/schema'
 import type { BffSessionConfig } from '../../config/types.ts'
 import { isLanguage, languageCookie } from '../i18n/language.ts'
 import { safeReturnTo } from 'fastify-entra-bff'
@@ -10,11 +10,11 @@ import { safeReturnTo } from 'fastify-entra-bff'
 
 const languageChoiceMaxAgeSeconds = 365 * 24 * 3600
 
-const params = Type.Object({ code: Type.String({ maxLength: 16 }) })
-const querystring = Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2048 })) })
+const params = { type: 'object', properties: { code: { type: 'string', maxLength: 16 } }, required: ['code'] } as const
+const querystring = { type: 'object', properties: { returnTo: { type: 'string', maxLength: 2048 } } } as const
 
 export function languageRoutes(app: FastifyInstance, session: Pick<BffSessionConfig, 'secureCookie'>) {
-  app.get<{ Params: Static<typeof params>; Querystring: Static<typeof querystring> }>('/language/:code', { schema: { params, querystring } }, async (request, reply) => {
+  app.get<{ Params: XStatic<typeof params>; Querystring: XStatic<typeof querystring> }>('/language/:code', { schema: { params, querystring } }, async (request, reply) => {
     const { code } = request.params
     const returnTo = safeReturnTo(request.query.returnTo)
     if (!isLanguage(code)) return reply.callNotFound()

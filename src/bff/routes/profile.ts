@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import Type from 'typebox'
+import type { XStatic } from 'typebox/schema'
 import type { BffConfig } from '../../config/types.ts'
 import type { GraphClient } from '../../lib/graph-client.ts'
 import { GraphError } from '../../lib/graph-client.ts'
@@ -26,18 +26,21 @@ const graphScopes = ['User.Read']
 const editorAddress = '/profile?edit=1'
 
 /** `?edit=1` opens the editor in the page (no JavaScript, and the landing after step-up). */
-const profileQuery = Type.Object({ edit: Type.Optional(Type.String()) })
+const profileQuery = { type: 'object', properties: { edit: { type: 'string' } } } as const
 
 /**
  * A save, from htmx or a plain form. Field values stay `unknown` here: the profile rules word a
  * wrong type ("must be text") in the user's language, which a schema error would not.
  * `keep-<field>`: the choice in a 409's resolution ("yours" or "saved").
  */
-const saveBody = Type.Object({
-  _csrf: Type.Optional(Type.Unknown()),
-  ...Object.fromEntries(editableFields.flatMap((name) => [[name, Type.Optional(Type.Unknown())], [`keep-${name}`, Type.Optional(Type.Unknown())]])),
-})
-type SaveBody = Type.Static<typeof saveBody> & Record<string, unknown>
+const saveBody = {
+  type: 'object',
+  properties: {
+    _csrf: {},
+    ...Object.fromEntries(editableFields.flatMap((name) => [[name, {}], [`keep-${name}`, {}]])),
+  },
+} as const
+type SaveBody = Record<string, unknown>
 
 const isEditableField = (name: string): name is EditableField => (editableFields as readonly string[]).includes(name)
 
@@ -108,7 +111,7 @@ export function profileRoutes(app: FastifyInstance, config: BffConfig, deps: { g
     return { ...profile, ...draft?.values }
   }
 
-  app.get<{ Querystring: Type.Static<typeof profileQuery> }>('/profile', { config: signedIn, schema: { querystring: profileQuery } }, async (request, reply) => {
+  app.get<{ Querystring: XStatic<typeof profileQuery> }>('/profile', { config: signedIn, schema: { querystring: profileQuery } }, async (request, reply) => {
     reply.header('vary', 'HX-Request')
     const { t } = textsFor(request)
     const notice = request.session.notice ? t(request.session.notice) : undefined

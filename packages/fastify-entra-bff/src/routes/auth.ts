@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AuthenticationResult } from '@azure/msal-node'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type Static, Type } from 'typebox'
+import type { XStatic } from 'typebox/schema'
 import type { EntraBffContext } from '../context.ts'
 import { csrfProtectedForm } from '../csrf-form.ts'
 import { baseSignInScopes, type Identity } from '../identity.ts'
@@ -13,13 +13,16 @@ import { bindTokenCache } from '../stores/token-cache-binding.ts'
 
 // What each route reads from its URL or body; anything else there is ignored. A value of the
 // wrong shape (a repeated parameter, an over-long returnTo) is a 400 validation error.
-const returnToQuery = Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 2048 })) })
-const redirectQuery = Type.Object({
-  code: Type.Optional(Type.String()),
-  state: Type.Optional(Type.String()),
-  error: Type.Optional(Type.String()),
-  error_description: Type.Optional(Type.String()),
-})
+const returnToQuery = { type: 'object', properties: { returnTo: { type: 'string', maxLength: 2048 } } } as const
+const redirectQuery = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    state: { type: 'string' },
+    error: { type: 'string' },
+    error_description: { type: 'string' },
+  },
+} as const
 
 export function authRoutes(app: FastifyInstance, context: EntraBffContext) {
   const { options, identity, stepUp, sessionIndex, paths, signInFailed } = context
@@ -34,7 +37,7 @@ export function authRoutes(app: FastifyInstance, context: EntraBffContext) {
     return reply.redirect(url, 302)
   }
 
-  app.get<{ Querystring: Static<typeof returnToQuery> }>(paths.signIn, { ...limited, schema: { querystring: returnToQuery } }, async (request, reply) => {
+  app.get<{ Querystring: XStatic<typeof returnToQuery> }>(paths.signIn, { ...limited, schema: { querystring: returnToQuery } }, async (request, reply) => {
     const returnTo = safeReturnTo(request.query.returnTo)
     return startAuthorization(request, reply, { purpose: 'sign-in', returnTo, scopes: signInScopes })
   })
@@ -49,7 +52,7 @@ export function authRoutes(app: FastifyInstance, context: EntraBffContext) {
     return reply.redirect(await stepUp.begin(request.session, hooks.uiLocales?.(request)), 302)
   })
 
-  app.get<{ Querystring: Static<typeof redirectQuery> }>(options.redirectPath, { ...limited, schema: { querystring: redirectQuery } }, async (request, reply) => {
+  app.get<{ Querystring: XStatic<typeof redirectQuery> }>(options.redirectPath, { ...limited, schema: { querystring: redirectQuery } }, async (request, reply) => {
     const { query } = request
     const pending: PendingAuthorization | undefined = request.session.pendingAuthorization
     request.session.pendingAuthorization = undefined // single use, whatever happens next

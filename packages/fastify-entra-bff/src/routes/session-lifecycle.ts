@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { type Static, Type } from 'typebox'
+import type { XStatic } from 'typebox/schema'
 import type { EntraBffContext } from '../context.ts'
 import { csrfProtectedForm } from '../csrf-form.ts'
 import { fromTenantDiscovery } from '../failures.ts'
@@ -8,7 +8,7 @@ import { fromTenantDiscovery } from '../failures.ts'
 // a hidden iframe after the user signed out of any app), and "Sign out of every device".
 
 // The tenant's parameters: checked below (an unknown or malformed sid answers the same page).
-const frontChannelQuery = Type.Object({ sid: Type.Optional(Type.String()), iss: Type.Optional(Type.String()) })
+const frontChannelQuery = { type: 'object', properties: { sid: { type: 'string' }, iss: { type: 'string' } } } as const
 
 const signedOutPage = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><p>Signed out.</p></body></html>'
 
@@ -21,7 +21,7 @@ export function sessionLifecycleRoutes(app: FastifyInstance, context: EntraBffCo
   // with it: the sid index finds the sessions, on every replica. Unknown sids answer the same.
   // GET only: Fastify would answer HEAD from this route and end the sessions too, yet a HEAD (a
   // link checker, a prefetching proxy) must change nothing. It gets 405 and ends nothing.
-  app.get<{ Querystring: Static<typeof frontChannelQuery> }>(paths.frontChannelLogout, { ...limited, exposeHeadRoute: false, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
+  app.get<{ Querystring: XStatic<typeof frontChannelQuery> }>(paths.frontChannelLogout, { ...limited, exposeHeadRoute: false, schema: { querystring: frontChannelQuery } }, async (request, reply) => {
     const { sid, iss } = request.query
     const tenant = await metadata.get().catch((error: unknown) => { throw fromTenantDiscovery(error) })
     const frameAncestors = [...new Set([tenant.end_session_endpoint, tenant.authorization_endpoint].map((url) => new URL(url).origin))]

@@ -1,6 +1,6 @@
 import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
-import { LRUCache } from 'lru-cache'
+import { boundedLru } from './bounded-lru.ts'
 
 // The session store of a single BFF process without Redis (the dev default). @fastify/session's
 // own MemoryStore is an unbounded Map that keeps an expired session until its cookie comes back;
@@ -25,8 +25,8 @@ export interface MemorySessionStoreOptions {
 
 export function createMemorySessionStore(options: MemorySessionStoreOptions) {
   // A minute beyond the idle timeout: the plugin renews an active session once a minute.
-  const sessions = new LRUCache<string, Session>({ max: options.max ?? memorySessionLimit, ttl: options.idleTimeoutMs + 60_000 })
-  const ended = new LRUCache<string, true>({ max: options.maxTombstones ?? 100_000, ttl: options.tombstoneMs ?? 5 * 60_000 })
+  const sessions = boundedLru<Session>(options.max ?? memorySessionLimit, { ttl: options.idleTimeoutMs + 60_000 })
+  const ended = boundedLru<true>(options.maxTombstones ?? 100_000, { ttl: options.tombstoneMs ?? 5 * 60_000 })
   const store: SessionStore = {
     set(sessionId, session, callback) {
       if (!ended.has(sessionId)) sessions.set(sessionId, session)

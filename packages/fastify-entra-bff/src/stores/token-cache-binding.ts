@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifySessionObject } from '@fastify/session'
-import { LRUCache } from 'lru-cache'
+import { boundedLru } from './bounded-lru.ts'
 
 /** What a binding reads of a session: its id, its user and its token cache. */
 type Session = Pick<FastifySessionObject, 'sessionId' | 'user' | 'tokenCacheKey' | 'tokenCacheBinding'>
@@ -43,7 +43,7 @@ export function tokenCacheIsBound(session: Session, secrets: string[]): boolean 
  * accepted before; anything else is checked in full. Bounded: the least recently used go first.
  */
 export function rememberingBindingCheck(secrets: string[], remembered = 10_000): (session: Session) => boolean {
-  const verified = new LRUCache<string, true>({ max: remembered })
+  const verified = boundedLru<true>(remembered)
   return (session) => {
     const { tokenCacheKey, tokenCacheBinding } = session
     if (!tokenCacheKey || typeof tokenCacheBinding !== 'string') return false

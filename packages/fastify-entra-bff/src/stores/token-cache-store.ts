@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache'
+import { boundedLru } from './bounded-lru.ts'
 import { DependencyFailure } from '../failures.ts'
 
 // Where each session's msal token cache lives, and the lock that serialises token work of one
@@ -24,7 +24,7 @@ export interface SessionLock {
  * memory (about 6 KB a session). Entries past their time to live read as missing.
  */
 export function createMemoryTokenCacheStore({ maxSessions = 50_000 }: { maxSessions?: number } = {}): TokenCacheStore {
-  const entries = new LRUCache<string, string>({ max: maxSessions })
+  const entries = boundedLru<string>(maxSessions)
   return {
     async get(key) {
       return entries.get(key)
