@@ -32,7 +32,7 @@ t.test('sign in, step up with the mailed code, edit the display name, sign out â
   const displayName = page.getByLabel('Display name')
   t.equal(await displayName.inputValue(), 'Demo User', 'back in the editor after step-up')
   await displayName.fill('Demo Traveller')
-  await page.screenshot({ path: screenshotPath })
+  await page.screenshot({ path: screenshotPath, fullPage: true })
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByRole('status').filter({ hasText: 'Your profile was saved.' }).waitFor()
   t.equal((await page.locator('[data-field="displayName"]').textContent())?.trim(), 'Demo Traveller', 'the card shows the new name')

@@ -1,7 +1,9 @@
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import handlebars, { type HelperOptions } from 'handlebars'
+import type Handlebars from 'handlebars'
+import type { HelperOptions, TemplateDelegate } from 'handlebars'
+import { createRequire } from 'node:module'
 import { directionOf, languageOf, languages } from '../i18n/language.ts'
 import type { MessageId } from '../i18n/messages-en.ts'
 import { translator, type Translate } from '../i18n/translator.ts'
@@ -21,7 +23,7 @@ const partials = ['profile-card', 'profile-editor', 'cancel-edit', 'step-up', 'e
  * {{t "id" name=value}}: the catalog's text in the request's language. Values are escaped (a
  * SafeString, e.g. from another helper, is kept); the catalog's own text is trusted markup-free.
  */
-function registerHelpers(hbs: typeof handlebars) {
+function registerHelpers(hbs: typeof Handlebars) {
   hbs.registerHelper('t', (id: MessageId, options: HelperOptions) => {
     const translate = options.data.root.t as Translate
     const values = Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([name, value]) => [
@@ -33,11 +35,45 @@ function registerHelpers(hbs: typeof handlebars) {
   hbs.registerHelper('displayText', (value: unknown) => new hbs.SafeString(isolatedText(value, hbs.escapeExpression)))
 }
 
+const require = createRequire(import.meta.url)
+
+/**
+ * Handlebars as @fastify/view uses it (`compile`, `registerPartial`), loaded and each template
+ * compiled at its first render rather than at boot: its compiler and the source maps it carries
+ * are about 4 MiB of an idle replica (docs/benchmarks.md). Handlebars is CommonJS, so the first
+ * render loads it synchronously.
+ */
+function handlebarsOnDemand() {
+  let hbs: typeof Handlebars | undefined
+  const partials = new Map<string, TemplateDelegate>()
+  const loaded = () => {
+    if (!hbs) {
+      hbs = (require('handlebars') as typeof Handlebars).create()
+      registerHelpers(hbs)
+      for (const [name, partial] of partials) hbs.registerPartial(name, partial)
+    }
+    return hbs
+  }
+  return {
+    compile(source: string, options?: CompileOptions): TemplateDelegate {
+      let template: TemplateDelegate | undefined
+      return (context, runtimeOptions) => {
+        template ??= loaded().compile(source, options)
+        return template(context, runtimeOptions)
+      }
+    },
+    registerPartial(name: string, partial: TemplateDelegate) {
+      if (hbs) hbs.registerPartial(name, partial)
+      else partials.set(name, partial)
+    },
+  }
+}
+
+type CompileOptions = Parameters<typeof Handlebars.compile>[1]
+
 export async function registerViews(app: FastifyInstance, cache: boolean) {
-  const hbs = handlebars.create()
-  registerHelpers(hbs)
   await app.register(view, {
-    engine: { handlebars: hbs },
+    engine: { handlebars: handlebarsOnDemand() },
     root: `${root}views`,
     production: cache, // the template cache: set from config, never from NODE_ENV
     options: { partials: Object.fromEntries(partials.map((name) => [name, `partials/${name}.hbs`])) },
