@@ -12,6 +12,7 @@ import { createEditProfileClient } from './edit-profile-client.ts'
 import { entraBffHooks, keptSessionKeys } from './auth-answers.ts'
 import { registerCachePolicy } from './plugins/cache-policy.ts'
 import { registerErrorHandler, registerNotFoundPage } from './plugins/error-handler.ts'
+import { registerRouteSchemas } from './plugins/route-schemas.ts'
 import { registerRequestGuards, registerSecurityHeaders } from './plugins/security.ts'
 import { registerStaticFiles, registerViews } from './plugins/views.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -30,6 +31,7 @@ export type { EntraBffStores }
 export async function buildBff(config: BffConfig, given: EntraBffStores = {}): Promise<FastifyInstance> {
   const app = Fastify(withServerTimeouts({ logger: loggerOptions(config.logLevel, 'bff'), bodyLimit: 16 * 1024, trustProxy: config.trustProxy ?? false, genReqId: requestIds({ acceptClientRequestId: false, acceptTraceContext: false }) }, config.timeouts))
   await instrumentRole(app, 'bff')
+  registerRouteSchemas(app)
   const countSessions = metricsExported()
   // With a Redis (REDIS_URL, a Cluster or Sentinels): sessions, token caches and locks shared by every replica.
   // Loaded only when used: the Redis client adds a quarter second to start-up.
