@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import t, { type Test } from 'tap'
 import { BffBrowser, startTestBff, type BffResponse } from '../../helpers/bff.ts'
-import { parseHtml } from '../../../harness/html.ts'
+import { fieldValue, parseHtml } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startPrivateRedis } from '../../helpers/redis.ts'
 
@@ -92,3 +93,42 @@ t.test('/health/dependencies reports Redis back by itself, with no user request 
   const page = await user.get('/profile')
   t.equal(page.status, 200, "and the user's next request finds the circuit closed")
 })
+
+for (const mode of ['htmx', 'a plain form post'] as const) {
+  t.test(`${mode}: an error page whose own session save fails (Redis stops during the request) is still our page, never Fastify's JSON`, async (t) => {
+    const redis = await startPrivateRedis(t)
+    if (!redis) return
+    const tenant = await startTestTenant(t)
+    // An edit profile service that takes the connection and never answers: the save ends at the
+    // BFF's deadline for it, by which time Redis has stopped answering too.
+    const connected: Socket[] = []
+    const hanging = createServer((socket) => { connected.push(socket) })
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve))
+    t.teardown(() => { for (const socket of connected) socket.destroy(); hanging.close() })
+    const serviceUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`
+    const bff = await startTestBff(t, tenant, serviceUrl, {
+      session: { redisUrl: redis.url, redisKeyPrefix: `late:${randomBytes(4).toString('hex')}:` },
+      config: { deadlines: { profileServiceMs: 3_000 } },
+    })
+    const browser = new BffBrowser(bff.url, tenant)
+    await browser.signIn()
+    await browser.get('/profile')
+    t.equal((await browser.send('PATCH', '/profile', { ...htmx, form: { displayName: 'Before Step-Up', givenName: '', surname: '' } })).status, 401, 'the save asks for MFA')
+    const verified = await browser.authorize('/auth/step-up')
+    await browser.get(verified.location!)
+
+    const form = { displayName: 'Typed During The Outage', givenName: '', surname: '' }
+    const saving = mode === 'htmx' ? browser.send('PATCH', '/profile', { ...htmx, form }) : browser.send('POST', '/profile', { form })
+    // Redis stops once the BFF has read the session and called the service.
+    for (let i = 0; i < 200 && connected.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25))
+    t.ok(connected.length > 0, 'the BFF called the edit profile service')
+    redis.freeze()
+    t.teardown(() => redis.thaw())
+    const answer = await saving
+    t.ok(answer.status >= 500, `a failure status (${answer.status})`)
+    t.match(String(answer.headers['content-type']), /^text\/html/, 'our HTML, not JSON')
+    t.notMatch(answer.body, /circuit|breaker|store-unavailable|statusCode|"error"/i, 'no internal text')
+    // htmx leaves the editor as it is in the page; without JavaScript the answer is the editor again.
+    if (mode === 'a plain form post') t.equal(fieldValue(answer.body, 'displayName'), 'Typed During The Outage', 'what the user typed is back in the form')
+  })
+}
