@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { cpus, loadavg } from 'node:os'
 import autocannon from 'autocannon'
-import { createClient } from 'redis'
 import { request } from 'undici'
 import { freePort } from '../harness/ports.ts'
 import type { ChildRole } from './child-role.ts'
 import { spread, type Spread } from './load.ts'
 import { createMemoryCgroup } from './memory-cgroup.ts'
+import { type RedisTopologyName, startBenchRedis } from './redis-topology.ts'
 import type { SignedInSession } from './roles/upstreams.ts'
 
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE]`: the load test
-// of issue 13 item 7. N users signed in with MFA, two BFF replicas on one Redis, 70 % profile
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE] [--redis single|cluster|sentinel|tls]`:
+// the load test of issue 13 item 7. N users signed in with MFA, two BFF replicas on one Redis
+// (`--redis`: the shared node, or a Cluster, Sentinel setup or mTLS node of the run's own), 70 % profile
 // page / 20 % htmx editor / 10 % htmx save, half the connections on each replica. Every answer
 // is read: it must be a 200 showing only its own user's name and address (0 cross-user data),
 // and after the load each user's profile must be the last save acknowledged (0 lost updates).
@@ -21,6 +22,8 @@ export interface MixedOptions {
   durationSeconds: number
   connections: number
   logLevel: string
+  /** `--redis`: the topology both replicas share (bench/redis-topology.ts). */
+  redis: RedisTopologyName
   /** `--bff-memory-max`: each BFF replica in a memory cgroup of its own with this limit, bytes. */
   bffMemoryMaxBytes?: number
 }
@@ -38,6 +41,8 @@ export interface MixedResults {
   ranAt: string
   machine: { cores: number; load: { atStart: number[]; atEnd: number[] } }
   settings: MixedOptions & { replicas: number; mix: Record<Kind, number> }
+  /** The topology, in words. */
+  redis: string
   signInSeconds: number
   requests: Record<Kind, number>
   latencyMs: Record<Kind | 'all', { p50: number; p99: number }>
@@ -70,11 +75,9 @@ type Start = (name: string, extra?: { script?: string; env?: Record<string, stri
 
 export async function runMixed(options: MixedOptions, start: Start, progress: (line: string) => void): Promise<MixedResults> {
   const loadAtStart = loadavg()
-  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-  const redis = createClient({ url: redisUrl, socket: { reconnectStrategy: false, connectTimeout: 2_000 } })
-  redis.on('error', () => {})
-  await redis.connect().catch(() => { throw new Error(`the mixed scenario needs Redis: none at ${redisUrl} (TEST_REDIS_URL)`) })
   const prefix = `bench-mixed-${process.pid}-${randomBytes(4).toString('hex')}:`
+  if (options.redis !== 'single') progress(`starting ${options.redis} Redis on loopback ports`)
+  const redis = await startBenchRedis(options.redis, prefix)
   const replicaNames = ['bff-a', 'bff-b']
   const cgroups = options.bffMemoryMaxBytes === undefined ? [] : replicaNames.map((name) => createMemoryCgroup(`bench-${process.pid}-${name}`, options.bffMemoryMaxBytes!))
   const replicas: ChildRole[] = []
@@ -83,7 +86,7 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
     const upstreams = await start('upstreams')
     const { serviceUrl, dataDir } = upstreams.ready as { serviceUrl: string; dataDir: string }
     const shared = {
-      BENCH_REDIS_URL: redisUrl, BENCH_REDIS_KEY_PREFIX: prefix, BENCH_SERVICE_URL: serviceUrl, BENCH_TENANT_DATA_DIR: dataDir,
+      BENCH_REDIS: JSON.stringify(redis.env), BENCH_REDIS_KEY_PREFIX: prefix, BENCH_SERVICE_URL: serviceUrl, BENCH_TENANT_DATA_DIR: dataDir,
       BENCH_SESSION_SECRETS: randomBytes(32).toString('base64url'), BENCH_TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     }
     const capped: Record<string, string> = cgroups.length > 0 ? { NODE_OPTIONS: imageHeapFlag } : {}
@@ -224,6 +227,7 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
       ranAt: new Date().toISOString(),
       machine: { cores: cpus().length, load: { atStart: loadAtStart, atEnd: loadavg() } },
       settings: { ...options, replicas: 2, mix: { page: 70, editor: 20, save: 10 } },
+      redis: redis.description,
       signInSeconds,
       requests,
       latencyMs,
@@ -239,11 +243,10 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
       } : {}),
     }
   } finally {
-    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys)
-    await redis.close()
     // A cgroup can be removed once nothing runs in it.
     for (const replica of replicas) await replica.stop()
     for (const cgroup of cgroups) cgroup.remove()
+    await redis.stop()
   }
 }
 
@@ -255,7 +258,7 @@ export function mixedMarkdown(results: MixedResults): string {
   const rows = (['page', 'editor', 'save', 'all'] as const).map((kind) =>
     `| ${kind} | ${kind === 'all' ? total : results.requests[kind]} | ${results.latencyMs[kind].p50} | ${results.latencyMs[kind].p99} |`)
   return [
-    `Mixed load ${results.ranAt}: ${settings.users} users signed in with MFA (in ${results.signInSeconds} s), 2 BFF replicas on one Redis, ${settings.connections} connections (half per replica), ${settings.durationSeconds} s, 70 % page / 20 % editor / 10 % save.`,
+    `Mixed load ${results.ranAt}: ${settings.users} users signed in with MFA (in ${results.signInSeconds} s), 2 BFF replicas on ${results.redis} (\`--redis ${settings.redis}\`), ${settings.connections} connections (half per replica), ${settings.durationSeconds} s, 70 % page / 20 % editor / 10 % save.`,
     `Machine: ${results.machine.cores} cores, load (1/5/15 min) at start ${results.machine.load.atStart.map((v) => v.toFixed(2)).join(' ')}, at end ${results.machine.load.atEnd.map((v) => v.toFixed(2)).join(' ')}.`,
     '',
     '| request | answered | p50 ms | p99 ms |',

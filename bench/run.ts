@@ -8,17 +8,19 @@ import { startChildRole, type ChildRole } from './child-role.ts'
 import { checkBudget, readBudget } from './check.ts'
 import { cpuOverDirectPerRound, measureInterleaved, ratioPerRound, type LoadOptions, type Scenario, type ScenarioRequest } from './load.ts'
 import { redisFootprint } from './redis-footprint.ts'
+import { type RedisTopologyName, redisTopologies } from './redis-topology.ts'
 import { parseMemorySize } from './memory-cgroup.ts'
 import { markdown, type BenchResults } from './report.ts'
 import type { SignedInSession } from './roles/upstreams.ts'
 import { buildApp, startUp, type StartUp, type StartUpRole } from './start-up.ts'
 
 // `npm run bench [-- --quick] [--users N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--cpu-prof] [--scenarios a,b] [--check] [--tracing] [--skip-start-to-ready]`
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE]`
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE] [--redis single|cluster|sentinel|tls]`
 // Tenant + edit profile service in one child process, the BFF in another, the baselines in a
 // third; autocannon here. Results go to bench/results/latest.{json,md}. `--check` compares them
 // with bench/budget.json and exits 1 when a budget is broken by more than the measured spread.
-// `--scenario mixed` is the load test of two replicas on Redis instead (bench/mixed.ts).
+// `--scenario mixed` is the load test of two replicas on Redis instead (bench/mixed.ts), on the
+// shared node or, with `--redis`, a Cluster, Sentinel or mTLS Redis the run starts and stops.
 
 const { values: flags } = parseArgs({
   options: {
@@ -36,12 +38,16 @@ const { values: flags } = parseArgs({
     'check': { type: 'boolean', default: false },
     'scenario': { type: 'string' },
     'bff-memory-max': { type: 'string' },
+    'redis': { type: 'string' },
   },
 })
 const quick = flags.quick
 const setting = (flag: string | undefined, envName: string, normal: number, quickValue: number) => Number(flag ?? process.env[envName] ?? (quick ? quickValue : normal))
 const mixed = flags.scenario === 'mixed'
 if (flags['bff-memory-max'] !== undefined && !mixed) throw new Error('--bff-memory-max applies to --scenario mixed')
+if (flags.redis !== undefined && !mixed) throw new Error('--redis applies to --scenario mixed')
+const redisTopology = (flags.redis ?? 'single') as RedisTopologyName
+if (!redisTopologies.includes(redisTopology)) throw new Error(`unknown --redis ${flags.redis}: one of ${redisTopologies.join(', ')}`)
 if (flags.scenario !== undefined && !mixed) throw new Error(`unknown --scenario ${flags.scenario}: the only one is "mixed" (use --scenarios for the others)`)
 // Quick: twice as many users as connections, so every save finds a session without one in flight.
 const users = setting(flags.users, 'BENCH_USERS', mixed ? 100 : 200, 10)
@@ -234,7 +240,7 @@ async function main(): Promise<BenchResults> {
 async function mainMixed() {
   const { runMixed, mixedMarkdown } = await import('./mixed.ts')
   const bffMemoryMaxBytes = flags['bff-memory-max'] === undefined ? undefined : parseMemorySize(flags['bff-memory-max'])
-  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel, bffMemoryMaxBytes }, start, progress)
+  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel, redis: redisTopology, bffMemoryMaxBytes }, start, progress)
   mkdirSync(resultsDir, { recursive: true })
   const table = mixedMarkdown(results)
   writeFileSync(join(resultsDir, 'mixed.json'), `${JSON.stringify(results, null, 2)}\n`)

@@ -8,10 +8,11 @@ import { serveParent } from '../child-role.ts'
 
 // Child process: the BFF exactly as the `local` profile configures it, with the default
 // in-memory stores, kept reachable so the footprint of one session can be weighed; or, with
-// BENCH_REDIS_URL (the mixed load test), one of several replicas sharing Redis, as in production.
+// BENCH_REDIS (the mixed load test: the REDIS_* variables of one topology, as JSON), one of
+// several replicas sharing Redis, as in production.
 
-const redis = process.env.BENCH_REDIS_URL
-  ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: process.env.BENCH_REDIS_KEY_PREFIX, SESSION_SECRETS: process.env.BENCH_SESSION_SECRETS, TOKEN_CACHE_KEYS: process.env.BENCH_TOKEN_CACHE_KEYS }
+const redis = process.env.BENCH_REDIS
+  ? { ...JSON.parse(process.env.BENCH_REDIS), REDIS_KEY_PREFIX: process.env.BENCH_REDIS_KEY_PREFIX, SESSION_SECRETS: process.env.BENCH_SESSION_SECRETS, TOKEN_CACHE_KEYS: process.env.BENCH_TOKEN_CACHE_KEYS }
   : {}
 const env = readEnv({ BFF_PORT: process.env.BENCH_BFF_PORT, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', PROFILE_SERVICE_URL: process.env.BENCH_SERVICE_URL, ...redis })
 const config = {
@@ -23,7 +24,7 @@ const config = {
 const telemetry = await startTelemetry(process.env, ['bff'])
 const sessions: NonNullable<ConstructorParameters<typeof session.MemoryStore>[0]> = new Map()
 const tokenCaches = createMemoryTokenCacheStore()
-const app = await buildBff(config, process.env.BENCH_REDIS_URL ? {} : { sessionStore: new session.MemoryStore(sessions), tokenCaches })
+const app = await buildBff(config, process.env.BENCH_REDIS ? {} : { sessionStore: new session.MemoryStore(sessions), tokenCaches })
 await app.listen({ host: config.host, port: config.port })
 
 serveParent({ url: config.publicOrigin }, {

@@ -13,13 +13,14 @@ import { sentinelMasterName, startRedisSentinel } from '../../helpers/redis-sent
 // same sessions work again, still signed in, and the drafts typed during the switch save. Access
 // tokens that msal sees as expiring at once make every request refresh under the session's
 // lock, and the tenant counts any refresh token presented twice: 0 across the switch. 20 users
-// (the issue asks 200: kept small for CI on two shared cores). The figures go to the test's
-// output and docs/redis.md.
+// by default (the issue asks 200: kept small for CI on two shared cores); FAILOVER_USERS=200
+// runs the issue's count. The figures go to the test's output and docs/redis.md.
 
-const users = 20
+const users = Number(process.env.FAILOVER_USERS ?? 20)
+if (!Number.isInteger(users) || users < 1) throw new Error(`FAILOVER_USERS must be a positive integer, not ${process.env.FAILOVER_USERS}`)
 // Two topologies, each set up with 20 sign-ins and step-ups: about a minute on an idle 2-core machine,
 // over five at load 12 (other suites on the same two cores): the file may take fifteen.
-t.setTimeout(900_000)
+t.setTimeout(Math.max(900_000, users * 45_000))
 /** Longest a request may take during the switch: the store guard's 1 s per command, many times over for a busy machine. */
 const answerBoundMs = 10_000
 const recoveryBoundMs = 15_000
@@ -96,7 +97,8 @@ async function failover(t: Test, redis: RedisConnectionConfig, kill: (sessionKey
   const saves = during.filter((answer) => answer.kind === 'save')
   const unavailable = during.filter((answer) => answer.status === 503)
   const failedSaves = saves.filter((answer) => !answer.saved)
-  const slowest = Math.max(...during.map((answer) => answer.ms))
+  // Not Math.max(...): a run whose sessions never come back holds 600 rounds of answers, past the call stack.
+  const slowest = during.reduce((max, answer) => Math.max(max, answer.ms), 0)
   const figures = {
     users, requests: during.length, pages: during.length - saves.length, saves: saves.length,
     usersOnKilledPrimary: hitUsers.size, answered503: unavailable.length, answered503ToOtherUsers: unavailable.filter((answer) => !hitUsers.has(answer.user)).length, saves503: saves.filter((answer) => answer.status === 503).length, saves409: saves.filter((answer) => answer.status === 409).length,
@@ -104,6 +106,8 @@ async function failover(t: Test, redis: RedisConnectionConfig, kill: (sessionKey
     promotionAfterKillMs: promotedAt === undefined ? null : Math.round(promotedAt - killedAt),
     recoveredAfterPromotionMs: recoveredAt === undefined || promotedAt === undefined ? null : Math.round(recoveredAt - promotedAt),
     slowestAnswerMs: Math.round(slowest),
+    // The last round (each user's two pages and a save): who the BFF no longer knows as signed in.
+    usersSignedOutAtEnd: new Set(answers.slice(-3 * stack.users.length).filter((answer) => answer.kind === 'page' && !answer.signedIn).map((answer) => answer.user)).size,
   }
 
   // After the switch: each user saves what the form still holds (keeping theirs after a 409).
