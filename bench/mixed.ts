@@ -9,7 +9,7 @@ import { createMemoryCgroup } from './memory-cgroup.ts'
 import { type RedisTopologyName, startBenchRedis } from './redis-topology.ts'
 import type { SignedInSession } from './roles/upstreams.ts'
 
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE] [--redis single|cluster|sentinel|tls]`:
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE] [--service-memory-max SIZE] [--redis single|cluster|sentinel|tls]`:
 // the load test of issue 13 item 7. N users signed in with MFA, two BFF replicas on one Redis
 // (`--redis`: the shared node, or a Cluster, Sentinel setup or mTLS node of the run's own), 70 % profile
 // page / 20 % htmx editor / 10 % htmx save, half the connections on each replica. Every answer
@@ -26,6 +26,8 @@ export interface MixedOptions {
   redis: RedisTopologyName
   /** `--bff-memory-max`: each BFF replica in a memory cgroup of its own with this limit, bytes. */
   bffMemoryMaxBytes?: number
+  /** `--service-memory-max`: the edit profile service in a process and memory cgroup of its own with this limit, bytes. */
+  serviceMemoryMaxBytes?: number
 }
 
 /** Node's heap sized from the container's limit, as the image's ENTRYPOINT starts Node. */
@@ -52,7 +54,7 @@ export interface MixedResults {
   examples: string[]
   overTime: Window[]
   rssMb: Record<string, Spread>
-  /** With `--bff-memory-max`: each replica's cgroup, its peak charge and the OOM killer's count. */
+  /** With `--bff-memory-max` / `--service-memory-max`: each capped role's cgroup, its peak charge and the OOM killer's count. */
   memory?: Record<string, ReplicaMemory>
 }
 
@@ -79,23 +81,38 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
   if (options.redis !== 'single') progress(`starting ${options.redis} Redis on loopback ports`)
   const redis = await startBenchRedis(options.redis, prefix)
   const replicaNames = ['bff-a', 'bff-b']
-  const cgroups = options.bffMemoryMaxBytes === undefined ? [] : replicaNames.map((name) => createMemoryCgroup(`bench-${process.pid}-${name}`, options.bffMemoryMaxBytes!))
+  const limits: [string, number][] = [
+    ...(options.bffMemoryMaxBytes === undefined ? [] : replicaNames.map((name): [string, number] => [name, options.bffMemoryMaxBytes!])),
+    ...(options.serviceMemoryMaxBytes === undefined ? [] : [['profile-service', options.serviceMemoryMaxBytes] as [string, number]]),
+  ]
+  const cgroupOf = new Map(limits.map(([name, bytes]) => [name, createMemoryCgroup(`bench-${process.pid}-${name}`, bytes)]))
+  const cgroups = [...cgroupOf.values()]
+  // The image's heap flag added to the bench's own options (which resolve the workspace packages to their sources).
+  const heapOptions = { NODE_OPTIONS: [process.env.NODE_OPTIONS, imageHeapFlag].filter(Boolean).join(' ') }
   const replicas: ChildRole[] = []
+  let service: ChildRole | undefined
   try {
     progress(`starting the tenant (${options.users} users) and the edit profile service`)
     const upstreams = await start('upstreams')
-    const { serviceUrl, dataDir } = upstreams.ready as { serviceUrl: string; dataDir: string }
+    const { dataDir } = upstreams.ready as { dataDir: string }
+    let { serviceUrl } = upstreams.ready as { serviceUrl: string }
+    const serviceCgroup = cgroupOf.get('profile-service')
+    if (serviceCgroup) {
+      service = await start('profile-service', { script: 'profile-service', env: { ...heapOptions, BENCH_TENANT_DATA_DIR: dataDir }, cgroupProcs: serviceCgroup.procs })
+      serviceUrl = service.ready.url as string
+      progress(`the edit profile service in a cgroup v${serviceCgroup.version} of its own, limit ${serviceCgroup.limitBytes} bytes`)
+    }
     const shared = {
       BENCH_REDIS: JSON.stringify(redis.env), BENCH_REDIS_KEY_PREFIX: prefix, BENCH_SERVICE_URL: serviceUrl, BENCH_TENANT_DATA_DIR: dataDir,
       BENCH_SESSION_SECRETS: randomBytes(32).toString('base64url'), BENCH_TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     }
-    const capped: Record<string, string> = cgroups.length > 0 ? { NODE_OPTIONS: imageHeapFlag } : {}
-    for (const [index, name] of replicaNames.entries()) {
+    for (const name of replicaNames) {
       const port = await freePort()
       await upstreams.ask('registerBff', { redirectUri: `http://localhost:${port}/auth/redirect`, postLogoutRedirectUri: `http://localhost:${port}/` })
-      replicas.push(await start(name, { script: 'bff', env: { ...shared, ...capped, BENCH_BFF_PORT: String(port) }, cgroupProcs: cgroups[index]?.procs }))
+      const cgroup = cgroupOf.get(name)
+      replicas.push(await start(name, { script: 'bff', env: { ...shared, ...(cgroup ? heapOptions : {}), BENCH_BFF_PORT: String(port) }, cgroupProcs: cgroup?.procs }))
     }
-    if (cgroups.length) progress(`each replica in a cgroup v${cgroups[0].version} of its own, limit ${options.bffMemoryMaxBytes} bytes, Node started with ${imageHeapFlag}`)
+    if (options.bffMemoryMaxBytes !== undefined) progress(`each replica in a cgroup of its own, limit ${options.bffMemoryMaxBytes} bytes, Node started with ${imageHeapFlag}`)
     const urls = replicas.map((replica) => replica.ready.url as string)
 
     progress(`signing in ${options.users} users with MFA step-up on replica a`)
@@ -164,8 +181,8 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
       if (kind === 'save' && context.displayName) acknowledged[user] = context.displayName
     }
 
-    const allRoles = [upstreams, ...replicas]
-    const names = ['upstreams', 'bff-a', 'bff-b']
+    const allRoles = [upstreams, ...replicas, ...(service ? [service] : [])]
+    const names = ['upstreams', 'bff-a', 'bff-b', ...(service ? ['profile-service'] : [])]
     // A replica the OOM killer took answers nothing: its RSS is missing from then on.
     const rssOf = (role: ChildRole) => role.ask<NodeJS.MemoryUsage>('memoryUsage').then((usage) => Math.round(usage.rss / 2 ** 20), () => Number.NaN)
     const rss = async () => {
@@ -237,7 +254,7 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
       overTime,
       rssMb: Object.fromEntries(names.map((name) => [name, spread(overTime.map((window) => window.rssMb[name]))])),
       ...(cgroups.length ? {
-        memory: Object.fromEntries(cgroups.map((cgroup, index) => [replicaNames[index], {
+        memory: Object.fromEntries([...cgroupOf].map(([name, cgroup]) => [name, {
           limitBytes: cgroup.limitBytes, peakBytes: cgroup.peakBytes(), oomKills: cgroup.oomKills(), cgroupVersion: cgroup.version, nodeOptions: imageHeapFlag,
         }])),
       } : {}),
@@ -245,6 +262,7 @@ export async function runMixed(options: MixedOptions, start: Start, progress: (l
   } finally {
     // A cgroup can be removed once nothing runs in it.
     for (const replica of replicas) await replica.stop()
+    await service?.stop()
     for (const cgroup of cgroups) cgroup.remove()
     await redis.stop()
   }
@@ -268,7 +286,7 @@ export function mixedMarkdown(results: MixedResults): string {
     `- Non-2xx ${errors.non2xx}, transport errors ${errors.transport}, timeouts (30 s) ${errors.timeouts}, wrong answers ${errors.wrongAnswers}, answers naming another user ${errors.crossUser}, lost updates ${errors.lostUpdates} (last acknowledged save read back for ${results.updatesChecked} users).`,
     ...(results.examples.length ? [`- First problems: ${results.examples.join('; ')}`] : []),
     `- RSS MB over the run, median (min–max): ${Object.entries(results.rssMb).map(([name, value]) => `${name} ${value.median} (${value.min}–${value.max})`).join('; ')}`,
-    ...(results.memory ? [`- Memory cgroup per replica (${Object.values(results.memory)[0].nodeOptions}): ${Object.entries(results.memory).map(([name, memory]) =>
+    ...(results.memory ? [`- Memory cgroup per capped process (${Object.values(results.memory)[0].nodeOptions}): ${Object.entries(results.memory).map(([name, memory]) =>
       `${name} limit ${mib(memory.limitBytes)} MiB, peak ${mib(memory.peakBytes)} MiB, OOM kills ${memory.oomKills} (cgroup v${memory.cgroupVersion})`).join('; ')}`] : []),
     '',
     '| at s | answered | p50 ms | p99 ms | RSS MB upstreams / bff-a / bff-b |',

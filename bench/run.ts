@@ -15,7 +15,7 @@ import type { SignedInSession } from './roles/upstreams.ts'
 import { buildApp, startUp, type StartUp, type StartUpRole } from './start-up.ts'
 
 // `npm run bench [-- --quick] [--users N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--cpu-prof] [--scenarios a,b] [--check] [--tracing] [--skip-start-to-ready]`
-// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE] [--redis single|cluster|sentinel|tls]`
+// `npm run bench -- --scenario mixed [--users N] [--duration S] [--connections C] [--bff-memory-max SIZE] [--service-memory-max SIZE] [--redis single|cluster|sentinel|tls]`
 // Tenant + edit profile service in one child process, the BFF in another, the baselines in a
 // third; autocannon here. Results go to bench/results/latest.{json,md}. `--check` compares them
 // with bench/budget.json and exits 1 when a budget is broken by more than the measured spread.
@@ -38,6 +38,7 @@ const { values: flags } = parseArgs({
     'check': { type: 'boolean', default: false },
     'scenario': { type: 'string' },
     'bff-memory-max': { type: 'string' },
+    'service-memory-max': { type: 'string' },
     'redis': { type: 'string' },
   },
 })
@@ -45,6 +46,7 @@ const quick = flags.quick
 const setting = (flag: string | undefined, envName: string, normal: number, quickValue: number) => Number(flag ?? process.env[envName] ?? (quick ? quickValue : normal))
 const mixed = flags.scenario === 'mixed'
 if (flags['bff-memory-max'] !== undefined && !mixed) throw new Error('--bff-memory-max applies to --scenario mixed')
+if (flags['service-memory-max'] !== undefined && !mixed) throw new Error('--service-memory-max applies to --scenario mixed')
 if (flags.redis !== undefined && !mixed) throw new Error('--redis applies to --scenario mixed')
 const redisTopology = (flags.redis ?? 'single') as RedisTopologyName
 if (!redisTopologies.includes(redisTopology)) throw new Error(`unknown --redis ${flags.redis}: one of ${redisTopologies.join(', ')}`)
@@ -240,7 +242,8 @@ async function main(): Promise<BenchResults> {
 async function mainMixed() {
   const { runMixed, mixedMarkdown } = await import('./mixed.ts')
   const bffMemoryMaxBytes = flags['bff-memory-max'] === undefined ? undefined : parseMemorySize(flags['bff-memory-max'])
-  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel, redis: redisTopology, bffMemoryMaxBytes }, start, progress)
+  const serviceMemoryMaxBytes = flags['service-memory-max'] === undefined ? undefined : parseMemorySize(flags['service-memory-max'])
+  const results = await runMixed({ users, durationSeconds: setting(flags.duration, 'BENCH_DURATION', 60, 5), connections: setting(flags.connections, 'BENCH_CONNECTIONS', 50, 10), logLevel, redis: redisTopology, bffMemoryMaxBytes, serviceMemoryMaxBytes }, start, progress)
   mkdirSync(resultsDir, { recursive: true })
   const table = mixedMarkdown(results)
   writeFileSync(join(resultsDir, 'mixed.json'), `${JSON.stringify(results, null, 2)}\n`)
