@@ -1,5 +1,5 @@
 import type { AuthenticationResult } from '@azure/msal-node'
-import { LRUCache } from 'lru-cache'
+import { boundedLru } from './bounded-lru.ts'
 
 // The tokens msal last returned, per session and scopes, until they are due for renewal. A hit
 // returns exactly what msal would return from its cache, without building a client and reading
@@ -18,7 +18,7 @@ export interface HotTokenCacheOptions {
 }
 
 export function createHotTokenCache({ maxSessions = 10_000, now = Date.now }: HotTokenCacheOptions = {}) {
-  const sessions = new LRUCache<string, Map<string, HotToken>>({ max: maxSessions })
+  const sessions = boundedLru<Map<string, HotToken>>(maxSessions)
   return {
     /** The token msal returned for these scopes, while it is not due for renewal and belongs to `homeAccountId`. */
     get(cacheKey: string, scopes: string[], homeAccountId: string): AuthenticationResult | undefined {

@@ -1,7 +1,8 @@
 import cookie, { Signer } from '@fastify/cookie'
 import session, { type SessionStore } from '@fastify/session'
 import type { FastifyInstance } from 'fastify'
-import { LRUCache } from 'lru-cache'
+import type { LRUCache } from 'lru-cache'
+import { boundedLru } from './bounded-lru.ts'
 import type { SessionSettings } from './config-types.ts'
 import { SignInRequiredError } from './identity.ts'
 import { rememberingBindingCheck } from './stores/token-cache-binding.ts'
@@ -26,8 +27,8 @@ const rememberedCookies = 10_000
  */
 export function rememberingSigner(secrets: string[]) {
   const signer = new Signer(secrets, 'sha256')
-  const verified = new LRUCache<string, ReturnType<Signer['unsign']>>({ max: rememberedCookies })
-  const signed = new LRUCache<string, string>({ max: rememberedCookies })
+  const verified = boundedLru<ReturnType<Signer['unsign']>>(rememberedCookies)
+  const signed = boundedLru<string>(rememberedCookies)
   const keep = <V extends {}>(cache: LRUCache<string, V>, key: string, value: V) => {
     cache.set(key, value)
     return value

@@ -1,6 +1,6 @@
 import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
-import { boundedLru } from './bounded-lru.ts'
+import { boundedLru } from '../bounded-lru.ts'
 
 // The session store of a single BFF process without Redis (the dev default). @fastify/session's
 // own MemoryStore is an unbounded Map that keeps an expired session until its cookie comes back;

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifySessionObject } from '@fastify/session'
-import { boundedLru } from './bounded-lru.ts'
+import { boundedLru } from '../bounded-lru.ts'
 
 /** What a binding reads of a session: its id, its user and its token cache. */
 type Session = Pick<FastifySessionObject, 'sessionId' | 'user' | 'tokenCacheKey' | 'tokenCacheBinding'>

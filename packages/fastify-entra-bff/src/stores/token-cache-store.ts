@@ -1,4 +1,4 @@
-import { boundedLru } from './bounded-lru.ts'
+import { boundedLru } from '../bounded-lru.ts'
 import { DependencyFailure } from '../failures.ts'
 
 // Where each session's msal token cache lives, and the lock that serialises token work of one
