@@ -99,7 +99,8 @@ export function registerSecurityHeaders(app: FastifyInstance, metadata: TenantMe
       firstLoad = Promise.race([metadata.get(), sleep(firstLoadWaitMs, undefined, { ref: false })]).catch(() => undefined)
     }
     await firstLoad
-    for (const [name, value] of currentHeaders()) reply.header(name, value)
+    // Loaded while this page waited: its headers name the tenant now (the root hook set them without).
+    if (metadata.current()) for (const [name, value] of currentHeaders()) reply.header(name, value)
   }
 }
 
