@@ -9,7 +9,7 @@ import { DependencyFailure, fromMsal, fromTenantDiscovery } from './failures.ts'
 import { bffMetrics } from './metrics.ts'
 import { ClaimsChallengeError } from './claims-challenge-error.ts'
 import { createHotTokenCache } from './hot-token-cache.ts'
-import type { SessionLock, TokenCacheStore } from './stores/token-cache-store.ts'
+import { type SessionLease, type SessionLock, type TokenCacheStore, writeWhileHeld } from './stores/token-cache-store.ts'
 
 // Everything the BFF asks of Entra, through msal-node: sign-in, code redemption and silent tokens
 // under the session's lock. One confidential client per operation, bound to that session's token
@@ -51,6 +51,12 @@ export interface IdentityDeps {
  */
 const defaultTokenWaitMs = 8_000
 
+/** Token work under a session's lock: the lock's lease, and the cache writes still retried under it. */
+interface LockedCache {
+  lease: SessionLease
+  rewrites: Promise<unknown>[]
+}
+
 /** Waits for `work` up to `ms`; past that the caller gets `onTimeout()`, and the work goes on. */
 function waitAtMost<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -80,29 +86,54 @@ export function createIdentity(deps: IdentityDeps) {
    * Token work under the session's lock. The wait for the lock is bounded by the lock (busy);
    * the token call by tokenWaitMs (tenant-timeout) — but the lock is held until the call settles.
    */
-  function underLock<T>(cacheKey: string, call: () => Promise<T>): Promise<T> {
+  function underLock<T>(cacheKey: string, call: (locked: LockedCache) => Promise<T>): Promise<T> {
     // Boxed: resolving a promise with a promise would wait for it, not hand it over.
     let started!: (call: { running: Promise<T> }) => void
     const callStarted = new Promise<{ running: Promise<T> }>((resolve) => (started = resolve))
-    const locked = locks.withLock(cacheKey, () => {
-      const running = call()
+    const locked = locks.withLock(cacheKey, async (lease) => {
+      const rewrites: Promise<unknown>[] = []
+      const running = call({ lease, rewrites })
       started({ running })
-      return running
+      // The lock is held until a token cache that failed to be written is written, or the lease
+      // is no longer certain (writeWhileHeld): the request itself has its answer by then.
+      try {
+        return await running
+      } finally {
+        await Promise.all(rewrites)
+      }
     })
     const answered = callStarted.then(({ running }) => waitAtMost(running, deps.tokenWaitMs ?? defaultTokenWaitMs, () => new DependencyFailure('tenant-timeout')))
     answered.catch(() => {})
     return Promise.race([locked, answered])
   }
 
-  async function msalFor(cacheKey?: string) {
+  /**
+   * A confidential client, bound to the session's token cache when `cacheKey` is given. Under the
+   * session's lock (`locked`) only this work changes the stored cache, so it is read from the store
+   * once and then known here: msal asks for it again after the tenant answered a refresh, and a
+   * store failing at that moment would lose the tokens the tenant has just rotated. A changed cache
+   * that cannot be written is written again while the lock is held (`rewrites`), so the spent
+   * refresh token left in the store is not sent a second time.
+   */
+  async function msalFor(cacheKey?: string, locked?: LockedCache) {
+    let known: { serialized: string | undefined } | undefined
     const cachePlugin: ICachePlugin | undefined = cacheKey
       ? {
           async beforeCacheAccess(context) {
-            const serialized = await tokenCaches.get(cacheKey)
-            if (serialized) context.tokenCache.deserialize(serialized)
+            if (!known || !locked) known = { serialized: await tokenCaches.get(cacheKey) }
+            if (known.serialized) context.tokenCache.deserialize(known.serialized)
           },
           async afterCacheAccess(context) {
-            if (context.cacheHasChanged) await tokenCaches.set(cacheKey, context.tokenCache.serialize(), cacheTtlMs)
+            if (!context.cacheHasChanged) return
+            const serialized = context.tokenCache.serialize()
+            known = { serialized }
+            const write = () => tokenCaches.set(cacheKey, serialized, cacheTtlMs)
+            try {
+              await write()
+            } catch (error) {
+              if (locked) locked.rewrites.push(writeWhileHeld(write, locked.lease))
+              throw error
+            }
           },
         }
       : undefined
@@ -136,9 +167,9 @@ export function createIdentity(deps: IdentityDeps) {
 
     /** Redeems the code into the token cache under `cacheKey`; msal checks the nonce. */
     async redeemCode(cacheKey: string, code: string, pending: PendingAuthorization, correlationId: string = randomUUID()): Promise<AuthenticationResult> {
-      return underLock(cacheKey, async () => {
+      return underLock(cacheKey, async (locked) => {
         hotTokens.forget(cacheKey) // a new sign-in or step-up: the next request reads the new cache
-        const msal = await msalFor(cacheKey)
+        const msal = await msalFor(cacheKey, locked)
         return msal.acquireTokenByCode(
           { code, scopes: pending.scopes, redirectUri: deps.redirectUri, codeVerifier: pending.codeVerifier, nonce: pending.nonce, state: pending.state, claims: pending.claims, correlationId },
           { code, state: pending.state },
@@ -160,9 +191,9 @@ export function createIdentity(deps: IdentityDeps) {
         bffMetrics.tokenAcquired('cache_hit')
         return hot
       }
-      return underLock(cacheKey, async () => {
+      return underLock(cacheKey, async (locked) => {
         // The account comes from the session: looking it up in the cache would read the cache twice.
-        const msal = await msalFor(cacheKey)
+        const msal = await msalFor(cacheKey, locked)
         try {
           const result = await msal.acquireTokenSilent({ account, scopes, claims, correlationId })
           hotTokens.remember(cacheKey, scopes, result)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createMemoryTokenCacheStore } from '../src/stores/token-cache-store.ts'
+import { createMemoryTokenCacheStore, writeWhileHeld } from '../src/stores/token-cache-store.ts'
 
 // The in-memory store of each session's serialized msal token cache.
 
@@ -34,4 +34,31 @@ t.test('it holds at most its bound of sessions, dropping the least recently used
   t.equal(await store.get('session-b'), undefined)
   t.equal(await store.get('session-a'), 'cache of a')
   t.equal(await store.get('session-c'), 'cache of c')
+})
+
+// A cache holding a refresh token the tenant has just rotated is written again while the lock is
+// certainly held; once it is not, another request may be using the session, and a late write
+// could put back tokens older than theirs.
+t.test('a cache that could not be written is written again until it is, while the lease holds', async (t) => {
+  let attempts = 0
+  const written = await writeWhileHeld(async () => {
+    attempts++
+    if (attempts < 3) throw new Error('store unavailable')
+  }, { held: () => true }, { firstMs: 1, mostMs: 2 })
+  t.equal(written, true)
+  t.equal(attempts, 3, 'two failures, then written')
+})
+
+t.test('and no longer once the lease is not certainly held', async (t) => {
+  let attempts = 0
+  let held = true
+  const written = await writeWhileHeld(async () => {
+    attempts++
+    if (attempts === 2) held = false // the lease ran out while Redis stayed down
+    throw new Error('store unavailable')
+  }, { held: () => held }, { firstMs: 1, mostMs: 2 })
+  t.equal(written, false)
+  t.equal(attempts, 2, 'no attempt after the lease ended')
+  t.equal(await writeWhileHeld(async () => { attempts++ }, { held: () => false }), false, 'a lease already gone writes nothing')
+  t.equal(attempts, 2)
 })

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { createClient } from 'redis'
 import t, { type Test } from 'tap'
-import { BffBrowser, startTestBff, type BffResponse } from '../../helpers/bff.ts'
+import type { LocalTenant } from 'entra-local-tenant'
+import { buildBff } from '../../../src/bff/app.ts'
+import { BffBrowser, bffConfig, startTestBff, type BffResponse } from '../../helpers/bff.ts'
 import { fieldValue, parseHtml } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startPrivateRedis } from '../../helpers/redis.ts'
+import { startTenantProcess } from '../../helpers/tenant-process.ts'
+import { freePort } from '../../../harness/ports.ts'
 
 // Redis down (frozen with SIGSTOP: connections open, no answer): every route that needs the
 // session store answers our own 503 page, or for htmx our fragment, in the user's language. No
@@ -132,3 +137,62 @@ for (const mode of ['htmx', 'a plain form post'] as const) {
     if (mode === 'a plain form post') t.equal(fieldValue(answer.body, 'displayName'), 'Typed During The Outage', 'what the user typed is back in the form')
   })
 }
+
+t.test('Redis restarting while the tenant rotates a refresh token: the new one is written once Redis is back, never sent twice, the user stays signed in', async (t) => {
+  const redis = await startPrivateRedis(t)
+  if (!redis) return
+  const port = await freePort()
+  const origin = `http://localhost:${port}`
+  // Tokens that live 200 s are due for renewal at once (msal renews 300 s early): every page
+  // redeems the session's refresh token. With strict reuse detection a refresh token sent twice
+  // revokes the session's grant, so the user would be signed out (Entra keeps an old one valid).
+  const tenant = await startTenantProcess(t, {
+    redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
+    editTenant: (file) => {
+      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
+      file.settings.strictRefreshTokenReuseDetection = true
+    },
+  })
+  const prefix = `rotate:${randomBytes(4).toString('hex')}:`
+  const base = bffConfig(tenant as unknown as LocalTenant, port, 'http://127.0.0.1:9')
+  const app = await buildBff({ ...base, session: { ...base.session, redisUrl: redis.url, redisKeyPrefix: prefix } })
+  t.teardown(() => app.close())
+  await app.listen({ host: '127.0.0.1', port })
+  const browser = new BffBrowser(origin, tenant as unknown as LocalTenant)
+  await browser.signIn()
+  t.equal((await browser.get('/profile')).status, 200, 'signed in, the first refresh written')
+
+  // The moment that matters: the BFF holds the session's lock and has read the token cache (the
+  // session's GET, then the cache's), and its refresh waits at a frozen tenant.
+  const watcher = createClient({ url: redis.url })
+  await watcher.connect()
+  const reads = async () => Number(/cmdstat_get:calls=(\d+)/.exec(await watcher.info('commandstats'))?.[1] ?? 0)
+  const readsBefore = await reads()
+  tenant.freeze()
+  t.teardown(() => tenant.thaw())
+  const page = browser.get('/profile')
+  let waiting = false
+  for (let i = 0; i < 400 && !waiting; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25))
+    waiting = (await watcher.keys(`${prefix}lock:*`)).length === 1 && (await reads()) >= readsBefore + 2
+  }
+  t.ok(waiting, 'the refresh is on its way to the tenant, under the lock')
+  await watcher.close()
+
+  // Redis goes away (its data kept on disk, as a promoted replica keeps it); the tenant answers
+  // the refresh, rotating the refresh token; the BFF cannot write the new cache, and answers.
+  await redis.stop()
+  tenant.thaw()
+  const answer = await page
+  t.equal(answer.status, 503, `the page answers our 503 (${answer.status})`)
+
+  await redis.start()
+  let after = await browser.get('/profile')
+  for (let i = 0; i < 300 && after.status !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    after = await browser.get('/profile')
+  }
+  t.equal(after.status, 200, 'the same session works once Redis is back')
+  t.match(after.body, /Demo User/, 'still signed in: the rotated refresh token was kept, the spent one never sent again')
+  t.equal((await browser.get('/profile')).status, 200, 'and the next refresh works too')
+})

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RedisCommands } from './redis-connection.ts'
+import type { SessionLease } from './token-cache-store.ts'
 
 /** The two commands the lock needs, so any node-redis client (RESP2 or 3) fits. */
 type LockClient = Pick<RedisCommands, 'set' | 'eval'>
@@ -20,6 +21,8 @@ export interface RedisLockOptions {
   prefix?: string
   /** Runs each Redis command (a deadline and circuit breaker); the lock's own work is not inside it. */
   guard?: <T>(command: () => Promise<T>) => Promise<T>
+  /** The clock the lease is counted on (tests inject one). */
+  now?: () => number
 }
 
 // Deletes or extends the lock only if this holder still owns it.
@@ -31,6 +34,9 @@ const renewScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.
  * work of one session: only one of them redeems a refresh token at a time. The holder renews the
  * lease while its work runs, so a slow token call keeps the lock until it settles: no other
  * request sends the same refresh token while the answer to the first is still outstanding.
+ * The work is told whether the lease is still certainly its own (`lease.held()`): Redis confirmed
+ * it less than a lease ago. Through a failover a lease that reached the replica stays the
+ * holder's, and is confirmed again as soon as the promoted replica answers.
  */
 export function createRedisLock(client: LockClient, options: RedisLockOptions = {}) {
   const leaseMs = options.leaseMs ?? 15_000
@@ -38,24 +44,51 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
   const prefix = options.prefix ?? 'lock:'
   const guard = options.guard ?? (<T>(command: () => Promise<T>) => command())
 
+  const now = options.now ?? Date.now
+  // A lease Redis confirmed at `confirmedAt` is ours until then + leaseMs on Redis's clock; this
+  // much less on ours covers the trip of the confirming command and a little clock drift.
+  const marginMs = Math.min(1_000, Math.floor(leaseMs / 5))
+  const renewEveryMs = Math.max(10, Math.floor(leaseMs / 3))
+  const renewAgainAfterFailureMs = Math.max(10, Math.min(250, Math.floor(leaseMs / 10)))
+
   return {
-    async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    async withLock<T>(key: string, work: (lease: SessionLease) => Promise<T>): Promise<T> {
       const lockKey = prefix + key
       const owner = randomUUID()
-      const deadline = Date.now() + waitMs
+      const deadline = now() + waitMs
       let pause = 5
-      while ((await guard(() => client.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: leaseMs } }))) !== 'OK') {
-        if (Date.now() > deadline) throw new LockTimeoutError(key)
+      let confirmedAt: number
+      for (;;) {
+        confirmedAt = now()
+        if ((await guard(() => client.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: leaseMs } }))) === 'OK') break
+        if (now() > deadline) throw new LockTimeoutError(key)
         await sleep(pause)
         pause = Math.min(pause * 2, 100)
       }
-      const renewal = setInterval(() => {
-        guard(() => client.eval(renewScript, { keys: [lockKey], arguments: [owner, String(leaseMs)] })).catch(() => {})
-      }, Math.max(10, Math.floor(leaseMs / 3)))
+      // Renewed every third of a lease; after a failed renewal (Redis down, a failover) again
+      // soon, so a lease that survives the outage is confirmed as soon as Redis answers.
+      let settled = false
+      let renewal: NodeJS.Timeout | undefined
+      const renew = (afterMs: number) => {
+        renewal = setTimeout(() => {
+          const sentAt = now()
+          guard(() => client.eval(renewScript, { keys: [lockKey], arguments: [owner, String(leaseMs)] })).then(
+            (renewed) => {
+              if (renewed === 1) confirmedAt = sentAt
+              else confirmedAt = -Infinity // taken over after it ran out: never ours again
+              if (!settled && renewed === 1) renew(renewEveryMs)
+            },
+            () => { if (!settled) renew(renewAgainAfterFailureMs) },
+          )
+        }, afterMs)
+      }
+      renew(renewEveryMs)
+      const lease: SessionLease = { held: () => now() < confirmedAt + leaseMs - marginMs }
       try {
-        return await work()
+        return await work(lease)
       } finally {
-        clearInterval(renewal)
+        settled = true
+        clearTimeout(renewal)
         await guard(() => client.eval(releaseScript, { keys: [lockKey], arguments: [owner] })).catch(() => {})
       }
     },

@@ -14,8 +14,38 @@ export interface TokenCacheStore {
   sizeOf(key: string): Promise<number>
 }
 
+/** What the work under a session's lock may ask of it. */
+export interface SessionLease {
+  /** True while the lock is certainly still this work's (in Redis: confirmed less than a lease ago). */
+  held(): boolean
+}
+
 export interface SessionLock {
-  withLock<T>(key: string, work: () => Promise<T>): Promise<T>
+  withLock<T>(key: string, work: (lease: SessionLease) => Promise<T>): Promise<T>
+}
+
+/** In one process the lock is the work's until the work settles. */
+const heldInProcess: SessionLease = { held: () => true }
+
+/**
+ * Writes a token cache that could not be written (Redis down or switching primaries) again and
+ * again, while the session's lock is still certainly held: the cache holds a refresh token the
+ * tenant has just rotated, and the stored one is spent. Once the lease is no longer certain,
+ * another request may already be using the session, and a late write could undo its tokens.
+ * Resolves true when the cache was written.
+ */
+export async function writeWhileHeld(write: () => Promise<void>, lease: SessionLease, pauses: { firstMs?: number; mostMs?: number } = {}): Promise<boolean> {
+  let pause = pauses.firstMs ?? 50
+  while (lease.held()) {
+    try {
+      await write()
+      return true
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, pause))
+      pause = Math.min(pause * 2, pauses.mostMs ?? 1_000)
+    }
+  }
+  return false
 }
 
 /**
@@ -64,7 +94,7 @@ export function createMemorySessionLock(waitMs = 10_000): SessionLock {
           const myTurn = await Promise.race([previous.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(resolve, waitMs, false)))])
           if (!myTurn) throw new DependencyFailure('store-busy')
         }
-        return await work()
+        return await work(heldInProcess)
       } finally {
         clearTimeout(timer)
         release()

@@ -118,3 +118,40 @@ t.test('a lock whose Redis commands fail reports the guard error, and the work n
   await t.rejects(lock.withLock('session-1', async () => { ran = true }), /store down/)
   t.notOk(ran)
 })
+
+/** Waits (polling, far past any renewal) until `check` is true; false if it never became so. */
+async function eventually(check: () => boolean, boundMs = 10_000) {
+  for (const until = Date.now() + boundMs; Date.now() < until;) {
+    if (check()) return true
+    await sleep(10)
+  }
+  return check()
+}
+
+t.test('the work knows whether its lease still holds: confirmed by Redis less than a lease ago, and still its own', async (t) => {
+  const redis = await connectTestRedis(t)
+  if (!redis) return
+  // The lease is counted on an injected clock; renewals still run on real timers (every 200 ms,
+  // every 60 ms after a failure), and the test waits for them without bounding how soon they come.
+  let clock = 1_000_000
+  let redisDown = false
+  const guard = <T>(command: () => Promise<T>) => (redisDown ? Promise.reject(new Error('store unavailable')) : command())
+  const leaseMs = 600
+  const lock = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs, guard, now: () => clock })
+  const key = `${redis.prefix}session-1`
+  await lock.withLock('session-1', async (lease) => {
+    t.ok(lease.held(), 'held as soon as it is taken')
+    clock += leaseMs - 200
+    t.ok(lease.held(), 'still held within its lease')
+    redisDown = true
+    clock += 200
+    t.notOk(lease.held(), 'Redis did not confirm it for a lease (less a margin): no longer certain')
+    redisDown = false
+    t.ok(await eventually(() => lease.held()), 'Redis answers again, the lease was still its own: held again')
+    await redis.client.set(key, 'another-holder', { expiration: { type: 'PX', value: 5_000 } })
+    t.ok(await eventually(() => !lease.held()), 'taken over by another holder: not held')
+    clock += 10 * leaseMs
+    await sleep(300)
+    t.notOk(lease.held(), 'and never again')
+  })
+})
