@@ -88,7 +88,10 @@ const minuteMs = 60_000
 /** How many entries each bounded map keeps at most: far beyond what a development tenant serves. */
 export const stateLimits = { sessions: 10_000, interactions: 10_000, codes: 10_000, refreshTokens: 100_000, perAddress: 10_000, accessTokens: 10_000 }
 
-const bounded = <V extends {}>(max: number, ttlMs?: number) => new LRUCache<string, V>({ max, ...(ttlMs ? { ttl: ttlMs } : {}) })
+// Counted through maxSize (each entry weighs 1), not max: lru-cache's max allocates every slot up
+// front, which for these bounds was megabytes held by a tenant that had served nobody yet.
+const bounded = <V extends {}>(maxEntries: number, ttlMs?: number) =>
+  new LRUCache<string, V>({ maxSize: maxEntries, sizeCalculation: () => 1, ...(ttlMs ? { ttl: ttlMs } : {}) })
 
 export function createTenantState() {
   const sessions = bounded<TenantSession>(stateLimits.sessions)
