@@ -58,12 +58,21 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
       const deadline = now() + waitMs
       let pause = 5
       let confirmedAt: number
-      for (;;) {
-        confirmedAt = now()
-        if ((await guard(() => client.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: leaseMs } }))) === 'OK') break
-        if (now() > deadline) throw new LockTimeoutError(key)
-        await sleep(pause)
-        pause = Math.min(pause * 2, 100)
+      try {
+        for (;;) {
+          confirmedAt = now()
+          if ((await guard(() => client.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: leaseMs } }))) === 'OK') break
+          if (now() > deadline) throw new LockTimeoutError(key)
+          await sleep(pause)
+          pause = Math.min(pause * 2, 100)
+        }
+      } catch (error) {
+        // An attempt the guard gave up on may still reach Redis: a Sentinel client holds commands
+        // until the new primary answers, a slow Redis answers late. Taken then, the lock would
+        // block the session for a lease with nobody at work. A release sent now follows those
+        // attempts on the same connection; it goes past the guard, whose open circuit would drop it.
+        client.eval(releaseScript, { keys: [lockKey], arguments: [owner] }).catch(() => {})
+        throw error
       }
       // Renewed every third of a lease; after a failed renewal (Redis down, a failover) again
       // soon, so a lease that survives the outage is confirmed as soon as Redis answers.

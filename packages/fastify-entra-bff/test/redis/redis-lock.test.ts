@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { createRedisLock, LockTimeoutError } from '../../src/stores/redis-lock.ts'
-import { connectTestRedis } from '../../../../test/helpers/redis.ts'
+import { createRedisClient } from '../../src/stores/redis-client.ts'
+import { createStoreGuard } from '../../src/stores/store-guard.ts'
+import { connectTestRedis, startPrivateRedis } from '../../../../test/helpers/redis.ts'
 
 type RedisClient = NonNullable<Awaited<ReturnType<typeof connectTestRedis>>>['client']
 
@@ -154,4 +156,25 @@ t.test('the work knows whether its lease still holds: confirmed by Redis less th
     await sleep(300)
     t.notOk(lease.held(), 'and never again')
   })
+})
+
+t.test('an attempt the guard gave up on that reaches Redis later leaves no lock behind', async (t) => {
+  const redis = await startPrivateRedis(t)
+  if (!redis) return
+  // The real store guard (deadline, circuit) and client; Redis frozen (SIGSTOP) holds the SET in
+  // its socket past the deadline and runs it when it thaws, as a Sentinel client runs commands
+  // it held through a failover once the new primary answers.
+  const client = createRedisClient({ url: redis.url, onError: () => {} })
+  await client.connect()
+  t.teardown(() => client.close())
+  const storeGuard = createStoreGuard({ commandTimeoutMs: 200 })
+  const lock = createRedisLock(client, { guard: (command) => storeGuard.run(command) })
+  redis.freeze()
+  await t.rejects(lock.withLock('session-1', async () => 'never'), { name: 'DependencyFailure' }, 'no answer within the deadline')
+  redis.thaw()
+  await client.ping() // after everything sent before it, on the same connection
+  const sets = Number(/cmdstat_set:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0)
+  t.ok(sets >= 1, 'the attempt did reach Redis late')
+  t.equal(await client.exists('lock:session-1'), 0, 'and the release sent after it took the lock away again')
+  t.equal(await lock.withLock('session-1', async () => 'next'), 'next', 'the next request takes the lock at once')
 })
