@@ -24,13 +24,22 @@ export async function startBffProcess(t: Test, config: BffConfig, env: Record<st
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   t.teardown(() => { child.kill('SIGTERM') })
   child.stderr.on('data', (chunk) => output.push(String(chunk)))
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`BFF exited (${code}): ${output.join('')}`)))
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      output.push(line)
-      if (line.includes('Server listening at')) resolve()
+  let probe: NodeJS.Timeout | undefined
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`BFF exited (${code}): ${output.join('')}`)))
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        output.push(line)
+        if (line.includes('Server listening at')) resolve()
+      })
+      // With logging off no line says so: the liveness probe answering does.
+      probe = setInterval(() => {
+        fetch(`http://127.0.0.1:${config.port}/healthz`).then((answer) => { if (answer.ok) resolve() }, () => {})
+      }, 100)
     })
-  })
+  } finally {
+    clearInterval(probe)
+  }
   return {
     output,
     /** Stops the process gracefully (telemetry flushed) and waits for it. */

@@ -26,7 +26,7 @@ export function bffConfig(tenant: LocalTenant, port: number, serviceUrl: string,
     graphBaseUrl: tenant.graphBaseUrl,
     profileService: { baseUrl: serviceUrl, scope: tenant.apps.profileService.scope },
     session: { secrets: [randomBytes(32).toString('base64')], secureCookie: origin.startsWith('https:'), idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3600_000, tokenCacheKeys: [randomBytes(32).toString('base64')] },
-    viewCache: true, logLevel: process.env.TEST_LOG === '1' ? 'error' : 'silent', authRateLimitPerMinute: 10_000,
+    viewCache: true, logLevel: process.env.TEST_LOG === '1' ? 'error' : process.env.TEST_LOG === 'warn' ? 'warn' : 'silent', authRateLimitPerMinute: 10_000,
     ...overrides,
   }
 }

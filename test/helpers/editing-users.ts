@@ -25,6 +25,8 @@ export interface Answer {
   signedIn: boolean
   /** Our 503 page or fragment: "briefly unavailable", never Fastify's raw JSON. */
   ourUnavailablePage: boolean
+  /** Our 503 for a session whose token work another request holds ("still being handled"). */
+  busy: boolean
   /** A failed save (503 or 409) gave the typed values back: the htmx form is left as typed, the plain form comes back filled. */
   draftKept?: boolean
   saved?: boolean
@@ -40,6 +42,7 @@ export function seedEditingUsers(file: TenantFile, count: number): EditingUserSe
 }
 
 const unavailable = (response: BffResponse) => response.status === 503 && /briefly unavailable/.test(response.body)
+const busy = (response: BffResponse) => response.status === 503 && /still being handled/.test(response.body)
 
 export class EditingUser {
   readonly seed: EditingUserSeed
@@ -103,7 +106,7 @@ export class EditingUser {
     const started = performance.now()
     const response = await send()
     const at = performance.now()
-    const answer: Answer = { user: this.seed.email, kind, status: response.status, ms: at - started, at, signedIn: kind === 'page' && this.signedIn(response), ourUnavailablePage: unavailable(response) }
+    const answer: Answer = { user: this.seed.email, kind, status: response.status, ms: at - started, at, signedIn: kind === 'page' && this.signedIn(response), ourUnavailablePage: unavailable(response), busy: busy(response) }
     if (kind === 'save') Object.assign(answer, this.judgeSave(response))
     return answer
   }

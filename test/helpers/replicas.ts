@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Test } from 'tap'
 import type { RedisConnectionConfig } from '../../src/config/types.ts'
-import { BffBrowser, startTestBff } from './bff.ts'
+import type { LocalTenant } from 'entra-local-tenant'
+import type { BffConfig } from '../../src/config/types.ts'
+import { freePort } from '../../harness/ports.ts'
+import { BffBrowser, bffConfig, startTestBff } from './bff.ts'
+import { startBffProcess } from './bff-process.ts'
 import { startTestTenant, type TestTenantOptions } from './local-tenant.ts'
 import { startTestProfileService } from './profile-service.ts'
 import { connectTestRedis, testRedisUrl } from './redis.ts'
@@ -30,6 +34,12 @@ export interface TwoReplicasOptions {
    * take a second; the failover tests keep the default, whose bound they check.
    */
   storeCommandMs?: number
+  /**
+   * Each replica in a process of its own, as production runs them: their event loops then wait
+   * only for their own work, not for the tenant's, the service's and the test's users' (with
+   * hundreds of users the one shared loop lagged past the store guard's 1 s deadline).
+   */
+  inProcesses?: boolean
 }
 
 /**
@@ -41,13 +51,22 @@ export async function twoReplicas(t: Test, redis: RedisConnectionConfig, options
   const service = await startTestProfileService(t, tenant)
   const session = sharedRedisSession(redis, options.redisKeyPrefix)
   const config = { session, ...(options.storeCommandMs ? { deadlines: { storeCommandMs: options.storeCommandMs } } : {}) }
-  const a = await startTestBff(t, tenant, service.url, { config })
-  const b = await startTestBff(t, tenant, service.url, { config })
+  const start = () => options.inProcesses ? startReplicaProcess(t, tenant, service.url, config) : startTestBff(t, tenant, service.url, { config })
+  const a = await start()
+  const b = await start()
   const onA = new BffBrowser(a.url, tenant)
   const onB = new BffBrowser(b.url, tenant)
   onB.cookies = onA.cookies
   onB.tenantJar = onA.tenantJar
   return { tenant, service, a, b, onA, onB, session }
+}
+
+/** A replica in a process of its own (bff-process.ts), with the tenant knowing its redirect URIs. */
+async function startReplicaProcess(t: Test, tenant: LocalTenant, serviceUrl: string, overrides: Partial<BffConfig>) {
+  const config = bffConfig(tenant, await freePort(), serviceUrl, overrides)
+  tenant.testing.registerRedirectUris(tenant.apps.bff.clientId, { redirectUris: [config.redirectUri], postLogoutRedirectUris: [config.postLogoutRedirectUri] })
+  await startBffProcess(t, config)
+  return { url: config.publicOrigin, config }
 }
 
 /**

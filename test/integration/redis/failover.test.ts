@@ -30,6 +30,7 @@ interface Stack { users: EditingUser[]; sessionKeys: string[]; refreshTokenReuse
 async function editingUsersOn(t: Test, redis: RedisConnectionConfig): Promise<Stack> {
   let seeds: EditingUserSeed[] = []
   const { a, b, tenant, session } = await twoReplicas(t, redis, {
+    inProcesses: true,
     tenant: {
       editTenant: (file) => {
         seeds = seedEditingUsers(file, users)
@@ -70,6 +71,19 @@ function spanMs(answers: Answer[], from: number) {
   return answers.length ? { firstAfterKillMs: Math.round(answers[0].at - from), lastAfterKillMs: Math.round(answers[answers.length - 1].at - from) } : null
 }
 
+function timeline(answers: Answer[], from: number) {
+  const buckets: Record<string, { ok: number; unavailable: number; busy: number; other: number }> = {}
+  for (const answer of answers) {
+    const second = `${Math.floor((answer.at - from) / 5_000) * 5}s`
+    const bucket = (buckets[second] ??= { ok: 0, unavailable: 0, busy: 0, other: 0 })
+    if (answer.status < 400) bucket.ok++
+    else if (answer.busy) bucket.busy++
+    else if (answer.ourUnavailablePage) bucket.unavailable++
+    else bucket.other++
+  }
+  return buckets
+}
+
 /**
  * `kill` answers the users whose sessions it took down (a Cluster shard holds only some); the
  * figures then tell the 503s those users got from the 503s of everyone else.
@@ -106,6 +120,9 @@ async function failover(t: Test, redis: RedisConnectionConfig, kill: (sessionKey
     promotionAfterKillMs: promotedAt === undefined ? null : Math.round(promotedAt - killedAt),
     recoveredAfterPromotionMs: recoveredAt === undefined || promotedAt === undefined ? null : Math.round(recoveredAt - promotedAt),
     slowestAnswerMs: Math.round(slowest),
+    answered503Busy: unavailable.filter((answer) => answer.busy).length,
+    // Per 5 s after the kill: answers that were the page or a save, our 503, and our "busy" 503.
+    timeline: timeline(during, killedAt),
     // The last round (each user's two pages and a save): who the BFF no longer knows as signed in.
     usersSignedOutAtEnd: new Set(answers.slice(-3 * stack.users.length).filter((answer) => answer.kind === 'page' && !answer.signedIn).map((answer) => answer.user)).size,
   }

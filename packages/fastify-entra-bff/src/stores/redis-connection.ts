@@ -100,8 +100,10 @@ export async function createRedisConnection(config: RedisConnectionConfig, optio
       nodeClientOptions: { ...common, socket: socketOf(config, secure) },
       // Sentinels are asked where the primary is; they take the same TLS, not the data credentials.
       sentinelClientOptions: { socket: socketOf(config, secure) },
-      // The primary moves: follow it at once, not after the default minute.
-      scanInterval: 1_000,
+      // No periodic scan (scanInterval stays 0): node-redis 6.3 holds every command while a scan
+      // asks the Sentinels, so a scan each second stalled all commands past the store guard's
+      // deadline under load. The client follows a failover without it: the Sentinels' switch-master
+      // message, and a command meeting a lost primary, make it ask them again.
       // One connection to the primary (the default): with a pool of several, node-redis 6.3 let
       // the first commands after connecting wait forever for a pooled client (measured: 20
       // parallel SETs, none answered in 3 s), which the store guard turned into 503s.
