@@ -75,7 +75,8 @@ function timeline(answers: Answer[], from: number) {
   const buckets: Record<string, { ok: number; unavailable: number; busy: number; other: number }> = {}
   for (const answer of answers) {
     const second = `${Math.floor((answer.at - from) / 5_000) * 5}s`
-    const bucket = (buckets[second] ??= { ok: 0, unavailable: 0, busy: 0, other: 0 })
+    buckets[second] ??= { ok: 0, unavailable: 0, busy: 0, other: 0 }
+    const bucket = buckets[second]
     if (answer.status < 400) bucket.ok++
     else if (answer.busy) bucket.busy++
     else if (answer.ourUnavailablePage) bucket.unavailable++
@@ -112,7 +113,8 @@ async function failover(t: Test, redis: RedisConnectionConfig, kill: (sessionKey
   const unavailable = during.filter((answer) => answer.status === 503)
   const failedSaves = saves.filter((answer) => !answer.saved)
   // Not Math.max(...): a run whose sessions never come back holds 600 rounds of answers, past the call stack.
-  const slowest = during.reduce((max, answer) => Math.max(max, answer.ms), 0)
+  const slowestAnswer = during.reduce<Answer | undefined>((slow, answer) => (!slow || answer.ms > slow.ms ? answer : slow), undefined)
+  const slowest = slowestAnswer?.ms ?? 0
   const figures = {
     users, requests: during.length, pages: during.length - saves.length, saves: saves.length,
     usersOnKilledPrimary: hitUsers.size, answered503: unavailable.length, answered503ToOtherUsers: unavailable.filter((answer) => !hitUsers.has(answer.user)).length, saves503: saves.filter((answer) => answer.status === 503).length, saves409: saves.filter((answer) => answer.status === 409).length,
@@ -120,6 +122,7 @@ async function failover(t: Test, redis: RedisConnectionConfig, kill: (sessionKey
     promotionAfterKillMs: promotedAt === undefined ? null : Math.round(promotedAt - killedAt),
     recoveredAfterPromotionMs: recoveredAt === undefined || promotedAt === undefined ? null : Math.round(recoveredAt - promotedAt),
     slowestAnswerMs: Math.round(slowest),
+    slowestAnswer: slowestAnswer && { kind: slowestAnswer.kind, status: slowestAnswer.status, busy: slowestAnswer.busy, afterKillMs: Math.round(slowestAnswer.at - killedAt) },
     answered503Busy: unavailable.filter((answer) => answer.busy).length,
     // Per 5 s after the kill: answers that were the page or a save, our 503, and our "busy" 503.
     timeline: timeline(during, killedAt),

@@ -23,6 +23,19 @@ export interface RedisLockOptions {
   guard?: <T>(command: () => Promise<T>) => Promise<T>
   /** The clock the lease is counted on (tests inject one). */
   now?: () => number
+  /**
+   * Asked while waiting for a held lock: true stops the wait with LockUnavailableError. While
+   * Redis is failing the holder may itself be waiting for Redis (a token cache being written
+   * again), so a request answers at once rather than after the whole wait.
+   */
+  stopWaiting?: () => boolean
+}
+
+export class LockUnavailableError extends Error {
+  constructor(key: string) {
+    super(`the lock on ${key} is held while Redis is failing`)
+    this.name = 'LockUnavailableError'
+  }
 }
 
 // Deletes or extends the lock only if this holder still owns it.
@@ -63,6 +76,7 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
           confirmedAt = now()
           if ((await guard(() => client.set(lockKey, owner, { condition: 'NX', expiration: { type: 'PX', value: leaseMs } }))) === 'OK') break
           if (now() > deadline) throw new LockTimeoutError(key)
+          if (options.stopWaiting?.()) throw new LockUnavailableError(key)
           await sleep(pause)
           pause = Math.min(pause * 2, 100)
         }

@@ -2,7 +2,7 @@ import type { Session } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
 import type { BffSessionConfig } from '../redis-config-types.ts'
 import { createRedisConnection } from './redis-connection.ts'
-import { createRedisLock, LockTimeoutError } from './redis-lock.ts'
+import { createRedisLock, LockTimeoutError, LockUnavailableError } from './redis-lock.ts'
 import { createTokenCacheCipher } from './token-cache-cipher.ts'
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { EntraBffStores } from './bff-stores.ts'
@@ -97,7 +97,9 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
     sizeOf: (key) => guard(async () => Number(await client.strLen(tokenKey(key)))),
   }
 
-  const lock = createRedisLock(client, { prefix: `${prefix}lock:`, guard, waitMs: options.lockWaitMs })
+  // A held lock is not waited for while Redis fails (a command failed in the last 2 s): its
+  // holder may be writing a token cache again (identity.ts), and the wait would only end in a 503.
+  const lock = createRedisLock(client, { prefix: `${prefix}lock:`, guard, waitMs: options.lockWaitMs, stopWaiting: () => storeGuard.failedWithin(2_000) })
   return {
     sessionStore,
     tokenCaches,
@@ -108,6 +110,7 @@ export async function createRedisStores(config: BffSessionConfig, log: FastifyBa
         } catch (error) {
           // Waiting too long for the lock: another request of this session is still at work.
           if (error instanceof LockTimeoutError) throw new DependencyFailure('store-busy', { cause: error })
+          if (error instanceof LockUnavailableError) throw new DependencyFailure('store-unavailable', { cause: error })
           throw error
         }
       },

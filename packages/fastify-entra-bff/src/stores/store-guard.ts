@@ -23,13 +23,19 @@ export function createStoreGuard(options: StoreGuardOptions = {}) {
     breaker: new ConsecutiveBreaker(options.openAfterFailures ?? 3),
   })
   const policy = wrap(breaker, timeout(options.commandTimeoutMs ?? 1_000, TimeoutStrategy.Aggressive))
+  let lastFailureAt = -Infinity
   return {
     async run<T>(work: () => Promise<T>): Promise<T> {
       try {
         return await policy.execute(() => work())
       } catch (error) {
+        lastFailureAt = performance.now()
         throw new DependencyFailure('store-unavailable', { cause: error })
       }
+    },
+    /** True when a command failed (or was refused by the open circuit) within the last `ms`. */
+    failedWithin(ms: number) {
+      return performance.now() - lastFailureAt < ms
     },
     /**
      * The dependency check: a ping through the breaker, not past it. While the circuit is open it

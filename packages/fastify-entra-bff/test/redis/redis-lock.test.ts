@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import { createRedisLock, LockTimeoutError } from '../../src/stores/redis-lock.ts'
+import { createRedisLock, LockTimeoutError, LockUnavailableError } from '../../src/stores/redis-lock.ts'
 import { createRedisClient } from '../../src/stores/redis-client.ts'
 import { createStoreGuard } from '../../src/stores/store-guard.ts'
 import { connectTestRedis, startPrivateRedis } from '../../../../test/helpers/redis.ts'
@@ -170,11 +170,36 @@ t.test('an attempt the guard gave up on that reaches Redis later leaves no lock 
   const storeGuard = createStoreGuard({ commandTimeoutMs: 200 })
   const lock = createRedisLock(client, { guard: (command) => storeGuard.run(command) })
   redis.freeze()
+  t.notOk(storeGuard.failedWithin(60_000), 'the guard has seen no failure yet')
   await t.rejects(lock.withLock('session-1', async () => 'never'), { name: 'DependencyFailure' }, 'no answer within the deadline')
+  t.ok(storeGuard.failedWithin(60_000), 'and says a command failed')
   redis.thaw()
   await client.ping() // after everything sent before it, on the same connection
   const sets = Number(/cmdstat_set:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0)
   t.ok(sets >= 1, 'the attempt did reach Redis late')
   t.equal(await client.exists('lock:session-1'), 0, 'and the release sent after it took the lock away again')
   t.equal(await lock.withLock('session-1', async () => 'next'), 'next', 'the next request takes the lock at once')
+})
+
+t.test('a held lock is not waited for once stopWaiting says so (Redis failing): the request answers at once', async (t) => {
+  const redis = await connectTestRedis(t)
+  if (!redis) return
+  let failing = false
+  const holder = createRedisLock(redis.client, { prefix: redis.prefix })
+  const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 60_000, stopWaiting: () => failing })
+  let release!: () => void
+  let working!: () => void
+  const inFlight = new Promise<void>((resolve) => (working = resolve))
+  const held = holder.withLock('session-1', () => {
+    working()
+    return new Promise<void>((resolve) => (release = resolve))
+  })
+  await inFlight
+  const waiting = waiter.withLock('session-1', async () => 'too early')
+  failing = true
+  await t.rejects(waiting, LockUnavailableError, 'gives up long before its 60 s wait')
+  failing = false
+  release()
+  await held
+  t.equal(await waiter.withLock('session-1', async () => 'after'), 'after', 'and takes the lock once it is free')
 })
