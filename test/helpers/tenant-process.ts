@@ -52,3 +52,19 @@ export async function startTenantProcess(t: Test, options: { redirectUris: strin
     thaw: () => child.kill('SIGCONT'),
   }
 }
+
+/**
+ * A tenant process for a BFF at `origin` whose access tokens live 200 s, so msal renews them at
+ * every request (it renews 300 s early), with strict reuse detection: a refresh token sent twice
+ * revokes the session's grant and the user is signed out (Entra keeps an old one valid; the strict
+ * mode makes any reuse visible).
+ */
+export function startRefreshingTenant(t: Test, origin: string) {
+  return startTenantProcess(t, {
+    redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
+    editTenant: (file) => {
+      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
+      file.settings.strictRefreshTokenReuseDetection = true
+    },
+  })
+}

@@ -10,7 +10,7 @@ import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { freePort } from '../../../harness/ports.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { startPrivateRedis } from '../../helpers/redis.ts'
-import { startTenantProcess } from '../../helpers/tenant-process.ts'
+import { startRefreshingTenant } from '../../helpers/tenant-process.ts'
 import { timerMark } from '../../helpers/timer-mark.ts'
 
 // The fault matrix: each dependency fails the way it does in production (a real proxy in front
@@ -174,15 +174,8 @@ t.test('a frozen Redis answers every request within the bound, keeps typed value
 t.test('a frozen tenant with a token due answers 504, never sends a refresh token twice, and the user stays signed in', async (t) => {
   const port = await freePort()
   const origin = `http://localhost:${port}`
-  // Tokens that live 200 s are due for renewal at once (msal renews 300 s early): every page refreshes.
-  const tenant = await startTenantProcess(t, {
-    redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
-    editTenant: (file) => {
-      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
-      // Entra keeps an old refresh token valid; the strict mode makes any reuse visible here.
-      file.settings.strictRefreshTokenReuseDetection = true
-    },
-  })
+  // Every page redeems the session's refresh token; one sent twice would sign the user out.
+  const tenant = await startRefreshingTenant(t, origin)
   const config = bffConfig(tenant as unknown as LocalTenant, port, 'http://127.0.0.1:9', { deadlines })
   const app = await buildBff(config)
   t.teardown(() => app.close())

@@ -8,7 +8,7 @@ import { BffBrowser, bffConfig, startTestBff, type BffResponse } from '../../hel
 import { fieldValue, parseHtml } from '../../../harness/html.ts'
 import { startTestTenant } from '../../helpers/local-tenant.ts'
 import { startPrivateRedis } from '../../helpers/redis.ts'
-import { startTenantProcess } from '../../helpers/tenant-process.ts'
+import { startRefreshingTenant } from '../../helpers/tenant-process.ts'
 import { freePort } from '../../../harness/ports.ts'
 
 // Redis down (frozen with SIGSTOP: connections open, no answer): every route that needs the
@@ -143,16 +143,8 @@ t.test('Redis restarting while the tenant rotates a refresh token: the new one i
   if (!redis) return
   const port = await freePort()
   const origin = `http://localhost:${port}`
-  // Tokens that live 200 s are due for renewal at once (msal renews 300 s early): every page
-  // redeems the session's refresh token. With strict reuse detection a refresh token sent twice
-  // revokes the session's grant, so the user would be signed out (Entra keeps an old one valid).
-  const tenant = await startTenantProcess(t, {
-    redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
-    editTenant: (file) => {
-      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
-      file.settings.strictRefreshTokenReuseDetection = true
-    },
-  })
+  // Every page redeems the session's refresh token; one sent twice would sign the user out.
+  const tenant = await startRefreshingTenant(t, origin)
   const prefix = `rotate:${randomBytes(4).toString('hex')}:`
   const base = bffConfig(tenant as unknown as LocalTenant, port, 'http://127.0.0.1:9')
   const app = await buildBff({ ...base, session: { ...base.session, redisUrl: redis.url, redisKeyPrefix: prefix } })

@@ -7,6 +7,19 @@ import { connectTestRedis, startPrivateRedis } from '../../../../test/helpers/re
 
 type RedisClient = NonNullable<Awaited<ReturnType<typeof connectTestRedis>>>['client']
 
+/** Takes the lock under `key` with work that runs until `release()`; resolves once the work runs. */
+async function holdLock(lock: ReturnType<typeof createRedisLock>, key: string) {
+  let release!: () => void
+  let working!: () => void
+  const inFlight = new Promise<void>((resolve) => (working = resolve))
+  const settled = lock.withLock(key, () => {
+    working()
+    return new Promise<void>((resolve) => (release = resolve))
+  })
+  await inFlight
+  return { release, settled }
+}
+
 t.test('work under one key runs one at a time, across lock instances', async (t) => {
   const redis = await connectTestRedis(t)
   if (!redis) return
@@ -96,14 +109,7 @@ t.test('a slow holder keeps its lock past the lease: nobody else runs while its 
   const leaseMs = 1_500
   const holder = createRedisLock(redis.client, { prefix: redis.prefix, leaseMs })
   const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 50 })
-  let release!: () => void
-  let working!: () => void
-  const inFlight = new Promise<void>((resolve) => (working = resolve))
-  const slow = holder.withLock('session-1', () => {
-    working()
-    return new Promise<void>((resolve) => (release = resolve))
-  })
-  await inFlight
+  const { release, settled: slow } = await holdLock(holder, 'session-1')
   t.ok(await watchLease(t, redis.client, `${redis.prefix}session-1`, leaseMs) >= 2, 'held past its first lease, renewed by the holder')
   await t.rejects(waiter.withLock('session-1', async () => 'too early'), LockTimeoutError, 'still held: nobody else runs')
   release()
@@ -187,14 +193,7 @@ t.test('a held lock is not waited for once stopWaiting says so (Redis failing): 
   let failing = false
   const holder = createRedisLock(redis.client, { prefix: redis.prefix })
   const waiter = createRedisLock(redis.client, { prefix: redis.prefix, waitMs: 60_000, stopWaiting: () => failing })
-  let release!: () => void
-  let working!: () => void
-  const inFlight = new Promise<void>((resolve) => (working = resolve))
-  const held = holder.withLock('session-1', () => {
-    working()
-    return new Promise<void>((resolve) => (release = resolve))
-  })
-  await inFlight
+  const { release, settled: held } = await holdLock(holder, 'session-1')
   const waiting = waiter.withLock('session-1', async () => 'too early')
   failing = true
   await t.rejects(waiting, LockUnavailableError, 'gives up long before its 60 s wait')
