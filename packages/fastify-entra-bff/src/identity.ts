@@ -51,6 +51,16 @@ export interface IdentityDeps {
  */
 const defaultTokenWaitMs = 8_000
 
+/**
+ * A `SessionLock` written before locks gave their work a lease says nothing of how long it holds:
+ * its work may retry a cache write this long, and no longer.
+ */
+const unknownLockLeaseMs = 10_000
+function leaseOfUnknownLock(): SessionLease {
+  const until = performance.now() + unknownLockLeaseMs
+  return { held: () => performance.now() < until }
+}
+
 /** Token work under a session's lock: the lock's lease, and the cache writes still retried under it. */
 interface LockedCache {
   lease: SessionLease
@@ -90,7 +100,7 @@ export function createIdentity(deps: IdentityDeps) {
     // Boxed: resolving a promise with a promise would wait for it, not hand it over.
     let started!: (call: { running: Promise<T> }) => void
     const callStarted = new Promise<{ running: Promise<T> }>((resolve) => (started = resolve))
-    const locked = locks.withLock(cacheKey, async (lease) => {
+    const locked = locks.withLock(cacheKey, async (lease = leaseOfUnknownLock()) => {
       const rewrites: Promise<unknown>[] = []
       const running = call({ lease, rewrites })
       started({ running })
