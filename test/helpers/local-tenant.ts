@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import type { LocalTenant } from 'entra-local-tenant'
+import type { LocalTenant, TenantFile } from 'entra-local-tenant'
 import { localTenantAsRole } from '../../src/config/local-profile.ts'
 import { startTestTenant as startPackageTestTenant, type TestTenantOptions } from '../../packages/entra-local-tenant/test/helpers/tenant.ts'
 
@@ -11,4 +11,21 @@ export type { TestTenantOptions }
  */
 export async function startTestTenant(t: Test, options: TestTenantOptions = {}): Promise<LocalTenant> {
   return startPackageTestTenant(t, { ...localTenantAsRole(options.logLevel ?? 'silent'), ...options })
+}
+
+/**
+ * Access tokens that live 200 s: msal renews them 300 s early, so every request that needs one
+ * redeems the session's refresh token.
+ */
+export function renewTokensAtEveryRequest(file: TenantFile) {
+  file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
+}
+
+/**
+ * The same, with strict reuse detection: a refresh token sent twice revokes its grant and the user
+ * is signed out (Entra keeps an old one valid; the strict mode makes any reuse visible).
+ */
+export function renewTokensAtEveryRequestStrictly(file: TenantFile) {
+  renewTokensAtEveryRequest(file)
+  file.settings.strictRefreshTokenReuseDetection = true
 }

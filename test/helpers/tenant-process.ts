@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Test } from 'tap'
+import { renewTokensAtEveryRequestStrictly } from './local-tenant.ts'
 import { readTenantFile, type LocalTenant, type TenantFile } from 'entra-local-tenant'
 
 // The local tenant in a process of its own, so a test can freeze it (SIGSTOP) the way a stalled
@@ -54,17 +55,12 @@ export async function startTenantProcess(t: Test, options: { redirectUris: strin
 }
 
 /**
- * A tenant process for a BFF at `origin` whose access tokens live 200 s, so msal renews them at
- * every request (it renews 300 s early), with strict reuse detection: a refresh token sent twice
- * revokes the session's grant and the user is signed out (Entra keeps an old one valid; the strict
- * mode makes any reuse visible).
+ * A tenant process for a BFF at `origin` that renews tokens at every request, with strict refresh
+ * token reuse detection (local-tenant.ts).
  */
 export function startRefreshingTenant(t: Test, origin: string) {
   return startTenantProcess(t, {
     redirectUris: [`${origin}/auth/redirect`], postLogoutRedirectUris: [`${origin}/`],
-    editTenant: (file) => {
-      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
-      file.settings.strictRefreshTokenReuseDetection = true
-    },
+    editTenant: renewTokensAtEveryRequestStrictly,
   })
 }

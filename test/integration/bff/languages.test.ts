@@ -4,6 +4,7 @@ import { en } from '../../../src/bff/i18n/messages-en.ts'
 import { missingMessages } from '../../../src/bff/i18n/translator.ts'
 import { BffBrowser, startTestStack, type BffResponse } from '../../helpers/bff.ts'
 import { documentLanguage } from '../../../harness/html.ts'
+import { renewTokensAtEveryRequest } from '../../helpers/local-tenant.ts'
 
 // Every page and fragment of the BFF, rendered in English and in German: no message id is missing
 // from a catalog, <html> carries the language, and no English sentence is left in a German page.
@@ -57,7 +58,7 @@ const sentencesOnlyIn = (catalog: Record<string, string>, other: Record<string, 
 for (const language of ['en', 'de'] as const) {
   t.test(`every page and fragment renders in ${language} with no missing message`, async (t) => {
     // 200 s tokens are already "expiring" for msal: every call uses the refresh token, so revoking it shows.
-    const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+    const stack = await startTestStack(t, { tenant: { editTenant: renewTokensAtEveryRequest } })
     const seen = await everyState(stack, language)
     const foreign = language === 'de' ? sentencesOnlyIn(en, de) : sentencesOnlyIn(de, en)
     for (const [state, response] of Object.entries(seen)) {

@@ -1,10 +1,11 @@
 import t from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
 import { fieldValue } from '../../../harness/html.ts'
+import { renewTokensAtEveryRequest } from '../../helpers/local-tenant.ts'
 
 t.test('when the refresh token is revoked, the user is asked to sign in again and the draft survives', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: renewTokensAtEveryRequest } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await browser.get('/profile')

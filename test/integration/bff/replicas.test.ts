@@ -3,7 +3,7 @@ import t from 'tap'
 import { createTokenCacheCipher } from '../../../packages/fastify-entra-bff/src/stores/token-cache-cipher.ts'
 import { BffBrowser, signInButton, startTestBff } from '../../helpers/bff.ts'
 import { text } from '../../../harness/html.ts'
-import { startTestTenant } from '../../helpers/local-tenant.ts'
+import { renewTokensAtEveryRequest, startTestTenant } from '../../helpers/local-tenant.ts'
 import { startTestProfileService } from '../../helpers/profile-service.ts'
 import { startPrivateRedis } from '../../helpers/redis.ts'
 import { sharedRedisSession, twoReplicasOnTestRedis } from '../../helpers/replicas.ts'
@@ -47,7 +47,7 @@ t.test('sign in on A, step up on B, save on A, sign out on B: A sees it all', as
 
 t.test('20 parallel requests that all refresh keep the user signed in and keep MFA', async (t) => {
   // Tokens that live 200 s are "expired" for msal (it renews 300 s early): every request refreshes.
-  const stack = await twoReplicasOnTestRedis(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+  const stack = await twoReplicasOnTestRedis(t, { tenant: { editTenant: renewTokensAtEveryRequest } })
   if (!stack) return
   const { onA, onB } = stack
   await onA.signIn()

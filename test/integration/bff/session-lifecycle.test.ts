@@ -4,6 +4,7 @@ import { BffBrowser, cardField, signInButton, startTestStack } from '../../helpe
 import { cookieHeader, keepCookies } from '../../../harness/cookie-jar.ts'
 import { attribute, attributes, count, fieldValue, parseHtml, text } from '../../../harness/html.ts'
 import { twoReplicasOnTestRedis } from '../../helpers/replicas.ts'
+import { renewTokensAtEveryRequest } from '../../helpers/local-tenant.ts'
 
 // Sessions that end from elsewhere: revoked refresh tokens, CAE revocation, the tenant's
 // front-channel logout and "Sign out of every device" — real msal, tenant, service and Redis.
@@ -37,7 +38,7 @@ function claimValue(html: string, name: string): string | undefined {
 
 t.test('a revoked refresh token signs the session out: the next page shows Sign In and why, and the draft survives the new sign-in', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: renewTokensAtEveryRequest } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await browser.get('/profile')
@@ -64,7 +65,7 @@ t.test('a revoked refresh token signs the session out: the next page shows Sign 
 })
 
 t.test('an htmx request of a session that can no longer get tokens gets HX-Redirect to sign in with returnTo', async (t) => {
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: renewTokensAtEveryRequest } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await stack.tenant.testing.revokeSessions(stack.tenant.demoUser.email)

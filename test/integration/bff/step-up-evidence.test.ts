@@ -2,6 +2,7 @@ import t from 'tap'
 import { BffBrowser, startTestStack } from '../../helpers/bff.ts'
 import { fieldValue } from '../../../harness/html.ts'
 import { followAuthorize } from '../../../harness/tenant-pages.ts'
+import { renewTokensAtEveryRequest } from '../../helpers/local-tenant.ts'
 
 // Issue 12, item 3: the tenant issues v2 ID tokens without `amr`, as Entra does, so the BFF's
 // MFA evidence is the redemption of the challenged resource's code with the challenge's claims.
@@ -43,7 +44,7 @@ t.test('a step-up whose code redemption is answered with a new challenge is refu
 
 t.test('when the next silent call after a step-up is challenged again, the editor asks for the step-up again', async (t) => {
   // 200 s tokens are already "expiring" for msal, so every call goes to the refresh token.
-  const stack = await startTestStack(t, { tenant: { editTenant: (file) => (file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200) } })
+  const stack = await startTestStack(t, { tenant: { editTenant: renewTokensAtEveryRequest } })
   const browser = new BffBrowser(stack.url, stack.tenant)
   await browser.signIn()
   await browser.get('/profile')

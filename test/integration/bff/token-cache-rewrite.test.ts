@@ -2,7 +2,7 @@ import t from 'tap'
 import { DependencyFailure, type SessionLock, type TokenCacheStore } from 'fastify-entra-bff'
 import { createMemorySessionLock, createMemoryTokenCacheStore } from '../../../packages/fastify-entra-bff/src/stores/token-cache-store.ts'
 import { BffBrowser, startTestBff } from '../../helpers/bff.ts'
-import { startTestTenant } from '../../helpers/local-tenant.ts'
+import { renewTokensAtEveryRequestStrictly, startTestTenant } from '../../helpers/local-tenant.ts'
 
 // A token cache that cannot be written after the tenant rotated its refresh token is written again
 // under the session's lock, so the spent refresh token is never sent a second time. Here with a
@@ -10,13 +10,8 @@ import { startTestTenant } from '../../helpers/local-tenant.ts'
 // (it calls its work with none): the plugin then retries for a bounded time of its own.
 
 t.test('a refused token cache write after a refresh is written again, also under a lock that gives no lease', async (t) => {
-  // Tokens that live 200 s are renewed at every request; a refresh token sent twice would revoke the grant.
-  const tenant = await startTestTenant(t, {
-    editTenant: (file) => {
-      file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
-      file.settings.strictRefreshTokenReuseDetection = true
-    },
-  })
+  // Every request redeems the refresh token; one sent twice would revoke the grant.
+  const tenant = await startTestTenant(t, { editTenant: renewTokensAtEveryRequestStrictly })
   const memory = createMemoryTokenCacheStore()
   let refuseNextWrite = false
   const tokenCaches: TokenCacheStore = {

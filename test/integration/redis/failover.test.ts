@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import type { RedisConnectionConfig } from '../../../src/config/types.ts'
 import { type Answer, EditingUser, type EditingUserSeed, seedEditingUsers } from '../../helpers/editing-users.ts'
+import { renewTokensAtEveryRequestStrictly } from '../../helpers/local-tenant.ts'
 import { startRedisCluster } from '../../helpers/redis-cluster.ts'
 import { twoReplicas } from '../../helpers/replicas.ts'
 import { sentinelMasterName, startRedisSentinel } from '../../helpers/redis-sentinel.ts'
@@ -34,11 +35,8 @@ async function editingUsersOn(t: Test, redis: RedisConnectionConfig): Promise<St
     tenant: {
       editTenant: (file) => {
         seeds = seedEditingUsers(file, users)
-        // Tokens that live 200 s are due for renewal at once (msal renews 300 s early): every
-        // request redeems the session's refresh token. Strict reuse detection would also end a
-        // session whose refresh token was sent twice.
-        file.settings.accessTokenLifetimeSeconds = file.settings.caeAccessTokenLifetimeSeconds = 200
-        file.settings.strictRefreshTokenReuseDetection = true
+        // Every request redeems the session's refresh token; one sent twice would end the session.
+        renewTokensAtEveryRequestStrictly(file)
       },
     },
   })

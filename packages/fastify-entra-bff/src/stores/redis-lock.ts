@@ -68,6 +68,7 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
     async withLock<T>(key: string, work: (lease: SessionLease) => Promise<T>): Promise<T> {
       const lockKey = prefix + key
       const owner = randomUUID()
+      const release = () => client.eval(releaseScript, { keys: [lockKey], arguments: [owner] })
       const deadline = now() + waitMs
       let pause = 5
       let confirmedAt: number
@@ -85,7 +86,7 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
         // until the new primary answers, a slow Redis answers late. Taken then, the lock would
         // block the session for a lease with nobody at work. A release sent now follows those
         // attempts on the same connection; it goes past the guard, whose open circuit would drop it.
-        client.eval(releaseScript, { keys: [lockKey], arguments: [owner] }).catch(() => {})
+        release().catch(() => {})
         throw error
       }
       // Renewed every third of a lease; after a failed renewal (Redis down, a failover) again
@@ -97,9 +98,12 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
           const sentAt = now()
           guard(() => client.eval(renewScript, { keys: [lockKey], arguments: [owner, String(leaseMs)] })).then(
             (renewed) => {
-              if (renewed === 1) confirmedAt = sentAt
-              else confirmedAt = -Infinity // taken over after it ran out: never ours again
-              if (!settled && renewed === 1) renew(renewEveryMs)
+              if (renewed !== 1) {
+                confirmedAt = -Infinity // taken over after it ran out: never ours again
+                return
+              }
+              confirmedAt = sentAt
+              if (!settled) renew(renewEveryMs)
             },
             () => { if (!settled) renew(renewAgainAfterFailureMs) },
           )
@@ -112,7 +116,7 @@ export function createRedisLock(client: LockClient, options: RedisLockOptions = 
       } finally {
         settled = true
         clearTimeout(renewal)
-        await guard(() => client.eval(releaseScript, { keys: [lockKey], arguments: [owner] })).catch(() => {})
+        await guard(release).catch(() => {})
       }
     },
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { boundedLru } from '../bounded-lru.ts'
 import { DependencyFailure } from '../failures.ts'
 
@@ -41,7 +42,7 @@ export async function writeWhileHeld(write: () => Promise<void>, lease: SessionL
       await write()
       return true
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, pause))
+      await sleep(pause)
       pause = Math.min(pause * 2, pauses.mostMs ?? 1_000)
     }
   }
